@@ -1,0 +1,80 @@
+package io.backfillfleet.coordinator;
+
+import java.util.regex.Pattern;
+
+/**
+ * Where a job's nodes live in ZooKeeper:
+ * <pre>
+ * &lt;root&gt;/jobs/&lt;job&gt;                    persistent  {@link JobSpec}
+ * &lt;root&gt;/jobs/&lt;job&gt;/slices/&lt;sliceId&gt;   persistent  {@link WorkNode}
+ * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;sliceId&gt;   ephemeral   {@link ClaimInfo}
+ * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt; ephemeral   {@link WorkerInfo}
+ * &lt;root&gt;/jobs/&lt;job&gt;/control            persistent  {@link JobControl}
+ * </pre>
+ */
+public record JobLayout(String root, String job) {
+
+  public static final String DEFAULT_ROOT = "/backfill";
+  /** Safe as one znode name and in a shell, a URL and a Kubernetes label value. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+
+  public JobLayout {
+    root = normalizeRoot(root);
+    requireValidName("job name", job);
+  }
+
+  public static String normalizeRoot(String root) {
+    if (root == null || root.isBlank()) return DEFAULT_ROOT;
+    String r = root.trim();
+    if (!r.startsWith("/")) {
+      throw new IllegalArgumentException("ZooKeeper root path '" + root + "' must start with '/', e.g. /backfill");
+    }
+    while (r.length() > 1 && r.endsWith("/")) r = r.substring(0, r.length() - 1);
+    return r;
+  }
+
+  /** Job names, slice ids and worker ids become znode names; reject what ZooKeeper or a shell would trip on. */
+  public static String requireValidName(String what, String name) {
+    if (name == null || !NAME.matcher(name).matches() || name.equals("..")) {
+      throw new IllegalArgumentException(what + " '" + name + "' is not valid: use 1-200 letters, digits, '.', '_'"
+          + " or '-', starting with a letter or digit");
+    }
+    return name;
+  }
+
+  public static String jobsPath(String root) {
+    return normalizeRoot(root) + "/jobs";
+  }
+
+  public String jobPath() {
+    return jobsPath(root) + "/" + job;
+  }
+
+  public String slicesPath() {
+    return jobPath() + "/slices";
+  }
+
+  public String slicePath(String sliceId) {
+    return slicesPath() + "/" + sliceId;
+  }
+
+  public String claimsPath() {
+    return jobPath() + "/claims";
+  }
+
+  public String claimPath(String sliceId) {
+    return claimsPath() + "/" + sliceId;
+  }
+
+  public String workersPath() {
+    return jobPath() + "/workers";
+  }
+
+  public String workerPath(String workerId) {
+    return workersPath() + "/" + workerId;
+  }
+
+  public String controlPath() {
+    return jobPath() + "/control";
+  }
+}

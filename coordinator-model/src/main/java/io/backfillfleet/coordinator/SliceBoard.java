@@ -1,0 +1,265 @@
+package io.backfillfleet.coordinator;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's view of one job's slices and claims, kept current by a Curator cache, so finding work
+ * never lists 100k children per claim. Workers pick at random among free PENDING slices, which keeps
+ * contention low when many start at once. Lifecycle: {@link #start()}, then {@link #close()}.
+ */
+public final class SliceBoard implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SliceBoard.class);
+  private static final int CLAIM_TRIES = 20;
+
+  private final CoordinatorConnection conn;
+  private final JobLayout layout;
+  private final Clock clock;
+  private final CuratorCache cache;
+  private final Map<String, Versioned<WorkNode>> slices = new ConcurrentHashMap<>();
+  private final Map<String, String> corrupt = new ConcurrentHashMap<>();
+  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private volatile JobSpec spec;
+  private volatile boolean initialized;
+
+  public SliceBoard(CoordinatorConnection conn, String job) {
+    this(conn, job, Clock.systemUTC());
+  }
+
+  public SliceBoard(CoordinatorConnection conn, String job, Clock clock) {
+    this.conn = conn;
+    this.layout = conn.layout(job);
+    this.clock = clock;
+    this.cache = CuratorCache.build(conn.curator(), layout.jobPath());
+    cache.listenable().addListener(CuratorCacheListener.builder()
+        .forCreatesAndChanges((oldNode, node) -> onNode(node))
+        .forDeletes(this::onDelete)
+        .forInitialized(this::onInitialized)
+        .build());
+  }
+
+  /** Starts the cache and waits until it holds the whole job (or fails if the job does not exist). */
+  public SliceBoard start(Duration timeout) {
+    if (!new JobRepository(conn).exists(layout.job())) throw JobRepository.noSuchJob(layout.job());
+    cache.start();
+    if (!awaitCondition(() -> initialized, timeout)) {
+      throw new CoordinatorUnavailableException(conn.settings().connectString(), "loading the slices of job "
+          + layout.job(), new KeeperException.OperationTimeoutException());
+    }
+    return this;
+  }
+
+  /** Whether the job has been published completely (workers only work on READY jobs). */
+  public boolean isReady() {
+    JobSpec s = spec;
+    return s != null && s.state() == JobSpec.PublishState.READY;
+  }
+
+  public Optional<JobSpec> spec() {
+    return Optional.ofNullable(spec);
+  }
+
+  /** Slices whose work node cannot be read: id -> problem (message names the path). Skipped by claims. */
+  public Map<String, String> corruptSlices() {
+    return new TreeMap<>(corrupt);
+  }
+
+  /** Counts by state as the cache sees them now. */
+  public BoardCounts counts() {
+    int pending = 0, done = 0, failed = 0;
+    for (Versioned<WorkNode> v : slices.values()) {
+      switch (v.value().state()) {
+        case PENDING -> pending++;
+        case DONE -> done++;
+        case FAILED -> failed++;
+      }
+    }
+    return new BoardCounts(slices.size() + corrupt.size(), pending, done, failed, claimed.size(), corrupt.size());
+  }
+
+  /**
+   * True when no work can come any more: the job is READY, no slice is PENDING and nobody holds a claim.
+   * Corrupt slices are not counted as work (they need an operator); see {@link #corruptSlices()}.
+   */
+  public boolean isFinished() {
+    if (!isReady()) return false;
+    BoardCounts c = counts();
+    return c.pending() == 0 && c.claimed() == 0;
+  }
+
+  /** Claims a random free PENDING slice; empty when there is none right now (or the job is not READY). */
+  public Optional<SliceClaim> claimNext(String workerId) {
+    JobLayout.requireValidName("worker id", workerId);
+    if (!isReady()) return Optional.empty();
+    Set<String> lostRaces = new HashSet<>();
+    for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+      List<String> free = new ArrayList<>();
+      slices.forEach((id, v) -> {
+        if (v.value().state() == SliceState.PENDING && !claimed.contains(id) && !lostRaces.contains(id)) free.add(id);
+      });
+      if (free.isEmpty()) return Optional.empty();
+      String id = free.get(ThreadLocalRandom.current().nextInt(free.size()));
+      Versioned<WorkNode> seen = slices.get(id);
+      if (seen == null) continue;
+      Optional<SliceClaim> claim = tryClaim(id, seen, workerId);
+      if (claim.isPresent()) return claim;
+      lostRaces.add(id);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<SliceClaim> tryClaim(String id, Versioned<WorkNode> seen, String workerId) {
+    CuratorFramework zk = conn.curator();
+    long epoch = seen.value().epoch() + 1;
+    WorkNode mine = seen.value().claimedBy(workerId, epoch, clock.instant());
+    ClaimInfo info = new ClaimInfo(ClaimInfo.SCHEMA, workerId, HOST, clock.instant(), epoch);
+    try {
+      List<CuratorTransactionResult> results = conn.call("claiming slice " + id, () -> zk.transaction().forOperations(List.of(
+          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(id), NodeCodec.encode(info)),
+          zk.transactionOp().setData().withVersion(seen.version()).forPath(layout.slicePath(id), NodeCodec.encode(mine)))));
+      int version = results.get(1).getResultStat().getVersion();
+      claimed.add(id);
+      return Optional.of(new SliceClaim(conn, layout, id, mine, version, clock));
+    } catch (CoordinatorUnavailableException e) {
+      throw e;
+    } catch (CoordinationException e) {
+      Throwable c = e.getCause();
+      if (c instanceof KeeperException.NodeExistsException || c instanceof KeeperException.BadVersionException
+          || c instanceof KeeperException.NoNodeException) {
+        return Optional.empty(); // lost a race: another worker got there first
+      }
+      throw e;
+    }
+  }
+
+  /** Waits until the cache sees any change, or the timeout passes. For workers waiting on others' claims. */
+  public void awaitChange(Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      changed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean awaitCondition(java.util.function.BooleanSupplier done, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (!done.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        changed.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onNode(ChildData node) {
+    String path = node.getPath();
+    if (path.equals(layout.jobPath())) {
+      try {
+        spec = NodeCodec.decode(path, node.getData(), JobSpec.class);
+      } catch (CorruptNodeException e) {
+        LOG.error("{}", e.getMessage());
+      }
+    } else if (isChild(path, layout.slicesPath())) {
+      String id = name(path);
+      try {
+        slices.put(id, new Versioned<>(NodeCodec.decode(path, node.getData(), WorkNode.class), node.getStat().getVersion()));
+        corrupt.remove(id);
+      } catch (CorruptNodeException e) {
+        slices.remove(id);
+        if (corrupt.put(id, e.getMessage()) == null) LOG.error("skipping slice: {}", e.getMessage());
+      }
+    } else if (isChild(path, layout.claimsPath())) {
+      claimed.add(name(path));
+    }
+    signal();
+  }
+
+  private void onDelete(ChildData node) {
+    String path = node.getPath();
+    if (isChild(path, layout.slicesPath())) {
+      slices.remove(name(path));
+      corrupt.remove(name(path));
+    } else if (isChild(path, layout.claimsPath())) {
+      claimed.remove(name(path));
+    } else if (path.equals(layout.jobPath())) {
+      spec = null;
+    }
+    signal();
+  }
+
+  private void onInitialized() {
+    initialized = true;
+    signal();
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean isChild(String path, String parent) {
+    return path.length() > parent.length() + 1 && path.startsWith(parent) && path.charAt(parent.length()) == '/'
+        && path.indexOf('/', parent.length() + 1) < 0;
+  }
+
+  private static String name(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+
+  /** Slice counts by state, as seen by a board. */
+  public record BoardCounts(int total, int pending, int done, int failed, int claimed, int corrupt) {}
+
+  static final String HOST = hostName();
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) return env;
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown-host";
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.backfillfleet.coordinator;
+
+import java.time.Clock;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * A slice this worker holds. Every write is conditional on the work-node version this holder wrote last
+ * and on its claim node still existing; a lost condition means someone else owns the slice now and raises
+ * {@link FencedException}. After complete, fail or release the claim is spent.
+ */
+public final class SliceClaim {
+  private final CoordinatorConnection conn;
+  private final JobLayout layout;
+  private final String sliceId;
+  private final long sessionEpochAtClaim;
+  private final Clock clock;
+  private WorkNode work;
+  private int version;
+  private boolean open = true;
+
+  SliceClaim(CoordinatorConnection conn, JobLayout layout, String sliceId, WorkNode work, int version, Clock clock) {
+    this.conn = conn;
+    this.layout = layout;
+    this.sliceId = sliceId;
+    this.work = work;
+    this.version = version;
+    this.clock = clock;
+    this.sessionEpochAtClaim = conn.gate().sessionEpoch();
+  }
+
+  public String sliceId() {
+    return sliceId;
+  }
+
+  public String job() {
+    return layout.job();
+  }
+
+  /** The work node as this holder last wrote it (cursor and counts to resume from). */
+  public synchronized WorkNode work() {
+    return work;
+  }
+
+  public long epoch() {
+    return work.epoch();
+  }
+
+  /** Saves the cursor and counts. Waits while the connection is SUSPENDED; raises {@link FencedException} if fenced. */
+  public synchronized void checkpoint(CursorCheckpoint checkpoint, List<RejectedDoc> newlyRejected) {
+    write("checkpointing", work.checkpointed(checkpoint, newlyRejected, clock.instant()), false);
+  }
+
+  /** Marks the slice DONE with its final counts and gives up the claim. */
+  public synchronized void complete(CursorCheckpoint last, List<RejectedDoc> newlyRejected) {
+    WorkNode done = work.checkpointed(last, newlyRejected, clock.instant())
+        .inState(SliceState.DONE, work.attempts(), null, clock.instant());
+    write("completing", done, true);
+  }
+
+  /**
+   * Records a failure and gives up the claim: back to PENDING (cursor kept) while attempts remain, FAILED after
+   * {@code maxAttempts}. Returns the state the slice is now in.
+   */
+  public synchronized SliceState fail(String error, int maxAttempts) {
+    int attempts = work.attempts() + 1;
+    SliceState next = attempts >= maxAttempts ? SliceState.FAILED : SliceState.PENDING;
+    String msg = error == null ? "unknown error" : error.length() > 2000 ? error.substring(0, 2000) + "..." : error;
+    write("recording a failure of", work.inState(next, attempts, msg, clock.instant()), true);
+    return next;
+  }
+
+  /** Gives the slice back unchanged (a graceful shutdown): the next holder resumes from the last checkpoint. */
+  public synchronized void release() {
+    requireOpen();
+    CuratorFramework zk = conn.curator();
+    try {
+      conn.call("releasing slice " + sliceId, () -> zk.transaction().forOperations(List.of(
+          zk.transactionOp().check().withVersion(version).forPath(layout.slicePath(sliceId)),
+          zk.transactionOp().delete().forPath(layout.claimPath(sliceId)))));
+    } catch (CoordinationException e) {
+      if (fencedCause(e)) throw new FencedException(sliceId, "its work node or claim changed before release");
+      throw e;
+    } finally {
+      open = false;
+    }
+  }
+
+  public synchronized boolean isOpen() {
+    return open;
+  }
+
+  private void write(String what, WorkNode next, boolean end) {
+    requireOpen();
+    awaitSession(what);
+    CuratorFramework zk = conn.curator();
+    byte[] data = NodeCodec.encode(next);
+    try {
+      Stat stat = conn.call(what + " slice " + sliceId, () -> {
+        var results = zk.transaction().forOperations(end
+            ? List.of(
+                zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(sliceId), data),
+                zk.transactionOp().delete().forPath(layout.claimPath(sliceId)))
+            : List.of(
+                zk.transactionOp().check().forPath(layout.claimPath(sliceId)),
+                zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(sliceId), data)));
+        return results.stream().filter(r -> r.getResultStat() != null).findFirst().orElseThrow().getResultStat();
+      });
+      version = stat.getVersion();
+      work = next;
+      if (end) open = false;
+    } catch (CoordinationException e) {
+      if (fencedCause(e)) {
+        open = false;
+        throw new FencedException(sliceId, "its work node or claim changed since this worker wrote it (version "
+            + version + ")");
+      }
+      throw e;
+    }
+  }
+
+  private void awaitSession(String what) {
+    try {
+      if (!conn.gate().awaitConnected(conn.settings().sessionTimeout())) {
+        throw new CoordinatorUnavailableException(conn.settings().connectString(), what + " slice " + sliceId,
+            new KeeperException.ConnectionLossException());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CoordinationException("interrupted while " + what + " slice " + sliceId, e);
+    }
+    if (conn.gate().sessionEpoch() != sessionEpochAtClaim) {
+      open = false;
+      throw new FencedException(sliceId, "the ZooKeeper session that claimed it was lost");
+    }
+  }
+
+  private void requireOpen() {
+    if (!open) throw new FencedException(sliceId, "this claim was already given up");
+  }
+
+  private static boolean fencedCause(Throwable e) {
+    Throwable c = e.getCause();
+    return c instanceof KeeperException.BadVersionException || c instanceof KeeperException.NoNodeException;
+  }
+}

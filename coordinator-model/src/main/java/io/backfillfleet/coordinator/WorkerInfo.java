@@ -1,0 +1,26 @@
+package io.backfillfleet.coordinator;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/** The ephemeral registration {@code /backfill/jobs/<job>/workers/<workerId>} of a live worker. */
+public record WorkerInfo(
+    @JsonProperty(required = true) int schema,
+    @JsonProperty(required = true) String workerId,
+    String host,
+    Instant startedAt,
+    List<String> slicesHeld,
+    double docsPerSecond) {
+
+  public static final int SCHEMA = 1;
+
+  public WorkerInfo {
+    JobLayout.requireValidName("worker id", workerId);
+    slicesHeld = slicesHeld == null ? List.of() : List.copyOf(slicesHeld);
+  }
+
+  public WorkerInfo withActivity(List<String> held, double rate) {
+    return new WorkerInfo(schema, workerId, host, startedAt, held, rate);
+  }
+}

@@ -1,0 +1,119 @@
+package io.backfillfleet.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.cloud.MiniSolrCloudCluster;
+
+/**
+ * A real SolrCloud 9 cluster (Jetty nodes and their own embedded ZooKeeper), started without
+ * LuceneTestCase. Two are shared per test JVM: {@link #legacy()} and {@link #target()}; give each test its
+ * own collection.
+ */
+public final class SolrTestCluster implements AutoCloseable {
+  public static final String CONFIGSET = "backfill";
+  private static SolrTestCluster legacy;
+  private static SolrTestCluster target;
+
+  private final MiniSolrCloudCluster cluster;
+  private final CloudSolrClient client;
+
+  private SolrTestCluster(MiniSolrCloudCluster cluster) {
+    this.cluster = cluster;
+    this.client = new CloudSolrClient.Builder(List.of(zkHost()), Optional.of("/solr")).build();
+  }
+
+  /** The shared "legacy" cluster (one node). */
+  public static synchronized SolrTestCluster legacy() {
+    if (legacy == null) legacy = startShared("legacy", 1);
+    return legacy;
+  }
+
+  /** The shared "new" cluster (two nodes, so collections can have shards on different nodes). */
+  public static synchronized SolrTestCluster target() {
+    if (target == null) target = startShared("target", 2);
+    return target;
+  }
+
+  /** A new cluster of {@code nodes} nodes under {@code baseDir}; the caller closes it. */
+  public static SolrTestCluster start(Path baseDir, int nodes) {
+    try {
+      return new SolrTestCluster(new MiniSolrCloudCluster.Builder(nodes, baseDir)
+          .addConfig(CONFIGSET, configSet())
+          .withTraceIdGenerationDisabled() // avoids LuceneTestCase.rarely(), which needs a RandomizedContext
+          .build());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start a Solr test cluster in " + baseDir + ": " + e, e);
+    }
+  }
+
+  private static SolrTestCluster startShared(String name, int nodes) {
+    try {
+      Path base = Files.createTempDirectory("solr-" + name + "-");
+      SolrTestCluster c = start(base, nodes);
+      ServerRegistry.closeAtExit("Solr cluster " + name, c);
+      return c;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The test configset (id, tenant, ts as pdate with docValues, text and typed fields, the 'tolerant' chain),
+   * copied out of the classpath because it may sit inside the testkit jar.
+   */
+  public static synchronized Path configSet() {
+    try {
+      Path dir = Files.createTempDirectory("configset-" + CONFIGSET + "-");
+      for (String file : List.of("schema.xml", "solrconfig.xml")) {
+        try (InputStream in = SolrTestCluster.class.getResourceAsStream("/configsets/" + CONFIGSET + "/conf/" + file)) {
+          if (in == null) throw new IllegalStateException("configset file " + file + " is missing from the testkit");
+          Files.copy(in, dir.resolve(file));
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates a collection with the test configset and waits until every replica is active. */
+  public void createCollection(String name, int shards) {
+    try {
+      CollectionAdminRequest.createCollection(name, CONFIGSET, shards, 1).process(client);
+      cluster.waitForActiveCollection(name, shards, shards);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create collection " + name + ": " + e, e);
+    }
+  }
+
+  /** ZooKeeper address of this cluster, without chroot; Solr lives under {@code /solr}. */
+  public String zkHost() {
+    return cluster.getZkServer().getZkHost();
+  }
+
+  public String baseUrl() {
+    return cluster.getJettySolrRunner(0).getBaseUrl().toString();
+  }
+
+  /** A client for test setup and assertions (not closed by the caller). */
+  public CloudSolrClient client() {
+    return client;
+  }
+
+  public MiniSolrCloudCluster cluster() {
+    return cluster;
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.close();
+    cluster.shutdown();
+  }
+}

@@ -1,0 +1,66 @@
+package io.backfillfleet.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * Real ZooKeeper 3.9 servers: one shared {@link TestingServer} per test JVM (give each test its own root
+ * path), ensembles for quorum tests, and {@link ZooKeeperServerEmbedded} for the demo.
+ */
+public final class ZooKeeperServers {
+  private static TestingServer shared;
+
+  private ZooKeeperServers() {}
+
+  /** The JVM's shared standalone server (started on first use, closed at JVM exit). */
+  public static synchronized TestingServer shared() {
+    if (shared == null) {
+      try {
+        shared = new TestingServer(true);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start the test ZooKeeper server: " + e, e);
+      }
+      ServerRegistry.closeAtExit("ZooKeeper " + shared.getConnectString(), shared);
+    }
+    return shared;
+  }
+
+  /** A new started ensemble of {@code size} members; the caller closes it. Use kill/restartServer for quorum tests. */
+  public static TestingCluster ensemble(int size) {
+    TestingCluster cluster = new TestingCluster(size);
+    try {
+      cluster.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start a ZooKeeper ensemble of " + size + ": " + e, e);
+    }
+    return cluster;
+  }
+
+  /**
+   * ZooKeeper's own embedded server for the demo, on {@code port} (0 = a free one). Its admin server is off:
+   * it wants Jetty 9 and Solr brings Jetty 10.
+   */
+  public static ZooKeeperServerEmbedded embedded(Path dataDir, int port) throws Exception {
+    Properties cfg = new Properties();
+    cfg.setProperty("clientPort", String.valueOf(port == 0 ? freePort() : port));
+    cfg.setProperty("clientPortAddress", "127.0.0.1");
+    cfg.setProperty("tickTime", "500");
+    cfg.setProperty("admin.enableServer", "false");
+    ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder().baseDir(dataDir).configuration(cfg)
+        .exitHandler(ExitHandler.LOG_ONLY).build();
+    zk.start(30_000);
+    return zk;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
