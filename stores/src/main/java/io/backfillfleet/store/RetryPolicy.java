@@ -1,0 +1,48 @@
+package io.backfillfleet.store;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/** Bounded retries with exponential backoff and full jitter, for transient store errors (I/O, 429, 5xx). */
+public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
+
+  public static RetryPolicy of(int maxAttempts) {
+    return new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10));
+  }
+
+  /**
+   * Runs {@code body}; a failure that {@code isTransient} accepts is retried, up to {@code maxAttempts} in all,
+   * then raised as {@link StoreUnavailableException} naming {@code endpoint}. Other failures pass through.
+   */
+  public <T> T call(String endpoint, String action, Predicate<Exception> isTransient, Callable<T> body) {
+    Exception last = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        return body.call();
+      } catch (StoreException e) {
+        throw e;
+      } catch (Exception e) {
+        if (!isTransient.test(e)) {
+          throw e instanceof RuntimeException re ? re : new StoreException(endpoint + ": " + action + " failed: "
+              + StoreUnavailableException.describe(e), e);
+        }
+        last = e;
+        if (attempt < maxAttempts) backoff(attempt);
+      }
+    }
+    throw new StoreUnavailableException(endpoint, action, maxAttempts, last);
+  }
+
+  /** Sleeps before retry number {@code attempt} (1-based): exponential, capped, with jitter. */
+  public void backoff(int attempt) {
+    long cap = Math.min(max.toMillis(), base.toMillis() << Math.min(attempt - 1, 20));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting to retry", e);
+    }
+  }
+}

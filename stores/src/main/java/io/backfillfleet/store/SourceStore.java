@@ -1,0 +1,28 @@
+package io.backfillfleet.store;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Where history is read from (the legacy cluster). */
+public interface SourceStore extends AutoCloseable {
+  /** Every tenant with its document count and first/last timestamp, in a bounded number of queries. */
+  List<TenantSpan> tenants();
+
+  /** Counts of a tenant's documents in consecutive buckets of {@code bucket} covering the window. */
+  Histogram histogram(String tenant, TimeWindow window, Duration bucket);
+
+  /** The number of a tenant's documents in the window. */
+  long count(String tenant, TimeWindow window);
+
+  /** A reader of a tenant's window, sorted by (timestamp, id), starting after {@code after}. */
+  WindowReader reader(String tenant, TimeWindow window, Cursor after);
+
+  /** Which of these ids exist in the source now (to re-check written pages against live deletes). */
+  java.util.Set<String> existingIds(java.util.Collection<String> ids);
+
+  /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
+  void makeVisible();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,8 @@
+package io.backfillfleet.store;
+
+/** A store description that cannot work; the message names the field. Raised before any work starts. */
+public class StoreConfigException extends StoreException {
+  public StoreConfigException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,338 @@
+package io.backfillfleet.store.solr;
+
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.Histogram;
+import io.backfillfleet.store.Page;
+import io.backfillfleet.store.RetryPolicy;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.store.StoreConfigException;
+import io.backfillfleet.store.StoreException;
+import io.backfillfleet.store.TenantSpan;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
+import io.backfillfleet.store.WriteResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.SolrRequest;
+import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.request.QueryRequest;
+import org.apache.solr.client.solrj.request.UpdateRequest;
+import org.apache.solr.client.solrj.request.schema.SchemaRequest;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.client.solrj.response.UpdateResponse;
+import org.apache.solr.client.solrj.response.json.BucketBasedJsonFacet;
+import org.apache.solr.client.solrj.response.json.BucketJsonFacet;
+import org.apache.solr.client.solrj.response.schema.SchemaRepresentation;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrDocumentList;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.common.params.CursorMarkParams;
+import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.util.NamedList;
+
+/**
+ * A SolrCloud collection as source and create-only target (SolrJ 9, which also talks to Solr 8.11).
+ *
+ * <p>Reads use {@code cursorMark} sorted by (timestamp, id), so the cursor is a self-contained string any new
+ * instance can continue from. Writes send {@code _version_=-1} ("must not exist") through an update chain with
+ * {@code TolerantUpdateProcessorFactory}, which reports every conflicting or rejected id exactly; without that
+ * chain Solr either aborts the batch half-written or skips conflicts without saying which.
+ */
+public final class SolrStore implements SearchStore {
+  static final String VERSION_FIELD = "_version_";
+
+  private final StoreConfig config;
+  private final CloudSolrClient client;
+  private final RetryPolicy retry;
+  private final Optional<String[]> basicAuth;
+  private volatile Set<String> excludedFields;
+
+  public SolrStore(StoreConfig config, Map<String, String> env) {
+    this.config = config;
+    this.retry = RetryPolicy.of(config.maxAttempts());
+    if (config.trustStore() != null) {
+      throw new StoreConfigException(config.describe() + ": trustStore is not supported for Solr here yet; start the JVM"
+          + " with -Djavax.net.ssl.trustStore=... (JAVA_TOOL_OPTIONS) instead");
+    }
+    Optional<String> password = config.password(env);
+    this.basicAuth = config.username() == null ? Optional.empty()
+        : Optional.of(new String[] {config.username(), password.orElse("")});
+    Http2SolrClient.Builder http = new Http2SolrClient.Builder();
+    http.withConnectionTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    http.withRequestTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    CloudSolrClient.Builder b;
+    if (config.zkHost() != null && !config.zkHost().isBlank()) {
+      String zk = config.zkHost();
+      int slash = zk.indexOf('/');
+      b = new CloudSolrClient.Builder(java.util.Arrays.asList((slash < 0 ? zk : zk.substring(0, slash)).split(",")),
+          slash < 0 ? Optional.empty() : Optional.of(zk.substring(slash)));
+      b.withZkConnectTimeout((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      b = new CloudSolrClient.Builder(config.endpoints());
+    }
+    b.withInternalClientBuilder(http);
+    this.client = b.build();
+  }
+
+  private String where() {
+    return config.describe();
+  }
+
+  private <R extends SolrRequest<?>> R auth(R request) {
+    basicAuth.ifPresent(a -> request.setBasicAuthCredentials(a[0], a[1]));
+    return request;
+  }
+
+  private QueryResponse query(String action, SolrQuery q) {
+    return retry.call(where(), action, SolrStore::isTransient, () -> auth(new QueryRequest(q, SolrRequest.METHOD.POST))
+        .process(client, config.collection()));
+  }
+
+  /** Connection problems, timeouts, 429 and 5xx are worth retrying; 4xx (a bad query, a missing collection) is not. */
+  static boolean isTransient(Exception e) {
+    if (e instanceof SolrException se) {
+      int code = se.code();
+      if (code == 404 || (se.getMessage() != null && se.getMessage().contains("Could not find collection"))) return false;
+      return code == 429 || code >= 500 || code <= 0;
+    }
+    return e instanceof SolrServerException || e instanceof IOException;
+  }
+
+  // ------------------------------------------------------------------ source
+
+  @Override
+  public List<TenantSpan> tenants() {
+    String ts = config.timestampField();
+    SolrQuery q = new SolrQuery("*:*").setRows(0);
+    q.add("json.facet", "{tenants:{type:terms,field:\"" + config.tenantField() + "\",limit:-1,sort:\"index asc\","
+        + "facet:{first:\"min(" + ts + ")\",last:\"max(" + ts + ")\",nots:{type:query,q:\"*:* -" + ts + ":[* TO *]\"}}}}");
+    QueryResponse r = query("listing tenants", q);
+    List<TenantSpan> out = new ArrayList<>();
+    if (r.getJsonFacetingResponse() == null) return out;
+    BucketBasedJsonFacet tenants = r.getJsonFacetingResponse().getBucketBasedFacets("tenants");
+    if (tenants == null) return out;
+    for (BucketJsonFacet b : tenants.getBuckets()) {
+      long noTs = b.getQueryFacet("nots") == null ? 0 : b.getQueryFacet("nots").getCount();
+      out.add(new TenantSpan(String.valueOf(b.getVal()), b.getCount(), instant(b.getStatValue("first")),
+          instant(b.getStatValue("last")), noTs));
+    }
+    return out;
+  }
+
+  @Override
+  public Histogram histogram(String tenant, TimeWindow window, Duration bucket) {
+    if (window.missingTimestamp()) {
+      return new Histogram(List.of(new Histogram.Bucket(null, null, count(tenant, window))));
+    }
+    long gap = bucket.toMillis();
+    if (gap < 1) throw new IllegalArgumentException("histogram bucket must be at least 1 ms");
+    SolrQuery q = new SolrQuery("*:*").setRows(0).addFilterQuery(tenantFilter(tenant), windowFilter(window));
+    q.add("json.facet", "{h:{type:range,field:\"" + config.timestampField() + "\",start:\"" + window.from()
+        + "\",end:\"" + window.to() + "\",gap:\"+" + gap + "MILLISECONDS\",hardend:true}}");
+    QueryResponse r = query("measuring tenant " + tenant, q);
+    Map<Instant, Long> counts = new LinkedHashMap<>();
+    if (r.getJsonFacetingResponse() != null && r.getJsonFacetingResponse().getBucketBasedFacets("h") != null) {
+      for (BucketJsonFacet b : r.getJsonFacetingResponse().getBucketBasedFacets("h").getBuckets()) {
+        counts.put(instant(b.getVal()), b.getCount());
+      }
+    }
+    List<Histogram.Bucket> buckets = new ArrayList<>();
+    for (Instant s = window.from(); s.isBefore(window.to()); s = s.plusMillis(gap)) {
+      Instant e = s.plusMillis(gap).isAfter(window.to()) ? window.to() : s.plusMillis(gap);
+      buckets.add(new Histogram.Bucket(s, e, counts.getOrDefault(s, 0L)));
+    }
+    return new Histogram(buckets);
+  }
+
+  @Override
+  public long count(String tenant, TimeWindow window) {
+    SolrQuery q = new SolrQuery("*:*").setRows(0).addFilterQuery(tenantFilter(tenant), windowFilter(window));
+    return query("counting tenant " + tenant + " " + window, q).getResults().getNumFound();
+  }
+
+  @Override
+  public WindowReader reader(String tenant, TimeWindow window, Cursor after) {
+    Set<String> excluded = excludedFields();
+    return new WindowReader() {
+      private String mark = after.isStart() ? CursorMarkParams.CURSOR_MARK_START : after.value();
+      private boolean done;
+
+      @Override
+      public Page readPage(int pageSize) {
+        if (done) return new Page(List.of(), Cursor.of(mark), true);
+        SolrQuery q = new SolrQuery("*:*").setRows(pageSize)
+            .addFilterQuery(tenantFilter(tenant), windowFilter(window))
+            .setSort(config.timestampField(), SolrQuery.ORDER.asc)
+            .addSort(config.idField(), SolrQuery.ORDER.asc);
+        q.set(CursorMarkParams.CURSOR_MARK_PARAM, mark);
+        QueryResponse r = query("reading tenant " + tenant + " " + window, q);
+        List<Doc> docs = new ArrayList<>(r.getResults().size());
+        for (SolrDocument d : r.getResults()) docs.add(toDoc(d, excluded));
+        String next = r.getNextCursorMark();
+        done = next == null || next.equals(mark) || docs.size() < pageSize;
+        mark = next == null ? mark : next;
+        return new Page(docs, Cursor.of(mark), done);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private Doc toDoc(SolrDocument d, Set<String> excluded) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : d) {
+      if (!excluded.contains(e.getKey())) fields.put(e.getKey(), neutral(e.getValue()));
+    }
+    Object id = d.getFirstValue(config.idField());
+    if (id == null) throw new StoreException(where() + ": a document has no '" + config.idField() + "' field");
+    return new Doc(String.valueOf(id), fields);
+  }
+
+  private static Object neutral(Object v) {
+    if (v instanceof Date date) return date.toInstant().toString();
+    if (v instanceof Collection<?> c) {
+      List<Object> out = new ArrayList<>(c.size());
+      for (Object o : c) out.add(neutral(o));
+      return out;
+    }
+    return v;
+  }
+
+  /** {@code _version_} and copyField destinations are derived by Solr: copying them would double or clash. */
+  private Set<String> excludedFields() {
+    Set<String> ex = excludedFields;
+    if (ex != null) return ex;
+    Set<String> out = new HashSet<>(Set.of(VERSION_FIELD));
+    SchemaRepresentation schema = retry.call(where(), "reading the schema", SolrStore::isTransient,
+        () -> auth(new SchemaRequest()).process(client, config.collection()).getSchemaRepresentation());
+    for (Map<String, Object> cf : schema.getCopyFields()) out.add(String.valueOf(cf.get("dest")));
+    boolean hasTs = schema.getFields().stream().anyMatch(f -> config.timestampField().equals(f.get("name")));
+    if (!hasTs) {
+      throw new StoreConfigException(where() + ": the timestamp field '" + config.timestampField()
+          + "' is not in the schema; set timestampField to the field that holds each document's time");
+    }
+    excludedFields = Set.copyOf(out);
+    return excludedFields;
+  }
+
+  @Override
+  public Set<String> existingIds(Collection<String> ids) {
+    if (ids.isEmpty()) return Set.of();
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    p.set("fl", config.idField());
+    SolrDocumentList found = retry.call(where(), "looking up ids", SolrStore::isTransient,
+        () -> client.getById(config.collection(), ids, p));
+    Set<String> out = new HashSet<>();
+    for (SolrDocument d : found) out.add(String.valueOf(d.getFirstValue(config.idField())));
+    return out;
+  }
+
+  @Override
+  public void makeVisible() {
+    retry.call(where(), "committing", SolrStore::isTransient, () -> {
+      UpdateRequest commit = new UpdateRequest();
+      commit.setAction(UpdateRequest.ACTION.COMMIT, true, true);
+      return auth(commit).process(client, config.collection());
+    });
+  }
+
+  // ------------------------------------------------------------------ target
+
+  @Override
+  public WriteResult createIfAbsent(List<Doc> docs) {
+    if (docs.isEmpty()) return WriteResult.empty();
+    List<WriteResult.Rejected> rejected = new ArrayList<>();
+    UpdateRequest ur = new UpdateRequest();
+    List<String> sent = new ArrayList<>();
+    for (Doc d : docs) {
+      Optional<String> problem = SolrDocuments.unsupported(d);
+      if (problem.isPresent()) {
+        rejected.add(new WriteResult.Rejected(d.id(), problem.get()));
+        continue;
+      }
+      SolrInputDocument in = SolrDocuments.toSolr(d, config.idField());
+      in.setField(VERSION_FIELD, -1L); // create-only: "this id must not exist"
+      ur.add(in);
+      sent.add(d.id());
+    }
+    if (sent.isEmpty()) return new WriteResult(List.of(), List.of(), rejected);
+    ur.setParam("update.chain", config.updateChain());
+    UpdateResponse rsp;
+    try {
+      rsp = retry.call(where(), "writing " + sent.size() + " documents", SolrStore::isTransient,
+          () -> auth(ur).process(client, config.collection()));
+    } catch (SolrException e) {
+      if (String.valueOf(e.getMessage()).contains("unknown UpdateRequestProcessorChain")) {
+        throw new StoreConfigException(where() + " has no update chain '" + config.updateChain() + "': add one with "
+            + "TolerantUpdateProcessorFactory (maxErrors=-1) before DistributedUpdateProcessorFactory to its solrconfig.xml"
+            + " (README: 'Solr target collections'), or set updateChain to the name of such a chain");
+      }
+      throw new StoreException(where() + ": writing failed: " + e.getMessage(), e);
+    }
+    Set<String> present = new HashSet<>();
+    Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
+    if (errors instanceof List<?> list) {
+      for (Object o : list) {
+        NamedList<?> err = (NamedList<?>) o;
+        String id = String.valueOf(err.get("id"));
+        String msg = String.valueOf(err.get("message"));
+        if (msg.contains("version conflict")) present.add(id);
+        else rejected.add(new WriteResult.Rejected(id, msg));
+      }
+    }
+    Set<String> rejectedIds = new HashSet<>();
+    rejected.forEach(r -> rejectedIds.add(r.id()));
+    List<String> created = new ArrayList<>();
+    List<String> already = new ArrayList<>();
+    for (String id : sent) {
+      if (present.contains(id)) already.add(id);
+      else if (!rejectedIds.contains(id)) created.add(id);
+    }
+    return new WriteResult(created, already, rejected);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private String tenantFilter(String tenant) {
+    return "{!term f=" + config.tenantField() + "}" + tenant;
+  }
+
+  private String windowFilter(TimeWindow w) {
+    String ts = config.timestampField();
+    return w.missingTimestamp() ? "*:* -" + ts + ":[* TO *]" : ts + ":[" + w.from() + " TO " + w.to() + "}";
+  }
+
+  private static Instant instant(Object v) {
+    if (v == null) return null;
+    if (v instanceof Date d) return d.toInstant();
+    if (v instanceof Number n) return Instant.ofEpochMilli(n.longValue());
+    return Instant.parse(v.toString());
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing a client has nothing left to lose
+    }
+  }
+}

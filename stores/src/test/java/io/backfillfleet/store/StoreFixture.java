@@ -1,0 +1,81 @@
+package io.backfillfleet.store;
+
+import io.backfillfleet.testkit.ElasticsearchNode;
+import io.backfillfleet.testkit.SolrTestCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One kind of real server the store tests run against; each call makes a fresh collection or index. */
+abstract class StoreFixture {
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private final String name;
+
+  StoreFixture(String name) {
+    this.name = name;
+  }
+
+  abstract StoreConfig newCollection(String prefix);
+
+  String uniqueName(String prefix) {
+    return (prefix + "-" + name + "-" + SEQ.incrementAndGet()).toLowerCase(Locale.ROOT).replace('.', '_');
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  /** Solr on the shared "legacy" cluster and the shared "new" one, Elasticsearch 8 and (where a JDK exists) 9. */
+  static List<StoreFixture> all() {
+    List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), es("es8")));
+    if (ElasticsearchNode.es9().isPresent()) out.add(es("es9"));
+    return out;
+  }
+
+  static StoreFixture solr(String name, boolean legacy) {
+    return new StoreFixture(name) {
+      @Override
+      StoreConfig newCollection(String prefix) {
+        SolrTestCluster c = legacy ? SolrTestCluster.legacy() : SolrTestCluster.target();
+        String coll = uniqueName(prefix);
+        c.createCollection(coll, 2);
+        return StoreConfig.solrCloud(c.zkHost() + "/solr", coll);
+      }
+    };
+  }
+
+  static StoreFixture es(String name) {
+    return new StoreFixture(name) {
+      @Override
+      StoreConfig newCollection(String prefix) {
+        ElasticsearchNode node = name.equals("es9") ? ElasticsearchNode.es9().orElseThrow() : ElasticsearchNode.es8();
+        String index = uniqueName(prefix);
+        String mapping = """
+            {"settings":{"number_of_shards":2,"number_of_replicas":0},
+             "mappings":{"properties":{
+               "id":{"type":"keyword"},"tenant":{"type":"keyword"},"ts":{"type":"date"},
+               "title":{"type":"text"},"body":{"type":"text"},"n":{"type":"integer"},"amount":{"type":"double"},
+               "tags":{"type":"keyword"},"origin":{"type":"keyword"}}}}""";
+        put(node.httpUrl() + "/" + index, mapping);
+        return StoreConfig.elasticsearch(node.httpUrl(), index);
+      }
+    };
+  }
+
+  static void put(String url, String json) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+              .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) throw new IllegalStateException("PUT " + url + " -> " + r.statusCode() + " " + r.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
