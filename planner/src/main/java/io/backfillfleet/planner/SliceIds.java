@@ -1,0 +1,39 @@
+package io.backfillfleet.planner;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Deterministic slice ids that are safe znode names whatever characters a tenant name has: a readable,
+ * sanitised prefix of the tenant plus a short hash of the exact name (so "a/b" and "a_b" never collide), plus
+ * the slice's position.
+ */
+public final class SliceIds {
+  private SliceIds() {}
+
+  public static String tenantKey(String tenant) {
+    String readable = tenant.replaceAll("[^A-Za-z0-9._-]", "_");
+    if (readable.length() > 60) readable = readable.substring(0, 60);
+    if (readable.isEmpty() || !Character.isLetterOrDigit(readable.charAt(0))) readable = "t" + readable;
+    return readable + "-" + hash(tenant);
+  }
+
+  public static String timeSlice(String tenant, int index) {
+    return tenantKey(tenant) + "-" + String.format("%05d", index);
+  }
+
+  public static String noTimestampSlice(String tenant) {
+    return tenantKey(tenant) + "-nots";
+  }
+
+  private static String hash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
