@@ -117,22 +117,26 @@ public final class SliceBoard implements AutoCloseable {
     if (!isReady()) return Optional.empty();
     Set<String> lostRaces = new HashSet<>();
     for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-      List<String> free = new ArrayList<>();
-      slices.forEach((id, v) -> {
-        if (v.value().state() == SliceState.PENDING && !claimed.contains(id) && !lostRaces.contains(id)) free.add(id);
-      });
+      // Claim exactly the version we saw PENDING: re-reading the map later could see a newer, DONE node and
+      // "claim" a finished slice.
+      List<Map.Entry<String, Versioned<WorkNode>>> free = new ArrayList<>();
+      for (Map.Entry<String, Versioned<WorkNode>> e : slices.entrySet()) {
+        if (e.getValue().value().state() == SliceState.PENDING && !claimed.contains(e.getKey())
+            && !lostRaces.contains(e.getKey())) {
+          free.add(Map.entry(e.getKey(), e.getValue()));
+        }
+      }
       if (free.isEmpty()) return Optional.empty();
-      String id = free.get(ThreadLocalRandom.current().nextInt(free.size()));
-      Versioned<WorkNode> seen = slices.get(id);
-      if (seen == null) continue;
-      Optional<SliceClaim> claim = tryClaim(id, seen, workerId);
+      Map.Entry<String, Versioned<WorkNode>> pick = free.get(ThreadLocalRandom.current().nextInt(free.size()));
+      Optional<SliceClaim> claim = tryClaim(pick.getKey(), pick.getValue(), workerId);
       if (claim.isPresent()) return claim;
-      lostRaces.add(id);
+      lostRaces.add(pick.getKey());
     }
     return Optional.empty();
   }
 
   private Optional<SliceClaim> tryClaim(String id, Versioned<WorkNode> seen, String workerId) {
+    if (seen.value().state() != SliceState.PENDING) return Optional.empty();
     CuratorFramework zk = conn.curator();
     long epoch = seen.value().epoch() + 1;
     WorkNode mine = seen.value().claimedBy(workerId, epoch, clock.instant());
@@ -142,7 +146,9 @@ public final class SliceBoard implements AutoCloseable {
           zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(id), NodeCodec.encode(info)),
           zk.transactionOp().setData().withVersion(seen.version()).forPath(layout.slicePath(id), NodeCodec.encode(mine)))));
       int version = results.get(1).getResultStat().getVersion();
-      claimed.add(id);
+      // Not added to 'claimed' here: the cache may never see a claim that ends quickly (it fetches a node that is
+      // already gone and reports nothing), and a local entry would then stay forever. ZooKeeper itself refuses a
+      // second claim, so the cache lagging costs at most a lost race.
       return Optional.of(new SliceClaim(conn, layout, id, mine, version, clock));
     } catch (CoordinatorUnavailableException e) {
       throw e;
