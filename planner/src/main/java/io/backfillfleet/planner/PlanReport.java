@@ -1,0 +1,133 @@
+package io.backfillfleet.planner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The dry-run report of a plan: per tenant and in total, as a table, JSON or CSV. Times are estimates from
+ * {@code docsPerSecond}, one worker's copy rate.
+ */
+public final class PlanReport {
+  private final Plan plan;
+  private final double docsPerSecond;
+  private final int workers;
+
+  public PlanReport(Plan plan, double docsPerSecond, int workers) {
+    if (docsPerSecond <= 0) throw new IllegalArgumentException("docs per second must be positive");
+    if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
+    this.plan = plan;
+    this.docsPerSecond = docsPerSecond;
+    this.workers = workers;
+  }
+
+  /** One tenant's line of the report. */
+  public record TenantLine(String tenant, long docs, Instant first, Instant last, Duration span, int slices,
+      long minSlice, long medianSlice, long maxSlice, double workerHours, int hotSpots) {}
+
+  /** The totals. {@code balance} is p95 / median slice size; 1.0 is perfectly even. */
+  public record Totals(int tenants, int slices, long docs, double balance, double workerHours, Duration wallClock,
+      int workers, long queries) {}
+
+  public List<TenantLine> tenants() {
+    List<TenantLine> out = new ArrayList<>();
+    for (TenantPlan t : plan.tenants()) {
+      long[] sizes = t.slices().stream().mapToLong(SliceSpec::estimatedDocs).sorted().toArray();
+      Duration span = t.span().first() == null ? Duration.ZERO : Duration.between(t.span().first(), t.span().last());
+      out.add(new TenantLine(t.span().tenant(), t.span().docs(), t.span().first(), t.span().last(), span, sizes.length,
+          sizes.length == 0 ? 0 : sizes[0], sizes.length == 0 ? 0 : sizes[sizes.length / 2],
+          sizes.length == 0 ? 0 : sizes[sizes.length - 1], t.span().docs() / docsPerSecond / 3600,
+          (int) t.slices().stream().filter(SliceSpec::hotSpot).count()));
+    }
+    return out;
+  }
+
+  public Totals totals() {
+    long[] sizes = plan.slices().stream().mapToLong(SliceSpec::estimatedDocs).sorted().toArray();
+    double balance = sizes.length == 0 ? 1.0
+        : (double) sizes[Math.max(0, (int) Math.ceil(0.95 * sizes.length) - 1)] / Math.max(1, sizes[sizes.length / 2]);
+    double hours = plan.totalDocs() / docsPerSecond / 3600;
+    // the fleet cannot finish before its biggest slice does
+    double biggest = sizes.length == 0 ? 0 : sizes[sizes.length - 1] / docsPerSecond;
+    Duration wall = Duration.ofSeconds((long) Math.max(hours * 3600 / workers, biggest));
+    return new Totals(plan.tenants().size(), sizes.length, plan.totalDocs(), balance, hours, wall, workers,
+        plan.queries());
+  }
+
+  public String table() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%-24s %12s %-20s %-20s %10s %7s %9s %9s %9s %9s%n", "TENANT", "DOCS", "FIRST",
+        "LAST", "SPAN", "SLICES", "MIN", "MEDIAN", "MAX", "WORKER-H"));
+    for (TenantLine l : tenants()) {
+      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.2f%s%n", clip(l.tenant()),
+          l.docs(), day(l.first()), day(l.last()), human(l.span()), l.slices(), l.minSlice(), l.medianSlice(), l.maxSlice(),
+          l.workerHours(), l.hotSpots() > 0 ? "  hot spot x" + l.hotSpots() + " (cannot be split by time)" : ""));
+    }
+    Totals t = totals();
+    sb.append(String.format(Locale.ROOT, "%nTOTAL: %d tenants, %d slices, %d documents; balance p95/median %.2f;"
+            + " %.1f worker-hours at %.0f docs/s; about %s with %d workers (%d queries to plan)%n",
+        t.tenants(), t.slices(), t.docs(), t.balance(), t.workerHours(), docsPerSecond, human(t.wallClock()), t.workers(),
+        t.queries()));
+    return sb.toString();
+  }
+
+  public String csv() {
+    StringBuilder sb = new StringBuilder("tenant,docs,first,last,span_seconds,slices,min_slice,median_slice,max_slice,"
+        + "worker_hours,hot_spots\n");
+    for (TenantLine l : tenants()) {
+      sb.append(String.join(",", csvCell(l.tenant()), String.valueOf(l.docs()), String.valueOf(l.first()),
+          String.valueOf(l.last()), String.valueOf(l.span().toSeconds()), String.valueOf(l.slices()),
+          String.valueOf(l.minSlice()), String.valueOf(l.medianSlice()), String.valueOf(l.maxSlice()),
+          String.format(Locale.ROOT, "%.4f", l.workerHours()), String.valueOf(l.hotSpots()))).append('\n');
+    }
+    return sb.toString();
+  }
+
+  public String json() {
+    ObjectMapper m = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+    ObjectNode root = m.createObjectNode();
+    root.put("planId", plan.planId());
+    root.put("docsPerSlice", plan.docsPerSlice());
+    root.set("totals", m.valueToTree(totals()));
+    root.set("tenants", m.valueToTree(tenants()));
+    ArrayNode slices = root.putArray("slices");
+    for (SliceSpec s : plan.slices()) {
+      ObjectNode n = slices.addObject().put("id", s.id()).put("tenant", s.tenant()).put("estimatedDocs", s.estimatedDocs());
+      if (s.window().missingTimestamp()) n.put("missingTimestamp", true);
+      else n.put("from", s.window().from().toString()).put("to", s.window().to().toString());
+      if (s.hotSpot()) n.put("hotSpot", true);
+    }
+    try {
+      return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s >= 2 * 86_400) return s / 86_400 + "d";
+    if (s >= 2 * 3600) return s / 3600 + "h";
+    if (s >= 120) return s / 60 + "m";
+    return s + "s";
+  }
+
+  private static String day(Instant t) {
+    return t == null ? "-" : t.toString().substring(0, Math.min(19, t.toString().length()));
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 24 ? s : s.substring(0, 21) + "...";
+  }
+
+  private static String csvCell(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}
