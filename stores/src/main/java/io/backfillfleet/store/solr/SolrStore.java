@@ -101,8 +101,29 @@ public final class SolrStore implements SearchStore {
   }
 
   private QueryResponse query(String action, SolrQuery q) {
-    return retry.call(where(), action, SolrStore::isTransient, () -> auth(new QueryRequest(q, SolrRequest.METHOD.POST))
-        .process(client, config.collection()));
+    try {
+      return retry.call(where(), action, SolrStore::isTransient, () -> auth(new QueryRequest(q, SolrRequest.METHOD.POST))
+          .process(client, config.collection()));
+    } catch (SolrException e) {
+      throw explain(action, e);
+    }
+  }
+
+  /** A Solr refusal as a message that names the store and, for the usual causes, what to do. */
+  private StoreException explain(String action, SolrException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (msg.contains("undefined field") || msg.contains("can not sort on")) {
+      return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
+          + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
+    }
+    if (msg.contains("Could not find collection") || e.code() == 404) {
+      return new StoreConfigException(where() + ": the collection does not exist (" + msg + ")");
+    }
+    if (e.code() == 401 || e.code() == 403) {
+      return new StoreConfigException(where() + " refused the credentials (HTTP " + e.code() + "); check username and"
+          + " passwordEnv/passwordFile");
+    }
+    return new StoreException(where() + ": " + action + " failed (HTTP " + e.code() + "): " + msg, e);
   }
 
   /** Connection problems, timeouts, 429 and 5xx are worth retrying; 4xx (a bad query, a missing collection) is not. */

@@ -1,0 +1,205 @@
+package io.backfillfleet.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.coordinator.JobLayout;
+import io.backfillfleet.coordinator.JobRepository;
+import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.coordinator.ZkSettings;
+import io.backfillfleet.planner.Plan;
+import io.backfillfleet.planner.PlanPublisher;
+import io.backfillfleet.planner.PlanReport;
+import io.backfillfleet.planner.PlanTimelineHtml;
+import io.backfillfleet.planner.Planner;
+import io.backfillfleet.planner.TenantSelection;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.Stores;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Measures each tenant's history on the source and cuts it into time slices of about equal effort.",
+        "--dry-run prints the slice report and writes nothing anywhere (no ZooKeeper needed);",
+        "--apply publishes the job and one work node per slice to ZooKeeper (refused if the job exists);",
+        "--add-tenants adds slices for tenants the job does not have yet."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "2:bad input, or a cluster or ZooKeeper that cannot be used (the message says which)",
+        "1:unexpected error (run with --verbose)"})
+final class PlanCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--job-file", required = true, paramLabel = "FILE",
+      description = "The job file (YAML): source, target, zookeeper and plan settings.")
+  Path jobFile;
+
+  @Option(names = "--job", paramLabel = "NAME", description = "Job name; overrides 'job' in the job file.")
+  String job;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
+
+  static final class Mode {
+    @Option(names = "--dry-run", required = true, description = "Print the report only; write nothing.") boolean dryRun;
+    @Option(names = "--apply", required = true, description = "Publish the job and its slices.") boolean apply;
+    @Option(names = "--add-tenants", required = true, description = "Add slices for tenants the job lacks.") boolean add;
+  }
+
+  @Option(names = "--docs-per-slice", paramLabel = "N", description = "Target documents per slice.")
+  Long docsPerSlice;
+
+  @Option(names = "--minutes-per-slice", paramLabel = "M",
+      description = "Target minutes per slice (needs --docs-per-second).")
+  Double minutesPerSlice;
+
+  @Option(names = "--docs-per-second", paramLabel = "D",
+      description = "One worker's copy rate, for estimates (default: plan.docsPerSecond, else 10000).")
+  Double docsPerSecond;
+
+  @Option(names = "--workers", paramLabel = "W", description = "Workers assumed for the wall-clock estimate.")
+  Integer workers;
+
+  @Option(names = "--tenants", split = ",", paramLabel = "T", description = "Only these tenants.")
+  List<String> tenants;
+
+  @Option(names = "--tenants-file", paramLabel = "FILE", description = "Only the tenants listed in FILE, one per line.")
+  Path tenantsFile;
+
+  @Option(names = "--exclude", split = ",", paramLabel = "T", description = "Leave out these tenants.")
+  List<String> exclude;
+
+  @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
+      description = "Report format (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML picture of the slices.")
+  Path html;
+
+  @Option(names = "--zk", paramLabel = "CONNECT", description = "ZooKeeper connect string; overrides the job file.")
+  String zk;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    JobFile file = JobFileLoader.load(jobFile);
+    String jobName = JobLayout.requireValidName("job name", job != null ? job : file.job());
+    JobFile.PlanSettings ps = file.plan() == null
+        ? new JobFile.PlanSettings(null, null, null, null, null, null, null) : file.plan();
+    double rate = docsPerSecond != null ? docsPerSecond : ps.docsPerSecond() != null ? ps.docsPerSecond() : 10_000;
+    long target = targetDocsPerSlice(ps, rate);
+    int w = workers != null ? workers : ps.workers() != null ? ps.workers() : 1;
+    if (!List.of("table", "json", "csv").contains(format)) {
+      throw new UsageException("--format must be table, json or csv, not '" + format + "'");
+    }
+    if (file.source() == null) throw new UsageException("job file " + jobFile + " has no 'source'");
+    if (!mode.dryRun && file.target() == null) throw new UsageException("job file " + jobFile + " has no 'target'");
+    if (!mode.dryRun && file.target() != null) file.target().validate("target");
+    TenantSelection selection = new TenantSelection(selectedTenants(ps), Set.copyOf(exclude != null ? exclude
+        : ps.exclude() != null ? ps.exclude() : List.of()));
+
+    Plan plan;
+    try (SearchStore source = Stores.open("source", file.source());
+         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), !quiet && System.console() != null)) {
+      plan = new Planner(source, target).plan(selection, bar::update);
+    }
+    PlanReport report = new PlanReport(plan, rate, w);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(switch (format) {
+      case "json" -> report.json();
+      case "csv" -> report.csv();
+      default -> report.table();
+    });
+    out.flush();
+    if (html != null) {
+      Files.writeString(html, PlanTimelineHtml.render(plan, "backfill plan: " + jobName));
+      spec.commandLine().getErr().println("wrote " + html);
+    }
+    if (mode.dryRun) return ExitCodes.OK;
+
+    ZkSettings zkSettings = zkSettings(file);
+    try (CoordinatorConnection conn = new CoordinatorConnection(zkSettings).start()) {
+      PlanPublisher publisher = new PlanPublisher(conn, Clock.systemUTC());
+      if (mode.apply) {
+        JobRepository.PublishResult r = publisher.publish(jobName, plan, json(file.source()), json(file.target()),
+            json(ps), ps.maxAttempts() == null ? 0 : ps.maxAttempts());
+        spec.commandLine().getErr().printf("published job %s: %d slices%s; start workers with 'backfill work --job %s'%n",
+            jobName, r.slicesWritten() + r.slicesAlreadyThere(), r.resumed() ? " (resumed an interrupted publish)" : "",
+            jobName);
+      } else {
+        Set<String> present = new JobStatusReader(conn).read(jobName).slices().values().stream().map(WorkNode::tenant)
+            .collect(Collectors.toSet());
+        int added = publisher.addTenants(jobName, plan, present);
+        spec.commandLine().getErr().printf("added %d slices to job %s%n", added, jobName);
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private long targetDocsPerSlice(JobFile.PlanSettings ps, double rate) {
+    if (docsPerSlice != null) return positive(docsPerSlice, "--docs-per-slice");
+    if (minutesPerSlice != null) {
+      if (docsPerSecond == null && ps.docsPerSecond() == null) {
+        throw new UsageException("--minutes-per-slice needs --docs-per-second (a worker's measured copy rate)");
+      }
+      return positive(Math.round(minutesPerSlice * 60 * rate), "--minutes-per-slice x --docs-per-second");
+    }
+    if (ps.docsPerSlice() != null) return positive(ps.docsPerSlice(), "plan.docsPerSlice");
+    if (ps.minutesPerSlice() != null && ps.docsPerSecond() != null) {
+      return positive(Math.round(ps.minutesPerSlice() * 60 * ps.docsPerSecond()), "plan.minutesPerSlice");
+    }
+    throw new UsageException("say how big a slice is: --docs-per-slice N, or --minutes-per-slice M with"
+        + " --docs-per-second D (or plan.docsPerSlice in the job file)");
+  }
+
+  private static long positive(long v, String what) {
+    if (v < 1) throw new UsageException(what + " must be at least 1");
+    return v;
+  }
+
+  private Set<String> selectedTenants(JobFile.PlanSettings ps) throws IOException {
+    Set<String> out = new LinkedHashSet<>();
+    if (tenants != null) out.addAll(tenants);
+    if (tenantsFile != null) {
+      if (!Files.isReadable(tenantsFile)) throw new UsageException("--tenants-file " + tenantsFile + " cannot be read");
+      Files.readAllLines(tenantsFile).stream().map(String::strip).filter(s -> !s.isEmpty() && !s.startsWith("#"))
+          .forEach(out::add);
+    }
+    if (out.isEmpty() && ps.tenants() != null) out.addAll(ps.tenants());
+    return new HashSet<>(out);
+  }
+
+  private ZkSettings zkSettings(JobFile file) {
+    String connect = zk != null ? zk : file.zookeeper() == null ? null : file.zookeeper().connect();
+    if (connect == null) throw new UsageException("no ZooKeeper: set zookeeper.connect in the job file or --zk");
+    return ZkSettings.fromEnvironment(connect, file.zookeeper() == null ? null : file.zookeeper().root());
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+  private static JsonNode json(Object o) {
+    return o == null ? null : JSON.valueToTree(o);
+  }
+}
