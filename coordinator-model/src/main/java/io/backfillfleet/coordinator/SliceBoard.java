@@ -43,7 +43,9 @@ public final class SliceBoard implements AutoCloseable {
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final Set<String> workers = ConcurrentHashMap.newKeySet();
   private volatile JobSpec spec;
+  private volatile JobControl control = JobControl.DEFAULT;
   private volatile boolean initialized;
 
   public SliceBoard(CoordinatorConnection conn, String job) {
@@ -81,6 +83,26 @@ public final class SliceBoard implements AutoCloseable {
 
   public Optional<JobSpec> spec() {
     return Optional.ofNullable(spec);
+  }
+
+  /** The job's control settings (pause, throttle) as last seen; followed live through the cache. */
+  public JobControl control() {
+    return control;
+  }
+
+  /** Estimated documents still to copy: PENDING slices' estimates minus what they already read. */
+  public long remainingEstimatedDocs() {
+    long left = 0;
+    for (Versioned<WorkNode> v : slices.values()) {
+      WorkNode w = v.value();
+      if (w.state() == SliceState.PENDING) left += Math.max(0, w.estimatedDocs() - w.docsRead());
+    }
+    return left;
+  }
+
+  /** How many workers are registered now (at least 1: the caller). For sharing the docs/s budget. */
+  public int liveWorkers() {
+    return Math.max(1, workers.size());
   }
 
   /** Slices whose work node cannot be read: id -> problem (message names the path). Skipped by claims. */
@@ -209,6 +231,14 @@ public final class SliceBoard implements AutoCloseable {
       }
     } else if (isChild(path, layout.claimsPath())) {
       claimed.add(name(path));
+    } else if (isChild(path, layout.workersPath())) {
+      workers.add(name(path));
+    } else if (path.equals(layout.controlPath())) {
+      try {
+        control = NodeCodec.decode(path, node.getData(), JobControl.class);
+      } catch (CorruptNodeException e) {
+        LOG.error("keeping the last good control settings: {}", e.getMessage());
+      }
     }
     signal();
   }
@@ -220,6 +250,8 @@ public final class SliceBoard implements AutoCloseable {
       corrupt.remove(name(path));
     } else if (isChild(path, layout.claimsPath())) {
       claimed.remove(name(path));
+    } else if (isChild(path, layout.workersPath())) {
+      workers.remove(name(path));
     } else if (path.equals(layout.jobPath())) {
       spec = null;
     }

@@ -1,0 +1,223 @@
+package io.backfillfleet.worker;
+
+import com.codahale.metrics.jmx.JmxReporter;
+import io.backfillfleet.coordinator.CoordinationException;
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.coordinator.DeadLetters;
+import io.backfillfleet.coordinator.JobSpec;
+import io.backfillfleet.coordinator.SliceBoard;
+import io.backfillfleet.coordinator.SliceClaim;
+import io.backfillfleet.coordinator.WorkerInfo;
+import io.backfillfleet.coordinator.WorkerRegistration;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.Stores;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker process: registers, claims free slices (up to {@code concurrency} at once), copies them, and
+ * returns when no work is left, which is when a Kubernetes work-queue Job expects its pods to exit 0. While
+ * the remaining slices are held by others it waits, and takes one over as soon as its claim disappears.
+ *
+ * <p>{@link #shutdown()} (SIGTERM) stops claiming; each slice in flight finishes its page, checkpoints and
+ * is released, within the grace period.
+ */
+public final class FleetWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetWorker.class);
+
+  private final CoordinatorConnection conn;
+  private final String job;
+  private final WorkerSettings settings;
+  private final WorkerMetrics metrics = new WorkerMetrics();
+  private final Throttle throttle = new Throttle();
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopRequested;
+  private volatile Integer metricsPort;
+  private PrometheusEndpoint endpoint;
+
+  public FleetWorker(CoordinatorConnection conn, String job, WorkerSettings settings) {
+    this.conn = conn;
+    this.job = job;
+    this.settings = settings;
+  }
+
+  /** Serves /metrics on this port while running (0: any free port). */
+  public FleetWorker withMetricsPort(int port) {
+    this.metricsPort = port;
+    return this;
+  }
+
+  public WorkerMetrics metrics() {
+    return metrics;
+  }
+
+  public int metricsPort() {
+    return endpoint == null ? -1 : endpoint.port();
+  }
+
+  /** How a run ended. */
+  public enum Result { NO_WORK_LEFT, STOPPED }
+
+  /** Runs until no work is left or {@link #shutdown()}; throws on bad configuration or an unreachable cluster. */
+  public Result run() throws IOException, InterruptedException {
+    try (SliceBoard board = new SliceBoard(conn, job).start(Duration.ofSeconds(60))) {
+      JobSpec spec = awaitReady(board);
+      if (spec == null) return Result.STOPPED;
+      try (SearchStore source = Stores.open("source", JobStores.source(spec));
+           SearchStore target = Stores.open("target", JobStores.target(spec));
+           WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
+               settings.workerId(), host(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
+           JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + settings.workerId()).build()) {
+        jmx.start();
+        if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
+        ExecutorService slots = Executors.newFixedThreadPool(settings.concurrency(), named("slice"));
+        ExecutorService readAhead = Executors.newFixedThreadPool(settings.concurrency(), named("read-ahead"));
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
+        ProgressLog progress = new ProgressLog(metrics, board, held, throttle);
+        ticker.scheduleAtFixedRate(() -> {
+          throttle.update(board.control().maxDocsPerSecond(), board.liveWorkers());
+          registration.update(registration.info().withActivity(List.copyOf(held), metrics.docsRead.getOneMinuteRate()));
+        }, 0, 500, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(progress::log, settings.progressLogEvery().toMillis(),
+            settings.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
+        SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), new DeadLetters(conn), settings,
+            metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, spec.maxAttempts());
+        Semaphore free = new Semaphore(settings.concurrency());
+        try {
+          return loop(board, copier, slots, free);
+        } finally {
+          slots.shutdown();
+          if (!slots.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("slices still copying after the grace period of {}; their claims end with this process",
+                settings.shutdownGrace());
+            slots.shutdownNow();
+          }
+          readAhead.shutdownNow();
+          ticker.shutdownNow();
+          if (endpoint != null) endpoint.close();
+          progress.log();
+        }
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, Semaphore free)
+      throws InterruptedException {
+    while (!stopRequested) {
+      if (board.control().paused()) {
+        board.awaitChange(Duration.ofSeconds(1));
+        continue;
+      }
+      if (!free.tryAcquire(1, TimeUnit.SECONDS)) continue;
+      Optional<SliceClaim> claim;
+      try {
+        claim = stopRequested ? Optional.empty() : board.claimNext(settings.workerId());
+      } catch (CoordinationException e) {
+        free.release();
+        LOG.warn("cannot claim right now: {}", e.getMessage());
+        board.awaitChange(Duration.ofSeconds(2));
+        continue;
+      }
+      if (claim.isEmpty()) {
+        free.release();
+        if (board.isFinished() && free.availablePermits() == settings.concurrency()) {
+          if (!board.corruptSlices().isEmpty()) {
+            LOG.error("no work left that this worker can do, but {} slices are corrupt and were skipped: {}",
+                board.corruptSlices().size(), board.corruptSlices().values());
+          }
+          LOG.info("no work left in job {}: {}", job, board.counts());
+          return Result.NO_WORK_LEFT;
+        }
+        board.awaitChange(Duration.ofMillis(500));
+        continue;
+      }
+      SliceClaim c = claim.get();
+      held.add(c.sliceId());
+      metrics.claimsHeld.incrementAndGet();
+      slots.execute(() -> {
+        try {
+          SliceCopier.Outcome outcome = copier.copy(c, () -> stopRequested);
+          if (outcome == SliceCopier.Outcome.FAILED_WILL_RETRY || outcome == SliceCopier.Outcome.FAILED) {
+            sleepQuietly(settings.failureBackoff());
+          }
+        } finally {
+          held.remove(c.sliceId());
+          metrics.claimsHeld.decrementAndGet();
+          free.release();
+        }
+      });
+    }
+    return Result.STOPPED;
+  }
+
+  private JobSpec awaitReady(SliceBoard board) throws InterruptedException {
+    while (!board.isReady()) {
+      if (stopRequested) return null;
+      LOG.info("job {} is not completely published yet; waiting", job);
+      board.awaitChange(Duration.ofSeconds(5));
+    }
+    return board.spec().orElseThrow();
+  }
+
+  /** Stop claiming; slices in flight finish their page, checkpoint and release. Waits up to the grace period. */
+  public void shutdown() {
+    stopRequested = true;
+    try {
+      stopped.await(settings.shutdownGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean isStopRequested() {
+    return stopRequested;
+  }
+
+  @Override
+  public void close() {
+    stopRequested = true;
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis()); // back off after a failure before this slot claims again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + System.nanoTime() % 10_000);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  static String host() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) return env;
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown-host";
+    }
+  }
+}

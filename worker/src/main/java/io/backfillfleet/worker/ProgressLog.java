@@ -1,0 +1,40 @@
+package io.backfillfleet.worker;
+
+import io.backfillfleet.coordinator.SliceBoard;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One log line every few seconds: rate, slices done of all, ETA. */
+final class ProgressLog {
+  private static final Logger LOG = LoggerFactory.getLogger("progress");
+  private final WorkerMetrics metrics;
+  private final SliceBoard board;
+  private final Set<String> held;
+  private final Throttle throttle;
+
+  ProgressLog(WorkerMetrics metrics, SliceBoard board, Set<String> held, Throttle throttle) {
+    this.metrics = metrics;
+    this.board = board;
+    this.held = held;
+    this.throttle = throttle;
+  }
+
+  void log() {
+    SliceBoard.BoardCounts c = board.counts();
+    double rate = metrics.docsRead.getOneMinuteRate();
+    double fleetRate = rate * board.liveWorkers();
+    long left = board.remainingEstimatedDocs();
+    String eta = fleetRate < 1 ? "unknown" : human(Duration.ofSeconds((long) (left / fleetRate)));
+    LOG.info("progress: {} docs/s here (1m), {} read here; slices {} done / {} failed / {} total, {} held here{}{};"
+            + " ETA {} at the fleet's pace",
+        Math.round(rate), metrics.docsRead.getCount(), c.done(), c.failed(), c.total(), held.size(),
+        throttle.rate() > 0 ? ", throttled to " + Math.round(throttle.rate()) + " docs/s" : "",
+        board.control().paused() ? ", PAUSED" : "", eta);
+  }
+
+  static String human(Duration d) {
+    return String.format("%02d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+  }
+}

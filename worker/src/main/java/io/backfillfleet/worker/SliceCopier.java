@@ -1,0 +1,200 @@
+package io.backfillfleet.worker;
+
+import com.codahale.metrics.Timer;
+import io.backfillfleet.coordinator.CopyProgress;
+import io.backfillfleet.coordinator.CursorCheckpoint;
+import io.backfillfleet.coordinator.DeadLetters;
+import io.backfillfleet.coordinator.FencedException;
+import io.backfillfleet.coordinator.RejectedDoc;
+import io.backfillfleet.coordinator.SliceClaim;
+import io.backfillfleet.coordinator.SliceState;
+import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.FieldMapping;
+import io.backfillfleet.store.Page;
+import io.backfillfleet.store.SourceStore;
+import io.backfillfleet.store.StoreException;
+import io.backfillfleet.store.StoreUnavailableException;
+import io.backfillfleet.store.TargetStore;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
+import io.backfillfleet.store.WriteResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one claimed slice, like a Flink split reader: from the saved cursor, page by page, reading the next
+ * page while the current one is written, create-only, checkpointing every N pages or T seconds. The cursor is
+ * saved only past pages that were written, so a crash re-copies at most one checkpoint interval (harmlessly:
+ * writes are create-only).
+ */
+final class SliceCopier {
+  private static final Logger LOG = LoggerFactory.getLogger(SliceCopier.class);
+
+  /** How a slice copy ended. */
+  enum Outcome { COMPLETED, FAILED_WILL_RETRY, FAILED, FENCED, STOPPED }
+
+  private final SourceStore source;
+  private final TargetStore target;
+  private final FieldMapping mapping;
+  private final DeadLetters deadLetters;
+  private final WorkerSettings settings;
+  private final WorkerMetrics metrics;
+  private final Throttle throttle;
+  private final PauseGate pause;
+  private final ExecutorService readAhead;
+  private final int maxAttempts;
+
+  SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, DeadLetters deadLetters,
+      WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
+      int maxAttempts) {
+    this.source = source;
+    this.target = target;
+    this.mapping = mapping;
+    this.deadLetters = deadLetters;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.throttle = throttle;
+    this.pause = pause;
+    this.readAhead = readAhead;
+    this.maxAttempts = maxAttempts;
+  }
+
+  Outcome copy(SliceClaim claim, BooleanSupplier stopRequested) {
+    WorkNode w = claim.work();
+    TimeWindow window = w.missingTimestamp() ? TimeWindow.withoutTimestamp() : TimeWindow.of(w.from(), w.to());
+    CopyProgress progress = w.progress();
+    Cursor cursor = Cursor.of(w.cursor());
+    List<RejectedDoc> unsavedRejected = new ArrayList<>();
+    int pagesSinceCheckpoint = 0;
+    long lastCheckpoint = System.nanoTime();
+    try (WindowReader reader = source.reader(w.tenant(), window, cursor)) {
+      CompletableFuture<Page> next = readAsync(reader);
+      while (true) {
+        Page page = join(next);
+        // overlap: the next read runs while this page is throttled and written
+        next = page.last() ? null : readAsync(reader);
+        if (!pause.awaitRunning(stopRequested)) {
+          claim.checkpoint(new CursorCheckpoint(cursor.value(), progress), unsavedRejected);
+          claim.release();
+          return Outcome.STOPPED;
+        }
+        throttle.acquire(page.docs().size());
+        WriteResult r = write(page.docs());
+        progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
+            r.rejected().size(), 0));
+        if (!r.rejected().isEmpty()) {
+          List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();
+          deadLetters.record(claim.job(), claim.sliceId(), rejected);
+          unsavedRejected.addAll(rejected);
+          LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
+              claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
+        }
+        cursor = page.next();
+        if (page.last()) {
+          CursorCheckpoint last = new CursorCheckpoint(cursor.value(), progress);
+          List<RejectedDoc> rj = List.copyOf(unsavedRejected);
+          timed(() -> claim.complete(last, rj));
+          metrics.slicesDone.inc();
+          LOG.info("slice {} done: {} read, {} created, {} already present, {} rejected", claim.sliceId(),
+              progress.docsRead(), progress.docsCreated(), progress.docsAlreadyPresent(), progress.docsRejected());
+          return Outcome.COMPLETED;
+        }
+        pagesSinceCheckpoint++;
+        boolean due = pagesSinceCheckpoint >= settings.checkpointPages()
+            || System.nanoTime() - lastCheckpoint >= settings.checkpointEvery().toNanos();
+        if (due || stopRequested.getAsBoolean()) {
+          CursorCheckpoint cp = new CursorCheckpoint(cursor.value(), progress);
+          List<RejectedDoc> rj = List.copyOf(unsavedRejected);
+          timed(() -> claim.checkpoint(cp, rj));
+          unsavedRejected.clear();
+          pagesSinceCheckpoint = 0;
+          lastCheckpoint = System.nanoTime();
+        }
+        if (stopRequested.getAsBoolean()) {
+          claim.release();
+          return Outcome.STOPPED;
+        }
+      }
+    } catch (FencedException e) {
+      LOG.warn("{}", e.getMessage());
+      return Outcome.FENCED;
+    } catch (StoreUnavailableException e) {
+      // an outage is not the slice's fault: give it back (cursor kept) without spending an attempt
+      LOG.warn("slice {} paused by an outage, released for later: {}", claim.sliceId(), e.getMessage());
+      try {
+        claim.release();
+      } catch (RuntimeException releaseFailed) {
+        LOG.warn("slice {}: release failed too ({}); the claim ends with this session", claim.sliceId(),
+            releaseFailed.getMessage());
+      }
+      return Outcome.FAILED_WILL_RETRY;
+    } catch (StoreException e) {
+      return fail(claim, e.getMessage());
+    } catch (RuntimeException e) {
+      return fail(claim, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private CompletableFuture<Page> readAsync(WindowReader reader) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Timer.Context t = metrics.readLatency.time()) {
+        Page p = reader.readPage(settings.pageSize());
+        metrics.docsRead.mark(p.docs().size());
+        return p;
+      }
+    }, readAhead);
+  }
+
+  private static Page join(CompletableFuture<Page> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw e;
+    }
+  }
+
+  private WriteResult write(List<Doc> docs) {
+    if (docs.isEmpty()) return WriteResult.empty();
+    List<Doc> mapped = docs.stream().map(mapping::apply).toList();
+    try (Timer.Context t = metrics.writeLatency.time()) {
+      WriteResult r = target.createIfAbsent(mapped);
+      metrics.docsCreated.mark(r.created().size());
+      metrics.docsAlreadyPresent.mark(r.alreadyPresent().size());
+      metrics.docsRejected.mark(r.rejected().size());
+      if (r.total() != docs.size()) {
+        throw new StoreException("the target accounted for " + r.total() + " of " + docs.size() + " documents sent");
+      }
+      return r;
+    }
+  }
+
+  private void timed(Runnable checkpoint) {
+    try (Timer.Context t = metrics.checkpointLatency.time()) {
+      checkpoint.run();
+    }
+  }
+
+  private Outcome fail(SliceClaim claim, String error) {
+    try {
+      SliceState now = claim.fail(error, maxAttempts);
+      metrics.slicesFailed.inc();
+      LOG.error("slice {} failed (attempt {} of {}): {}", claim.sliceId(), claim.work().attempts(), maxAttempts, error);
+      return now == SliceState.FAILED ? Outcome.FAILED : Outcome.FAILED_WILL_RETRY;
+    } catch (FencedException fenced) {
+      return Outcome.FENCED;
+    } catch (RuntimeException e) {
+      // ZooKeeper is unreachable too: the claim ends with the session and the slice resumes from its checkpoint
+      LOG.error("slice {} failed ({}) and the failure could not be recorded: {}", claim.sliceId(), error, e.getMessage());
+      return Outcome.FAILED_WILL_RETRY;
+    }
+  }
+}

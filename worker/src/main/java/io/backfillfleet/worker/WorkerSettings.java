@@ -1,0 +1,47 @@
+package io.backfillfleet.worker;
+
+import io.backfillfleet.coordinator.JobLayout;
+import java.time.Duration;
+
+/**
+ * How one worker process behaves.
+ *
+ * @param concurrency       slices copied at once by this process
+ * @param checkpointPages   checkpoint after this many written pages ...
+ * @param checkpointEvery   ... or after this much time, whichever comes first
+ * @param shutdownGrace     after SIGTERM: time to finish the page in flight, checkpoint and release
+ * @param failureBackoff    pause after a slice failed before this slot claims again
+ */
+public record WorkerSettings(String workerId, int concurrency, int pageSize, int checkpointPages,
+    Duration checkpointEvery, Duration shutdownGrace, Duration failureBackoff, Duration progressLogEvery) {
+
+  public WorkerSettings {
+    JobLayout.requireValidName("worker id", workerId);
+    if (concurrency < 1 || concurrency > 64) throw new IllegalArgumentException("--concurrency must be 1..64");
+    if (pageSize < 1 || pageSize > 10_000) throw new IllegalArgumentException("--page-size must be 1..10000");
+    if (checkpointPages < 1) throw new IllegalArgumentException("--checkpoint-pages must be at least 1");
+    checkpointEvery = checkpointEvery == null ? Duration.ofSeconds(10) : checkpointEvery;
+    shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(25) : shutdownGrace;
+    failureBackoff = failureBackoff == null ? Duration.ofSeconds(2) : failureBackoff;
+    progressLogEvery = progressLogEvery == null ? Duration.ofSeconds(10) : progressLogEvery;
+  }
+
+  public static WorkerSettings defaults(String workerId) {
+    return new WorkerSettings(workerId, 2, 1000, 5, null, null, null, null);
+  }
+
+  public WorkerSettings withCheckpoints(int pages, Duration every) {
+    return new WorkerSettings(workerId, concurrency, pageSize, pages, every, shutdownGrace, failureBackoff,
+        progressLogEvery);
+  }
+
+  public WorkerSettings withPageSize(int size) {
+    return new WorkerSettings(workerId, concurrency, size, checkpointPages, checkpointEvery, shutdownGrace,
+        failureBackoff, progressLogEvery);
+  }
+
+  public WorkerSettings withConcurrency(int k) {
+    return new WorkerSettings(workerId, k, pageSize, checkpointPages, checkpointEvery, shutdownGrace, failureBackoff,
+        progressLogEvery);
+  }
+}
