@@ -124,6 +124,7 @@ final class SliceCopier {
         }
       }
     } catch (FencedException e) {
+      metrics.slicesFenced.inc();
       LOG.warn("{}", e.getMessage());
       return Outcome.FENCED;
     } catch (StoreUnavailableException e) {

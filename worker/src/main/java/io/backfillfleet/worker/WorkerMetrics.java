@@ -18,10 +18,23 @@ public final class WorkerMetrics {
   final Timer checkpointLatency = registry.timer("checkpoint.latency");
   final Counter slicesDone = registry.counter("slices.done");
   final Counter slicesFailed = registry.counter("slices.failed");
+  final Counter slicesFenced = registry.counter("slices.fenced");
   final AtomicInteger claimsHeld = new AtomicInteger();
 
   public WorkerMetrics() {
     registry.gauge("claims.held", () -> claimsHeld::get);
+  }
+
+  public long docsRead() {
+    return docsRead.getCount();
+  }
+
+  public long docsCreated() {
+    return docsCreated.getCount();
+  }
+
+  public long slicesFenced() {
+    return slicesFenced.getCount();
   }
 
   public MetricRegistry registry() {

@@ -109,6 +109,16 @@ final class FleetFixture {
     return out;
   }
 
+  /** One tenant, every document with a timestamp: a job of exactly one slice when the target size is large. */
+  static List<Doc> timed(int size, int spanDays) {
+    Random r = new Random(23);
+    List<Doc> out = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      out.add(doc("tenant-0", "t0-" + i, T0.plusMillis((long) (r.nextDouble() * spanDays * 86_400_000L)), "backfill"));
+    }
+    return out;
+  }
+
   static void write(StoreConfig cfg, List<Doc> docs) {
     try (SearchStore s = Stores.open("target", cfg)) {
       for (int i = 0; i < docs.size(); i += 1000) {

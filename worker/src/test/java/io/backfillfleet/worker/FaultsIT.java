@@ -1,0 +1,160 @@
+package io.backfillfleet.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.coordinator.JobControlStore;
+import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.SliceAdmin;
+import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.store.TimeWindow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A worker that dies, a throttle that changes, a pause, and a fenced holder. */
+class FaultsIT {
+
+  private static WorkNode onlySlice(CoordinatorConnection c, String job) {
+    var slices = new JobStatusReader(c).read(job).slices();
+    assertThat(slices).hasSize(1);
+    return slices.values().iterator().next();
+  }
+
+  private static CompletableFuture<FleetWorker.Result> start(FleetWorker w) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return w.run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Test
+  void aWorkerThatDiesMidSliceIsResumedFromItsCheckpoint() throws Exception {
+    FleetFixture fx = FleetFixture.solr();
+    FleetFixture.write(fx.source, FleetFixture.timed(4000, 10));
+    fx.publish("crash", 1_000_000, null);
+    try (CoordinatorConnection admin = fx.connect()) {
+      new JobControlStore(admin).update("crash", c -> c.withMaxDocsPerSecond(800, "test", Instant.now()));
+      CoordinatorConnection connA = fx.connect();
+      WorkerSettings s = WorkerSettings.defaults("worker-a").withPageSize(100).withCheckpoints(3, Duration.ofMinutes(1));
+      FleetWorker a = new FleetWorker(connA, "crash", s);
+      CompletableFuture<FleetWorker.Result> runA = start(a);
+      await().atMost(Duration.ofSeconds(30)).until(() -> onlySlice(admin, "crash").docsRead() >= 1200);
+      connA.close(); // the process "dies": its session ends, its claim vanishes, nothing is released
+      runA.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+      long checkpointed = onlySlice(admin, "crash").docsRead();
+      long readByA = a.metrics().docsRead();
+
+      new JobControlStore(admin).update("crash", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
+      try (CoordinatorConnection connB = fx.connect()) {
+        FleetWorker b = new FleetWorker(connB, "crash", s.withCheckpoints(3, Duration.ofMinutes(1)));
+        assertThat(start(b).get(60, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+        assertThat(b.metrics().docsRead()).as("B starts at the checkpoint").isEqualTo(4000 - checkpointed);
+        long reRead = readByA - checkpointed;
+        // pages written after the last checkpoint, the page in flight and the one read ahead: at most one interval
+        assertThat(reRead).isBetween(0L, (3L + 2) * 100);
+        System.out.printf("CRASH: A read %d, checkpoint at %d, re-read %d (interval %d docs)%n", readByA, checkpointed,
+            reRead, 300);
+      }
+      WorkNode done = onlySlice(admin, "crash");
+      assertThat(done.epoch()).isEqualTo(2);
+      assertThat(fx.count(fx.target, "tenant-0", TimeWindow.of(FleetFixture.T0, FleetFixture.T0.plusSeconds(86_400L * 11))))
+          .isEqualTo(4000);
+    }
+  }
+
+  @Test
+  void theThrottleIsSharedAndFollowedLiveAndPauseStopsProgress() throws Exception {
+    FleetFixture fx = FleetFixture.solr();
+    FleetFixture.write(fx.source, FleetFixture.skewed(new int[] {40_000}, new int[] {100}));
+    fx.publish("throttle", 5_000, null);
+    try (CoordinatorConnection admin = fx.connect()) {
+      JobControlStore control = new JobControlStore(admin);
+      control.update("throttle", c -> c.withMaxDocsPerSecond(600, "test", Instant.now()));
+      List<FleetWorker> workers = new ArrayList<>();
+      List<CoordinatorConnection> conns = new ArrayList<>();
+      List<CompletableFuture<FleetWorker.Result>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        CoordinatorConnection c = fx.connect();
+        conns.add(c);
+        FleetWorker w = new FleetWorker(c, "throttle", WorkerSettings.defaults("w" + i).withPageSize(50));
+        workers.add(w);
+        runs.add(start(w));
+      }
+      try {
+        Thread.sleep(3000); // warm-up: both registered, each holding half of the budget
+        double slow = measure(workers, Duration.ofSeconds(20));
+        control.update("throttle", c -> c.withMaxDocsPerSecond(1200, "test", Instant.now()));
+        Thread.sleep(2000);
+        double fast = measure(workers, Duration.ofSeconds(10));
+        System.out.printf("THROTTLE: budget 600 -> %.0f docs/s over 20 s; budget 1200 -> %.0f docs/s over 10 s%n", slow, fast);
+        assertThat(slow).isBetween(600 * 0.7, 600 * 1.1);
+        assertThat(fast).isBetween(1200 * 0.7, 1200 * 1.1);
+
+        control.update("throttle", c -> c.withPaused(true, "test", Instant.now()));
+        Thread.sleep(1500); // a page in flight may still land
+        long before = created(workers);
+        Thread.sleep(3000);
+        assertThat(created(workers)).as("paused: no progress").isEqualTo(before);
+
+        control.update("throttle", c -> c.withPaused(false, "test", Instant.now()).withMaxDocsPerSecond(0, "test",
+            Instant.now()));
+        for (CompletableFuture<FleetWorker.Result> r : runs) {
+          assertThat(r.get(120, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+        }
+        assertThat(created(workers)).isEqualTo(40_000);
+      } finally {
+        workers.forEach(FleetWorker::close);
+        conns.forEach(CoordinatorConnection::close);
+      }
+    }
+  }
+
+  private static long created(List<FleetWorker> workers) {
+    return workers.stream().mapToLong(w -> w.metrics().docsCreated()).sum();
+  }
+
+  private static double measure(List<FleetWorker> workers, Duration window) throws InterruptedException {
+    long c0 = created(workers);
+    long t0 = System.nanoTime();
+    Thread.sleep(window.toMillis());
+    return (created(workers) - c0) / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  @Test
+  void aFencedWorkerNeverWritesToTheSliceUnderItsOldClaim() throws Exception {
+    FleetFixture fx = FleetFixture.solr();
+    FleetFixture.write(fx.source, FleetFixture.timed(3000, 10));
+    fx.publish("fence", 1_000_000, null);
+    try (CoordinatorConnection admin = fx.connect(); CoordinatorConnection conn = fx.connect()) {
+      new JobControlStore(admin).update("fence", c -> c.withMaxDocsPerSecond(400, "test", Instant.now()));
+      FleetWorker w = new FleetWorker(conn, "fence", WorkerSettings.defaults("holder").withPageSize(50)
+          .withCheckpoints(1, Duration.ofSeconds(1)));
+      CompletableFuture<FleetWorker.Result> run = start(w);
+      await().atMost(Duration.ofSeconds(30)).until(() -> onlySlice(admin, "fence").docsRead() >= 300);
+      String slice = new JobStatusReader(admin).read("fence").slices().keySet().iterator().next();
+      long oldEpoch = onlySlice(admin, "fence").epoch();
+      WorkNode released = new SliceAdmin(admin).release("fence", slice);
+      assertThat(released.epoch()).isEqualTo(oldEpoch + 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> w.metrics().slicesFenced() == 1);
+      // from now on every write carries a newer epoch: the old claim never wrote again
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < deadline) {
+        assertThat(onlySlice(admin, "fence").epoch()).isGreaterThan(oldEpoch);
+        Thread.sleep(50); // sampling the node while the worker goes on under its new claim
+      }
+      new JobControlStore(admin).update("fence", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
+      assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+      assertThat(fx.count(fx.target, "tenant-0", TimeWindow.of(FleetFixture.T0, FleetFixture.T0.plusSeconds(86_400L * 11))))
+          .isEqualTo(3000);
+    }
+  }
+}
