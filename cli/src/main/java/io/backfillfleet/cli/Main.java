@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "backfill", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Copies the history of a multi-tenant Solr or Elasticsearch cluster into a new one, create-only,"
         + " with a ZooKeeper-coordinated fleet of workers.",
-    subcommands = {PlanCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlanCommand.class, WorkCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -1,0 +1,77 @@
+package io.backfillfleet.cli;
+
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.worker.FleetWorker;
+import io.backfillfleet.worker.WorkerSettings;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(name = "work", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs one worker of the fleet: claims free slices, copies them create-only, checkpoints, and exits 0",
+        "when no work is left (every slice DONE or FAILED). While others hold the remaining slices it waits and takes",
+        "over any whose claim disappears. SIGTERM: stops claiming, finishes the page in flight, checkpoints, releases,",
+        "exits 0. Store credentials come from the environment variables or files the job's store descriptions name."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:no work left, or stopped by SIGTERM", "2:bad configuration, unknown job, unreachable cluster",
+        "1:unexpected error (run with --verbose)"})
+final class WorkCommand implements Callable<Integer> {
+  @Mixin ZkOptions zk;
+
+  @Option(names = "--concurrency", defaultValue = "2", paramLabel = "K", description = "Slices copied at once (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N", description = "Documents per page (default ${DEFAULT-VALUE}).")
+  int pageSize;
+
+  @Option(names = "--checkpoint-pages", defaultValue = "5", paramLabel = "N",
+      description = "Checkpoint after N pages (default ${DEFAULT-VALUE}) ...")
+  int checkpointPages;
+
+  @Option(names = "--checkpoint-seconds", defaultValue = "10", paramLabel = "S",
+      description = "... or after S seconds, whichever comes first (default ${DEFAULT-VALUE}).")
+  int checkpointSeconds;
+
+  @Option(names = "--grace-seconds", defaultValue = "25", paramLabel = "S",
+      description = "After SIGTERM, time to finish, checkpoint and release (default ${DEFAULT-VALUE}; keep it below the"
+          + " pod's terminationGracePeriodSeconds).")
+  int graceSeconds;
+
+  @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus metrics on :P/metrics.")
+  Integer metricsPort;
+
+  @Option(names = "--worker-id", paramLabel = "ID", description = "Default: the host name plus a random suffix.")
+  String workerId;
+
+  @Option(names = "--verbose", description = "Stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    String job = zk.job();
+    String id = workerId != null ? workerId : defaultWorkerId();
+    WorkerSettings settings = new WorkerSettings(id, concurrency, pageSize, checkpointPages,
+        Duration.ofSeconds(checkpointSeconds), Duration.ofSeconds(graceSeconds), null, null);
+    try (CoordinatorConnection conn = zk.connect()) {
+      FleetWorker worker = new FleetWorker(conn, job, settings);
+      if (metricsPort != null) worker.withMetricsPort(metricsPort);
+      // Handle TERM and INT ourselves (not in a shutdown hook), so a graceful stop can still exit 0.
+      Signal.handle(new Signal("TERM"), s -> worker.close());
+      Signal.handle(new Signal("INT"), s -> worker.close());
+      FleetWorker.Result r = worker.run();
+      System.err.println("backfill work: " + (r == FleetWorker.Result.NO_WORK_LEFT ? "no work left in job " + job
+          : "stopped; slices in flight were checkpointed and released"));
+      return ExitCodes.OK;
+    }
+  }
+
+  private static String defaultWorkerId() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "worker").replaceAll("[^A-Za-z0-9._-]", "_");
+    if (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0))) host = "w" + host;
+    return (host.length() > 60 ? host.substring(0, 60) : host) + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+}
