@@ -41,6 +41,11 @@ final class WorkCommand implements Callable<Integer> {
           + " pod's terminationGracePeriodSeconds).")
   int graceSeconds;
 
+  @Option(names = "--settle-seconds", defaultValue = "5", paramLabel = "S",
+      description = "Re-check each written page against the source S seconds later and delete what a live delete"
+          + " removed meanwhile; make it longer than the dual-writer's lag between its two writes (default ${DEFAULT-VALUE}).")
+  int settleSeconds;
+
   @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus metrics on :P/metrics.")
   Integer metricsPort;
 
@@ -55,7 +60,8 @@ final class WorkCommand implements Callable<Integer> {
     String job = zk.job();
     String id = workerId != null ? workerId : defaultWorkerId();
     WorkerSettings settings = new WorkerSettings(id, concurrency, pageSize, checkpointPages,
-        Duration.ofSeconds(checkpointSeconds), Duration.ofSeconds(graceSeconds), null, null);
+        Duration.ofSeconds(checkpointSeconds), Duration.ofSeconds(graceSeconds), null, null,
+        Duration.ofSeconds(settleSeconds));
     try (CoordinatorConnection conn = zk.connect()) {
       FleetWorker worker = new FleetWorker(conn, job, settings);
       if (metricsPort != null) worker.withMetricsPort(metricsPort);

@@ -64,7 +64,7 @@ class WorkCommandIT {
       new JobControlStore(admin).update("sigterm", c -> c.withMaxDocsPerSecond(600, "test", Instant.now()));
       Process worker = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
           "io.backfillfleet.cli.Main", "work", "--job-file", jobFile.toString(), "--page-size", "50",
-          "--checkpoint-pages", "100", "--grace-seconds", "10", "--worker-id", "forked")
+          "--checkpoint-pages", "100", "--grace-seconds", "10", "--settle-seconds", "1", "--worker-id", "forked")
           .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> claimHeld(admin));
@@ -86,7 +86,8 @@ class WorkCommandIT {
       assertThat(Files.readString(dir.resolve("worker.log"))).contains("stopped; slices in flight were checkpointed");
 
       new JobControlStore(admin).update("sigterm", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
-      PlanCommandIT.Result second = PlanCommandIT.run("work", "--job-file", jobFile.toString(), "--worker-id", "second");
+      PlanCommandIT.Result second = PlanCommandIT.run("work", "--job-file", jobFile.toString(), "--worker-id", "second",
+          "--settle-seconds", "1");
       assertThat(second.code()).as(second.err()).isZero();
       WorkNode done = new JobStatusReader(admin).read("sigterm").slices().values().iterator().next();
       assertThat(done.state()).isEqualTo(SliceState.DONE);

@@ -14,6 +14,18 @@ public interface TargetStore extends AutoCloseable {
   /** Which of these ids exist in the target now. */
   Set<String> existingIds(Collection<String> ids);
 
+  /**
+   * The current version of each id that exists (an opaque token: Solr's {@code _version_}, Elasticsearch's
+   * sequence number and primary term). Absent ids are left out.
+   */
+  java.util.Map<String, String> versions(Collection<String> ids);
+
+  /**
+   * Deletes each id only if it still has the version given (so a live write that happened since is never
+   * deleted). Returns the ids actually deleted.
+   */
+  List<String> deleteIfUnchanged(java.util.Map<String, String> idToVersion);
+
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();
 

@@ -135,6 +135,23 @@ class StoreContractIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
+  void conditionalDeleteNeverRemovesADocumentThatChangedSinceItsVersionWasRead(StoreFixture engine) {
+    StoreConfig cfg = engine.newCollection("cond");
+    try (SearchStore target = Stores.open("target", cfg)) {
+      TestDocs.write(target, List.of(TestDocs.doc("acme", "a", FROM, "backfill"), TestDocs.doc("acme", "b", FROM, "backfill")));
+      Map<String, String> seen = target.versions(List.of("a", "b", "missing"));
+      assertThat(seen).containsOnlyKeys("a", "b");
+      // a live writer replaces 'b' after its version was read
+      assertThat(target.deleteIfUnchanged(Map.of("b", seen.get("b")))).containsExactly("b");
+      TestDocs.write(target, List.of(TestDocs.doc("acme", "b", FROM, "live")));
+      assertThat(target.deleteIfUnchanged(Map.of("a", seen.get("a"), "b", seen.get("b")))).containsExactly("a");
+      target.makeVisible();
+      assertThat(target.existingIds(List.of("a", "b"))).containsExactly("b");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
   void histogramBucketsSumToTheCountAndTenantCountsToTheTotal(StoreFixture engine) {
     StoreConfig cfg = engine.newCollection("hist");
     List<Doc> docs = new ArrayList<>();

@@ -71,20 +71,19 @@ final class SliceCopier {
     WorkNode w = claim.work();
     TimeWindow window = w.missingTimestamp() ? TimeWindow.withoutTimestamp() : TimeWindow.of(w.from(), w.to());
     CopyProgress progress = w.progress();
-    Cursor cursor = Cursor.of(w.cursor());
+    Cursor start = Cursor.of(w.cursor());
+    DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress);
     List<RejectedDoc> unsavedRejected = new ArrayList<>();
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
-    try (WindowReader reader = source.reader(w.tenant(), window, cursor)) {
+    try (WindowReader reader = source.reader(w.tenant(), window, start)) {
       CompletableFuture<Page> next = readAsync(reader);
       while (true) {
         Page page = join(next);
         // overlap: the next read runs while this page is throttled and written
         next = page.last() ? null : readAsync(reader);
         if (!pause.awaitRunning(stopRequested)) {
-          claim.checkpoint(new CursorCheckpoint(cursor.value(), progress), unsavedRejected);
-          claim.release();
-          return Outcome.STOPPED;
+          return stop(claim, recheck, unsavedRejected);
         }
         throttle.acquire(page.docs().size());
         WriteResult r = write(page.docs());
@@ -97,30 +96,35 @@ final class SliceCopier {
           LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
               claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
         }
-        cursor = page.next();
+        List<String> written = new ArrayList<>(r.created());
+        written.addAll(r.alreadyPresent());
+        recheck.written(page.next(), progress, written);
         if (page.last()) {
-          CursorCheckpoint last = new CursorCheckpoint(cursor.value(), progress);
+          recheck.recheck(true);
+          CursorCheckpoint last = checkpointOf(recheck.safePoint());
           List<RejectedDoc> rj = List.copyOf(unsavedRejected);
           timed(() -> claim.complete(last, rj));
           metrics.slicesDone.inc();
-          LOG.info("slice {} done: {} read, {} created, {} already present, {} rejected", claim.sliceId(),
-              progress.docsRead(), progress.docsCreated(), progress.docsAlreadyPresent(), progress.docsRejected());
+          CopyProgress p = last.progress();
+          LOG.info("slice {} done: {} read, {} created, {} already present, {} rejected, {} deleted after re-check",
+              claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(),
+              p.docsDeletedAfterRecheck());
           return Outcome.COMPLETED;
         }
+        recheck.recheck(false);
         pagesSinceCheckpoint++;
         boolean due = pagesSinceCheckpoint >= settings.checkpointPages()
             || System.nanoTime() - lastCheckpoint >= settings.checkpointEvery().toNanos();
-        if (due || stopRequested.getAsBoolean()) {
-          CursorCheckpoint cp = new CursorCheckpoint(cursor.value(), progress);
+        if (stopRequested.getAsBoolean()) {
+          return stop(claim, recheck, unsavedRejected);
+        }
+        if (due) {
+          CursorCheckpoint cp = checkpointOf(recheck.safePoint());
           List<RejectedDoc> rj = List.copyOf(unsavedRejected);
           timed(() -> claim.checkpoint(cp, rj));
           unsavedRejected.clear();
           pagesSinceCheckpoint = 0;
           lastCheckpoint = System.nanoTime();
-        }
-        if (stopRequested.getAsBoolean()) {
-          claim.release();
-          return Outcome.STOPPED;
         }
       }
     } catch (FencedException e) {
@@ -142,6 +146,21 @@ final class SliceCopier {
     } catch (RuntimeException e) {
       return fail(claim, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /** Graceful stop: re-check what has settled, checkpoint the last re-checked position, give the slice back. */
+  private Outcome stop(SliceClaim claim, DeleteRecheck recheck, List<RejectedDoc> unsavedRejected) {
+    recheck.recheck(false);
+    CursorCheckpoint cp = checkpointOf(recheck.safePoint());
+    List<RejectedDoc> rj = List.copyOf(unsavedRejected);
+    timed(() -> claim.checkpoint(cp, rj));
+    claim.release();
+    LOG.info("slice {} released at {} documents read", claim.sliceId(), cp.progress().docsRead());
+    return Outcome.STOPPED;
+  }
+
+  private static CursorCheckpoint checkpointOf(DeleteRecheck.SafePoint safe) {
+    return new CursorCheckpoint(safe.cursor().isStart() ? null : safe.cursor().value(), safe.progress());
   }
 
   private CompletableFuture<Page> readAsync(WindowReader reader) {

@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param checkpointEvery   ... or after this much time, whichever comes first
  * @param shutdownGrace     after SIGTERM: time to finish the page in flight, checkpoint and release
  * @param failureBackoff    pause after a slice failed before this slot claims again
+ * @param settleDelay       how long after writing a page its ids are re-checked against the source (to delete
+ *                          documents a live delete removed meanwhile); longer than the dual-writer's lag
  */
 public record WorkerSettings(String workerId, int concurrency, int pageSize, int checkpointPages,
-    Duration checkpointEvery, Duration shutdownGrace, Duration failureBackoff, Duration progressLogEvery) {
+    Duration checkpointEvery, Duration shutdownGrace, Duration failureBackoff, Duration progressLogEvery,
+    Duration settleDelay) {
 
   public WorkerSettings {
     JobLayout.requireValidName("worker id", workerId);
@@ -24,24 +27,31 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
     shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(25) : shutdownGrace;
     failureBackoff = failureBackoff == null ? Duration.ofSeconds(2) : failureBackoff;
     progressLogEvery = progressLogEvery == null ? Duration.ofSeconds(10) : progressLogEvery;
+    settleDelay = settleDelay == null ? Duration.ofSeconds(5) : settleDelay;
+    if (settleDelay.isNegative()) throw new IllegalArgumentException("--settle-seconds cannot be negative");
   }
 
   public static WorkerSettings defaults(String workerId) {
-    return new WorkerSettings(workerId, 2, 1000, 5, null, null, null, null);
+    return new WorkerSettings(workerId, 2, 1000, 5, null, null, null, null, null);
   }
 
   public WorkerSettings withCheckpoints(int pages, Duration every) {
     return new WorkerSettings(workerId, concurrency, pageSize, pages, every, shutdownGrace, failureBackoff,
-        progressLogEvery);
+        progressLogEvery, settleDelay);
   }
 
   public WorkerSettings withPageSize(int size) {
     return new WorkerSettings(workerId, concurrency, size, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery);
+        failureBackoff, progressLogEvery, settleDelay);
   }
 
   public WorkerSettings withConcurrency(int k) {
     return new WorkerSettings(workerId, k, pageSize, checkpointPages, checkpointEvery, shutdownGrace, failureBackoff,
-        progressLogEvery);
+        progressLogEvery, settleDelay);
+  }
+
+  public WorkerSettings withSettleDelay(Duration d) {
+    return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
+        failureBackoff, progressLogEvery, d);
   }
 }

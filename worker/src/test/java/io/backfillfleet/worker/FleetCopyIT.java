@@ -67,7 +67,8 @@ class FleetCopyIT {
       for (int w = 0; w < 3; w++) {
         CoordinatorConnection c = fx.connect();
         conns.add(c);
-        WorkerSettings s = WorkerSettings.defaults("worker-" + w).withPageSize(200).withCheckpoints(3, Duration.ofSeconds(5));
+        WorkerSettings s = WorkerSettings.defaults("worker-" + w).withPageSize(200).withCheckpoints(3, Duration.ofSeconds(5))
+            .withSettleDelay(Duration.ofMillis(300));
         results.add(pool.submit(() -> new FleetWorker(c, "copy", s).run()));
       }
       for (Future<FleetWorker.Result> r : results) assertThat(r.get(180, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);

@@ -393,6 +393,40 @@ public final class ElasticsearchStore implements SearchStore {
     call("refreshing", () -> client.indices().refresh(r -> r.index(config.collection())));
   }
 
+  @Override
+  public Map<String, String> versions(Collection<String> ids) {
+    if (ids.isEmpty()) return Map.of();
+    MgetResponse<ObjectNode> r = call("reading versions", () -> client.mget(m -> m.index(config.collection())
+        .ids(List.copyOf(ids)).source(s -> s.fetch(false)), ObjectNode.class));
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    r.docs().forEach(d -> {
+      if (d.isResult() && d.result().found() && d.result().seqNo() != null) {
+        out.put(d.result().id(), d.result().seqNo() + ":" + d.result().primaryTerm());
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public List<String> deleteIfUnchanged(Map<String, String> idToVersion) {
+    if (idToVersion.isEmpty()) return List.of();
+    List<String> ids = List.copyOf(idToVersion.keySet());
+    BulkResponse r = call("deleting " + ids.size() + " documents", () -> {
+      BulkRequest.Builder br = new BulkRequest.Builder().index(config.collection());
+      for (String id : ids) {
+        String[] v = idToVersion.get(id).split(":");
+        br.operations(op -> op.delete(d -> d.id(id).ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))));
+      }
+      return client.bulk(br.build());
+    });
+    List<String> deleted = new ArrayList<>();
+    for (int i = 0; i < r.items().size(); i++) {
+      BulkResponseItem it = r.items().get(i);
+      if (it.error() == null && it.status() == 200) deleted.add(ids.get(i)); // 409: changed since; 404: already gone
+    }
+    return deleted;
+  }
+
   // ------------------------------------------------------------------ target
 
   @Override

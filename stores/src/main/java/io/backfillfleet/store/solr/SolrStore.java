@@ -330,6 +330,41 @@ public final class SolrStore implements SearchStore {
     return new WriteResult(created, already, rejected);
   }
 
+  @Override
+  public Map<String, String> versions(Collection<String> ids) {
+    if (ids.isEmpty()) return Map.of();
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    p.set("fl", config.idField() + "," + VERSION_FIELD);
+    SolrDocumentList found = retry.call(where(), "reading versions", SolrStore::isTransient,
+        () -> client.getById(config.collection(), ids, p));
+    Map<String, String> out = new LinkedHashMap<>();
+    for (SolrDocument d : found) {
+      out.put(String.valueOf(d.getFirstValue(config.idField())), String.valueOf(d.getFirstValue(VERSION_FIELD)));
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> deleteIfUnchanged(Map<String, String> idToVersion) {
+    if (idToVersion.isEmpty()) return List.of();
+    UpdateRequest ur = new UpdateRequest();
+    idToVersion.forEach((id, v) -> ur.deleteById(id, Long.parseLong(v))); // Solr refuses a delete at another version
+    ur.setParam("update.chain", config.updateChain());
+    UpdateResponse rsp;
+    try {
+      rsp = retry.call(where(), "deleting " + idToVersion.size() + " documents", SolrStore::isTransient,
+          () -> auth(ur).process(client, config.collection()));
+    } catch (SolrException e) {
+      throw explain("deleting documents", e);
+    }
+    Set<String> refused = new HashSet<>();
+    Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
+    if (errors instanceof List<?> list) {
+      for (Object o : list) refused.add(String.valueOf(((NamedList<?>) o).get("id")));
+    }
+    return idToVersion.keySet().stream().filter(id -> !refused.contains(id)).toList();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private String tenantFilter(String tenant) {

@@ -1,0 +1,94 @@
+package io.backfillfleet.worker;
+
+import io.backfillfleet.coordinator.CopyProgress;
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.SourceStore;
+import io.backfillfleet.store.TargetStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The guard against resurrected deletes (DESIGN.md section 7). A document read from legacy, deleted from both
+ * clusters by a live delete, then written by the backfill would come back. So every written page is re-checked
+ * against the source once a settle delay (longer than the dual-writer's lag) has passed, and ids the source no
+ * longer has are deleted from the target, only at the version just seen there, so a live re-create survives.
+ *
+ * <p>It also decides what may be checkpointed: only positions whose pages were re-checked ({@link #safePoint()}),
+ * so a crash never leaves an unchecked page behind; the next holder re-reads and re-checks it.
+ */
+final class DeleteRecheck {
+  /** A written page waiting for its re-check, with the position and counts just after it. */
+  private record Written(Cursor after, CopyProgress progress, List<String> ids, long writtenAtNanos) {}
+
+  /** A position that may be checkpointed, with the counts that go with it. */
+  record SafePoint(Cursor cursor, CopyProgress progress) {}
+
+  private final SourceStore source;
+  private final TargetStore target;
+  private final long settleNanos;
+  private final Deque<Written> pending = new ArrayDeque<>();
+  private long deleted;
+  private SafePoint safe;
+
+  DeleteRecheck(SourceStore source, TargetStore target, Duration settle, Cursor start, CopyProgress atStart) {
+    this.source = source;
+    this.target = target;
+    this.settleNanos = settle.toNanos();
+    this.deleted = atStart.docsDeletedAfterRecheck();
+    this.safe = new SafePoint(start, atStart);
+  }
+
+  void written(Cursor after, CopyProgress progress, Collection<String> ids) {
+    pending.addLast(new Written(after, progress, List.copyOf(ids), System.nanoTime()));
+  }
+
+  /** Re-checks the pages whose settle delay has passed (all of them if {@code waitForAll}, sleeping as needed). */
+  void recheck(boolean waitForAll) {
+    while (!pending.isEmpty()) {
+      Written w = pending.peekFirst();
+      long wait = w.writtenAtNanos() + settleNanos - System.nanoTime();
+      if (wait > 0) {
+        if (!waitForAll) return;
+        sleep(wait);
+      }
+      check(w.ids());
+      pending.removeFirst();
+      CopyProgress p = w.progress();
+      safe = new SafePoint(w.after(), new CopyProgress(p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
+          p.docsRejected(), deleted));
+    }
+  }
+
+  private void check(List<String> ids) {
+    if (ids.isEmpty()) return;
+    Set<String> stillInSource = source.existingIds(ids);
+    List<String> gone = new ArrayList<>();
+    for (String id : ids) if (!stillInSource.contains(id)) gone.add(id);
+    if (gone.isEmpty()) return;
+    Map<String, String> seen = target.versions(gone);
+    deleted += target.deleteIfUnchanged(seen).size();
+  }
+
+  SafePoint safePoint() {
+    return safe;
+  }
+
+  long deleted() {
+    return deleted;
+  }
+
+  private static void sleep(long nanos) {
+    try {
+      Thread.sleep(Math.max(1, nanos / 1_000_000)); // the settle delay itself: nothing to wait on but time
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to re-check written documents", e);
+    }
+  }
+}
