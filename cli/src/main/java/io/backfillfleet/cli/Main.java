@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
 @Command(name = "backfill", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Copies the history of a multi-tenant Solr or Elasticsearch cluster into a new one, create-only,"
         + " with a ZooKeeper-coordinated fleet of workers.",
-    subcommands = {PlanCommand.class, WorkCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlanCommand.class, WorkCommand.class, StatusCommand.class, JobCommands.Jobs.class,
+        SliceCommands.Retry.class, SliceCommands.Release.class, SliceCommands.Reset.class, ControlCommands.Pause.class,
+        ControlCommands.Resume.class, ControlCommands.Throttle.class, JobCommands.Rejected.class,
+        VerifyCommands.Verify.class, VerifyCommands.Repair.class, JobCommands.DeleteJob.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -10,21 +10,21 @@ import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
 
 /** Reads the store descriptions and field mapping a job was published with. */
-final class JobStores {
+public final class JobStores {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private JobStores() {}
 
-  static StoreConfig source(JobSpec spec) {
+  public static StoreConfig source(JobSpec spec) {
     return config(spec, spec.source(), "source");
   }
 
-  static StoreConfig target(JobSpec spec) {
+  public static StoreConfig target(JobSpec spec) {
     return config(spec, spec.target(), "target");
   }
 
-  static FieldMapping mapping(JobSpec spec) {
+  public static FieldMapping mapping(JobSpec spec) {
     JsonNode m = spec.plan() == null ? null : spec.plan().get("fieldMapping");
     if (m == null || m.isNull()) return FieldMapping.NONE;
     try {

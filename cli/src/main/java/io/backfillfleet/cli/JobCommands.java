@@ -1,0 +1,109 @@
+package io.backfillfleet.cli;
+
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.coordinator.DeadLetters;
+import io.backfillfleet.coordinator.JobProgress;
+import io.backfillfleet.coordinator.JobRepository;
+import io.backfillfleet.coordinator.JobStatus;
+import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.RejectedDoc;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** jobs, delete-job and rejected. */
+final class JobCommands {
+  private JobCommands() {}
+
+  @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Lists the jobs in ZooKeeper with their progress.")
+  static final class Jobs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ZkOptions zk;
+    @Mixin FormatOption format;
+    @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (CoordinatorConnection conn = zk.connect()) {
+        var names = new JobRepository(conn).listJobs();
+        if (format.json()) {
+          out.println("[" + String.join(",", names.stream().map(n -> "\"" + n + "\"").toList()) + "]");
+          return ExitCodes.OK;
+        }
+        if (names.isEmpty()) out.println("no jobs under " + conn.settings().root());
+        for (String n : names) {
+          JobProgress p = JobProgress.of(new JobStatusReader(conn).read(n), Instant.now(), Duration.ofMinutes(2));
+          out.printf("%-30s %5.1f%%  %d/%d slices done, %d failed, %d workers%s%n", n, p.percent(), p.done(), p.slices(),
+              p.failed(), p.liveWorkers(), p.paused() ? ", PAUSED" : "");
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "delete-job", mixinStandardHelpOptions = true,
+      description = {"Deletes a job and all its nodes from ZooKeeper (not a document in any cluster).",
+          "Refused while workers hold claims, unless --force."})
+  static final class DeleteJob implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ZkOptions zk;
+    @Option(names = "--force", description = "Delete even while claims are held (their workers get fenced).") boolean force;
+    @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
+
+    @Override
+    public Integer call() {
+      String job = zk.job();
+      try (CoordinatorConnection conn = zk.connect()) {
+        JobStatus s = new JobStatusReader(conn).read(job);
+        if (!s.claims().isEmpty() && !force) {
+          throw new UsageException("job " + job + " has " + s.claims().size() + " held claims (workers are copying);"
+              + " stop the workers first, or use --force");
+        }
+        new JobRepository(conn).delete(job);
+        spec.commandLine().getOut().printf("deleted job %s (%d slices)%n", job, s.slices().size());
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "rejected", mixinStandardHelpOptions = true,
+      description = "Lists the documents the target rejected, with the target's reason, by slice.")
+  static final class Rejected implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ZkOptions zk;
+    @Mixin FormatOption format;
+    @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
+
+    @Override
+    public Integer call() {
+      String job = zk.job();
+      PrintWriter out = spec.commandLine().getOut();
+      try (CoordinatorConnection conn = zk.connect()) {
+        var batches = new DeadLetters(conn).list(job);
+        int n = 0;
+        if (format.json()) out.print("[");
+        for (DeadLetters.Batch b : batches) {
+          for (RejectedDoc d : b.docs()) {
+            if (format.json()) {
+              out.print((n > 0 ? "," : "") + io.backfillfleet.coordinator.NodeCodec.mapper().valueToTree(
+                  java.util.Map.of("slice", b.sliceId(), "id", d.id(), "reason", d.reason())));
+            } else {
+              out.printf("%-40s %-30s %s%n", b.sliceId(), d.id(), d.reason());
+            }
+            n++;
+          }
+        }
+        if (format.json()) out.println("]");
+        else out.printf("%d rejected document(s) in job %s%n", n, job);
+        return ExitCodes.OK;
+      }
+    }
+  }
+}

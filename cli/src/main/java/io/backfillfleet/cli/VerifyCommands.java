@@ -1,0 +1,99 @@
+package io.backfillfleet.cli;
+
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.coordinator.JobSpec;
+import io.backfillfleet.coordinator.JobRepository;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.Stores;
+import io.backfillfleet.worker.JobStores;
+import io.backfillfleet.worker.Repairer;
+import io.backfillfleet.worker.Verifier;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** verify and repair: step 3 of the migration. */
+final class VerifyCommands {
+  private VerifyCommands() {}
+
+  static JobSpec spec(CoordinatorConnection conn, String job) {
+    return new JobRepository(conn).readSpec(job).orElseThrow(() -> new UsageException("no job '" + job
+        + "' in ZooKeeper; 'backfill jobs' lists the jobs"));
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = {"Compares every copied slice's window on source and target (after a commit/refresh on both); a",
+          "mismatch is counted again after --settle-seconds before it is reported. Results are stored, so a second run",
+          "skips verified slices unless --again. Exit code 3 while mismatches or uncopied slices remain."},
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:every slice copied and equal", "3:mismatches or slices not copied yet", "2:bad input",
+          "1:unexpected error"})
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ZkOptions zk;
+    @Option(names = "--again", description = "Verify slices verified before, too.") boolean again;
+    @Option(names = "--ids", description = "For mismatched slices, list the ids missing in / extra in the target.") boolean ids;
+    @Option(names = "--settle-seconds", defaultValue = "5", paramLabel = "S",
+        description = "Wait before re-counting a mismatch (default ${DEFAULT-VALUE}).") int settle;
+    @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
+
+    @Override
+    public Integer call() {
+      String job = zk.job();
+      PrintWriter out = spec.commandLine().getOut();
+      try (CoordinatorConnection conn = zk.connect()) {
+        JobSpec js = spec(conn, job);
+        try (SearchStore source = Stores.open("source", JobStores.source(js));
+             SearchStore target = Stores.open("target", JobStores.target(js))) {
+          Verifier.Report r = new Verifier(conn, source, target, Duration.ofSeconds(settle), Clock.systemUTC())
+              .verify(job, again, ids);
+          for (Verifier.SliceResult s : r.results()) {
+            if (s.matches()) continue;
+            out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), s.tenant(), s.window(),
+                s.sourceCount(), s.targetCount());
+            s.missing().stream().limit(50).forEach(id -> out.println("  missing in target: " + id));
+            s.extra().stream().limit(50).forEach(id -> out.println("  extra in target:   " + id));
+          }
+          out.printf("verified %d slices: %d equal, %d mismatched; %d skipped (verified before); %d not copied yet%n",
+              r.results().size(), r.results().size() - r.mismatches(), r.mismatches(), r.skippedAsVerified(),
+              r.notDone().size());
+          if (r.mismatches() > 0) out.println("repair with 'backfill repair --job " + job + "', then verify again");
+          return r.clean() ? ExitCodes.OK : 3;
+        }
+      }
+    }
+  }
+
+  @Command(name = "repair", mixinStandardHelpOptions = true,
+      description = {"For the slices the last verify found mismatched: copies the missing documents (create-only), and",
+          "with --delete-extra deletes target documents the source lacks, only at the version seen (a concurrent live",
+          "write is never deleted). Run 'backfill verify --again' afterwards."})
+  static final class Repair implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ZkOptions zk;
+    @Option(names = "--delete-extra", description = "Also delete target documents the source does not have.")
+    boolean deleteExtra;
+    @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
+
+    @Override
+    public Integer call() {
+      String job = zk.job();
+      try (CoordinatorConnection conn = zk.connect()) {
+        JobSpec js = spec(conn, job);
+        try (SearchStore source = Stores.open("source", JobStores.source(js));
+             SearchStore target = Stores.open("target", JobStores.target(js))) {
+          Repairer.Result r = new Repairer(conn, source, target, JobStores.mapping(js)).repair(job, deleteExtra);
+          spec.commandLine().getOut().printf("repaired %d slices: %d documents created, %d deleted%n", r.slices(),
+              r.created(), r.deleted());
+          return ExitCodes.OK;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.backfillfleet.worker;
+
+import io.backfillfleet.coordinator.CoordinatorConnection;
+import io.backfillfleet.coordinator.JobStatus;
+import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.SliceAdmin;
+import io.backfillfleet.coordinator.SliceState;
+import io.backfillfleet.coordinator.SliceVerification;
+import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.Page;
+import io.backfillfleet.store.SourceStore;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Step 3 of the migration: compares each copied slice's window on the source and the target, after a
+ * commit/refresh on both. A mismatch is counted again after a settle delay (dual-writes land on the two
+ * clusters at slightly different times) before it is reported. Results are stored in the work nodes, so a
+ * second run only looks at slices not yet verified (unless {@code again}).
+ */
+public final class Verifier {
+  private final CoordinatorConnection conn;
+  private final SearchStore source;
+  private final SearchStore target;
+  private final Duration settle;
+  private final Clock clock;
+
+  public Verifier(CoordinatorConnection conn, SearchStore source, SearchStore target, Duration settle, Clock clock) {
+    this.conn = conn;
+    this.source = source;
+    this.target = target;
+    this.settle = settle;
+    this.clock = clock;
+  }
+
+  /** One slice's verdict; {@code missing}/{@code extra} are filled only when ids were compared. */
+  public record SliceResult(String sliceId, String tenant, TimeWindow window, long sourceCount, long targetCount,
+      boolean matches, List<String> missing, List<String> extra) {}
+
+  /** The whole run: verified slices, slices skipped as already verified, slices not copied yet. */
+  public record Report(List<SliceResult> results, int skippedAsVerified, List<String> notDone) {
+    public long mismatches() {
+      return results.stream().filter(r -> !r.matches()).count();
+    }
+
+    public boolean clean() {
+      return mismatches() == 0 && notDone.isEmpty();
+    }
+  }
+
+  public Report verify(String job, boolean again, boolean compareIds) {
+    JobStatus status = new JobStatusReader(conn).read(job);
+    source.makeVisible();
+    target.makeVisible();
+    List<SliceResult> results = new ArrayList<>();
+    List<String> notDone = new ArrayList<>();
+    List<Map.Entry<String, WorkNode>> mismatched = new ArrayList<>();
+    int skipped = 0;
+    for (Map.Entry<String, WorkNode> e : status.slices().entrySet()) {
+      WorkNode w = e.getValue();
+      if (w.state() != SliceState.DONE) {
+        notDone.add(e.getKey());
+        continue;
+      }
+      if (!again && w.verify() != null && w.verify().matches()) {
+        skipped++;
+        continue;
+      }
+      long s = source.count(w.tenant(), window(w));
+      long t = target.count(w.tenant(), window(w));
+      if (s == t) results.add(record(job, e.getKey(), w, s, t, List.of(), List.of()));
+      else mismatched.add(e);
+    }
+    if (!mismatched.isEmpty()) {
+      sleep(settle);
+      source.makeVisible();
+      target.makeVisible();
+      for (Map.Entry<String, WorkNode> e : mismatched) {
+        WorkNode w = e.getValue();
+        long s = source.count(w.tenant(), window(w));
+        long t = target.count(w.tenant(), window(w));
+        List<String> missing = List.of();
+        List<String> extra = List.of();
+        if (s != t && compareIds) {
+          TreeSet<String> src = ids(source, w);
+          TreeSet<String> tgt = ids(target, w);
+          missing = src.stream().filter(id -> !tgt.contains(id)).toList();
+          extra = tgt.stream().filter(id -> !src.contains(id)).toList();
+        }
+        results.add(record(job, e.getKey(), w, s, t, missing, extra));
+      }
+    }
+    return new Report(results, skipped, notDone);
+  }
+
+  private SliceResult record(String job, String id, WorkNode w, long s, long t, List<String> missing, List<String> extra) {
+    new SliceAdmin(conn, clock).recordVerification(job, id,
+        new SliceVerification(s, t, missing.size(), extra.size(), s == t, clock.instant()));
+    return new SliceResult(id, w.tenant(), window(w), s, t, s == t, missing, extra);
+  }
+
+  static TimeWindow window(WorkNode w) {
+    return w.missingTimestamp() ? TimeWindow.withoutTimestamp() : TimeWindow.of(w.from(), w.to());
+  }
+
+  /** Every id of a slice's window, sorted (a full read of the window: only for mismatched slices). */
+  static TreeSet<String> ids(SourceStore store, WorkNode w) {
+    TreeSet<String> out = new TreeSet<>();
+    try (WindowReader r = store.reader(w.tenant(), window(w), Cursor.START)) {
+      for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
+        for (Doc d : p.docs()) out.add(d.id());
+        if (p.last()) break;
+      }
+    }
+    return out;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis()); // the settle delay: give in-flight dual-writes time to land on both clusters
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
