@@ -56,7 +56,8 @@ final class ControlCommands {
   }
 
   @Command(name = "throttle", mixinStandardHelpOptions = true,
-      description = {"Sets the job's total docs/s budget, shared by the live workers and followed without a restart.",
+      description = {"Sets the job's total docs/s budget, shared by the live workers.",
+          "The budget is followed without a restart.",
           "0 removes the limit. Use it when the target is overloaded."})
   static final class Throttle implements Callable<Integer> {
     @Spec CommandSpec spec;

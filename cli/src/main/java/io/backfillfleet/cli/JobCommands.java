@@ -49,7 +49,7 @@ final class JobCommands {
   }
 
   @Command(name = "delete-job", mixinStandardHelpOptions = true,
-      description = {"Deletes a job and all its nodes from ZooKeeper (not a document in any cluster).",
+      description = {"Deletes a job's nodes from ZooKeeper (no document in any cluster).",
           "Refused while workers hold claims, unless --force."})
   static final class DeleteJob implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -55,7 +55,8 @@ final class SliceCommands {
   }
 
   @Command(name = "release", mixinStandardHelpOptions = true,
-      description = {"Frees a stuck claim. The slice's epoch moves on, so the old holder, if it still runs, is fenced at",
+      description = {"Frees a stuck claim; the old holder is fenced, the next worker resumes.",
+          "The slice's epoch moves on, so the old holder, if it still runs, is fenced at",
           "its next checkpoint and stops. Cursor and counts are kept: the next worker resumes."})
   static final class Release implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -75,8 +76,8 @@ final class SliceCommands {
   }
 
   @Command(name = "reset", mixinStandardHelpOptions = true,
-      description = {"Starts a slice again from scratch: cursor and counts cleared, any holder fenced. Safe: writes are",
-          "create-only, so copying again never overwrites."})
+      description = {"Starts a slice again from scratch (cursor and counts cleared, any holder fenced).",
+          "Safe: writes are create-only, so copying again never overwrites."})
   static final class Reset implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;

@@ -28,7 +28,8 @@ final class VerifyCommands {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Compares every copied slice's window on source and target (after a commit/refresh on both); a",
+      description = {"Compares source and target slice by slice before reads are cut over.",
+          "Compares every copied slice's window on source and target (after a commit/refresh on both); a",
           "mismatch is counted again after --settle-seconds before it is reported. Results are stored, so a second run",
           "skips verified slices unless --again. Exit code 3 while mismatches or uncopied slices remain."},
       exitCodeListHeading = "%nExit codes:%n",
@@ -71,7 +72,8 @@ final class VerifyCommands {
   }
 
   @Command(name = "repair", mixinStandardHelpOptions = true,
-      description = {"For the slices the last verify found mismatched: copies the missing documents (create-only), and",
+      description = {"Fixes the slices the last verify found mismatched.",
+          "Copies the missing documents (create-only), and"
           "with --delete-extra deletes target documents the source lacks, only at the version seen (a concurrent live",
           "write is never deleted). Run 'backfill verify --again' afterwards."})
   static final class Repair implements Callable<Integer> {

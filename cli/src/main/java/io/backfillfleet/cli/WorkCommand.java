@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 @Command(name = "work", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs one worker of the fleet: claims free slices, copies them create-only, checkpoints, and exits 0",
+    description = {"Runs one worker: copies free slices create-only until no work is left.",
+        "Claims free slices, copies them create-only, checkpoints, and exits 0",
         "when no work is left (every slice DONE or FAILED). While others hold the remaining slices it waits and takes",
         "over any whose claim disappears. SIGTERM: stops claiming, finishes the page in flight, checkpoints, releases,",
         "exits 0. Store credentials come from the environment variables or files the job's store descriptions name."},
