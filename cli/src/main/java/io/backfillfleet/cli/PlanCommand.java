@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Slices each tenant's history into windows of equal effort; --dry-run or --apply.",
-        "Measures each tenant's history on the source and cuts it into time slices of about equal effort.",
-        "--dry-run prints the slice report and writes nothing anywhere (no ZooKeeper needed);",
-        "--apply publishes the job and one work node per slice to ZooKeeper (refused if the job exists);",
+        "It measures each tenant's history on the source and cuts it into time slices of about equal effort.",
+        "--dry-run prints the slice report and writes nothing anywhere (no ZooKeeper needed).",
+        "--apply publishes the job and one work node per slice to ZooKeeper (refused if the job exists).",
         "--add-tenants adds slices for tenants the job does not have yet."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "2:bad input, or a cluster or ZooKeeper that cannot be used (the message says which)",

@@ -56,8 +56,8 @@ final class SliceCommands {
 
   @Command(name = "release", mixinStandardHelpOptions = true,
       description = {"Frees a stuck claim; the old holder is fenced, the next worker resumes.",
-          "The slice's epoch moves on, so the old holder, if it still runs, is fenced at",
-          "its next checkpoint and stops. Cursor and counts are kept: the next worker resumes."})
+          "The slice's epoch moves on, so the old holder, if it still runs, is fenced at its next checkpoint.",
+          "Cursor and counts are kept: the next worker resumes where it stopped."})
   static final class Release implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;

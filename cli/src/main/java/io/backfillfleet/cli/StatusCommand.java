@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Shows a job's progress, rate, ETA, stuck claims and failed slices.",
-        "Slices by state, documents copied of estimated, the fleet's rate and ETA,",
-        "held claims with the time since their last checkpoint (stuck ones flagged), failed slices with their errors."})
+        "Slices by state, documents copied of estimated, the fleet's rate and ETA, held claims with the time since",
+        "  their last checkpoint (stuck ones flagged), failed slices with their errors."})
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;

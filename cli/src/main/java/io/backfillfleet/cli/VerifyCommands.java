@@ -29,9 +29,10 @@ final class VerifyCommands {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Compares source and target slice by slice before reads are cut over.",
-          "Compares every copied slice's window on source and target (after a commit/refresh on both); a",
-          "mismatch is counted again after --settle-seconds before it is reported. Results are stored, so a second run",
-          "skips verified slices unless --again. Exit code 3 while mismatches or uncopied slices remain."},
+          "Counts every copied slice's window on both clusters after a commit/refresh on both.",
+          "A mismatch is counted again after --settle-seconds before it is reported.",
+          "Results are stored in the work nodes: a second run skips verified slices unless --again.",
+          "Exit code 3 while mismatches or uncopied slices remain."},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:every slice copied and equal", "3:mismatches or slices not copied yet", "2:bad input",
           "1:unexpected error"})
@@ -73,9 +74,10 @@ final class VerifyCommands {
 
   @Command(name = "repair", mixinStandardHelpOptions = true,
       description = {"Fixes the slices the last verify found mismatched.",
-          "Copies the missing documents (create-only), and"
-          "with --delete-extra deletes target documents the source lacks, only at the version seen (a concurrent live",
-          "write is never deleted). Run 'backfill verify --again' afterwards."})
+          "Copies the missing documents again, create-only.",
+          "With --delete-extra it also deletes target documents the source lacks, only at the version seen, so a",
+          "  concurrent live write is never deleted.",
+          "Run 'backfill verify --again' afterwards."})
   static final class Repair implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;

@@ -13,10 +13,11 @@ import sun.misc.Signal;
 
 @Command(name = "work", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs one worker: copies free slices create-only until no work is left.",
-        "Claims free slices, copies them create-only, checkpoints, and exits 0",
-        "when no work is left (every slice DONE or FAILED). While others hold the remaining slices it waits and takes",
-        "over any whose claim disappears. SIGTERM: stops claiming, finishes the page in flight, checkpoints, releases,",
-        "exits 0. Store credentials come from the environment variables or files the job's store descriptions name."},
+        "It claims a free slice, copies it page by page from its saved cursor, checkpoints, and takes the next.",
+        "It exits 0 when every slice is DONE or FAILED; while others hold the last slices it waits, and takes over",
+        "  any whose claim disappears.",
+        "SIGTERM (scaling down): it stops claiming, finishes the page in flight, checkpoints, releases, exits 0.",
+        "Store credentials come from the environment variables or files named in the job's store descriptions."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:no work left, or stopped by SIGTERM", "2:bad configuration, unknown job, unreachable cluster",
         "1:unexpected error (run with --verbose)"})
