@@ -65,7 +65,7 @@ public final class PlanReport {
     sb.append(String.format(Locale.ROOT, "%-24s %12s %-20s %-20s %10s %7s %9s %9s %9s %9s%n", "TENANT", "DOCS", "FIRST",
         "LAST", "SPAN", "SLICES", "MIN", "MEDIAN", "MAX", "WORKER-H"));
     for (TenantLine l : tenants()) {
-      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.2f%s%n", clip(l.tenant()),
+      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.3f%s%n", clip(l.tenant()),
           l.docs(), day(l.first()), day(l.last()), human(l.span()), l.slices(), l.minSlice(), l.medianSlice(), l.maxSlice(),
           l.workerHours(), l.hotSpots() > 0 ? "  hot spot x" + l.hotSpots() + " (cannot be split by time)" : ""));
     }

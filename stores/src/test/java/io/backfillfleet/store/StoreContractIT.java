@@ -130,6 +130,16 @@ class StoreContractIT {
             .containsEntry("acme-3", "backfill");
       }
       assertThat(target.existingIds(List.of("acme-2", "acme-3", "nope", "bad-1"))).containsExactlyInAnyOrder("acme-2", "acme-3");
+      // a whole page of long ids in one lookup (too many for a URL)
+      List<String> many = new ArrayList<>();
+      for (int i = 0; i < 1500; i++) many.add("a-rather-long-document-identifier-for-lookups-" + i);
+      many.add("acme-4");
+      assertThat(target.existingIds(many)).containsExactly("acme-4");
+      assertThat(target.versions(many)).containsOnlyKeys("acme-4");
+      assertThat(target.existingIds(List.of("acme-4"))).containsExactly("acme-4"); // one id alone
+      assertThat(target.existingIds(List.of("nope"))).isEmpty();
+      assertThat(target.versions(List.of("acme-4"))).containsOnlyKeys("acme-4");
+      assertThat(target.versions(List.of("nope"))).isEmpty();
     }
   }
 

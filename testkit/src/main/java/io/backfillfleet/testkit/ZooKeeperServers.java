@@ -47,6 +47,7 @@ public final class ZooKeeperServers {
    * it wants Jetty 9 and Solr brings Jetty 10.
    */
   public static ZooKeeperServerEmbedded embedded(Path dataDir, int port) throws Exception {
+    java.nio.file.Files.createDirectories(dataDir);
     Properties cfg = new Properties();
     cfg.setProperty("clientPort", String.valueOf(port == 0 ? freePort() : port));
     cfg.setProperty("clientPortAddress", "127.0.0.1");

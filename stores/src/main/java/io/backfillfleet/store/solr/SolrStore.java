@@ -256,14 +256,33 @@ public final class SolrStore implements SearchStore {
 
   @Override
   public Set<String> existingIds(Collection<String> ids) {
-    if (ids.isEmpty()) return Set.of();
-    ModifiableSolrParams p = new ModifiableSolrParams();
-    p.set("fl", config.idField());
-    SolrDocumentList found = retry.call(where(), "looking up ids", SolrStore::isTransient,
-        () -> client.getById(config.collection(), ids, p));
     Set<String> out = new HashSet<>();
-    for (SolrDocument d : found) out.add(String.valueOf(d.getFirstValue(config.idField())));
+    for (SolrDocument d : realTimeGet(ids, config.idField())) out.add(String.valueOf(d.getFirstValue(config.idField())));
     return out;
+  }
+
+  /**
+   * Real-time get of many ids in one POST (ids in the body: a page of ids in a GET URL overflows Jetty's 8 KB
+   * header limit). Sees uncommitted documents too.
+   */
+  private SolrDocumentList realTimeGet(Collection<String> ids, String fl) {
+    if (ids.isEmpty()) return new SolrDocumentList();
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    for (String id : ids) p.add("id", id);
+    p.set("fl", fl);
+    QueryRequest req = new QueryRequest(p, SolrRequest.METHOD.POST);
+    req.setPath("/get");
+    try {
+      QueryResponse rsp = retry.call(where(), "looking up " + ids.size() + " ids", SolrStore::isTransient,
+          () -> auth(req).process(client, config.collection()));
+      if (rsp.getResults() != null) return rsp.getResults();
+      // for a single id, real-time get answers {"doc": ...} (null when absent) instead of a list
+      SolrDocumentList one = new SolrDocumentList();
+      if (rsp.getResponse().get("doc") instanceof SolrDocument d) one.add(d);
+      return one;
+    } catch (SolrException e) {
+      throw explain("looking up ids", e);
+    }
   }
 
   @Override
@@ -332,13 +351,8 @@ public final class SolrStore implements SearchStore {
 
   @Override
   public Map<String, String> versions(Collection<String> ids) {
-    if (ids.isEmpty()) return Map.of();
-    ModifiableSolrParams p = new ModifiableSolrParams();
-    p.set("fl", config.idField() + "," + VERSION_FIELD);
-    SolrDocumentList found = retry.call(where(), "reading versions", SolrStore::isTransient,
-        () -> client.getById(config.collection(), ids, p));
     Map<String, String> out = new LinkedHashMap<>();
-    for (SolrDocument d : found) {
+    for (SolrDocument d : realTimeGet(ids, config.idField() + "," + VERSION_FIELD)) {
       out.put(String.valueOf(d.getFirstValue(config.idField())), String.valueOf(d.getFirstValue(VERSION_FIELD)));
     }
     return out;

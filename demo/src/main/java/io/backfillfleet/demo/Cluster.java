@@ -1,0 +1,30 @@
+package io.backfillfleet.demo;
+
+import java.time.Instant;
+import java.util.List;
+
+/** One demo cluster (legacy or new) as the live dual-writer and the final checks see it. */
+interface Cluster extends AutoCloseable {
+  /** The job file's store section for this cluster (YAML flow mapping). */
+  String storeYaml();
+
+  void createCollection();
+
+  void bulkIndex(List<HistoryDoc> docs);
+
+  /** A whole-document write: create or full replace, as a dual-writer does. */
+  void upsert(HistoryDoc doc);
+
+  void delete(String id);
+
+  /** The origin field of the document, or null when it does not exist. */
+  String originOf(String id);
+
+  void commit();
+
+  /** A generated document. */
+  record HistoryDoc(String id, String tenant, Instant ts, String origin, int n) {}
+
+  @Override
+  void close();
+}

@@ -1,0 +1,315 @@
+package io.backfillfleet.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backfillfleet.testkit.ZooKeeperServers;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * The whole story on embedded servers: a skewed multi-tenant history in a legacy cluster, a live dual-writer,
+ * plan (dry run, picture, apply), three worker processes of the real 'backfill' jar (one killed with SIGKILL and
+ * started again), status while it runs, verify, and a summary. Exits 0 only if everything holds.
+ */
+public final class DemoMain {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
+  // documents per tenant (very uneven) and retention in days (a busy tenant keeps a month, a quiet one years)
+  private static final int[] WEIGHTS = {40, 20, 12, 8, 6, 4, 3, 2, 2, 1, 1, 1};
+  private static final int[] RETENTION_DAYS = {30, 60, 90, 180, 365, 365, 730, 730, 1095, 1460, 1825, 3650};
+
+  private final List<Process> workers = Collections.synchronizedList(new ArrayList<>(List.of()));
+  private final List<AutoCloseable> servers = Collections.synchronizedList(new ArrayList<>());
+  private final Path dir;
+  private final Path jar;
+
+  private DemoMain(Path dir, Path jar) {
+    this.dir = dir;
+    this.jar = jar;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String engine = "solr";
+    int docs = 300_000;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--engine" -> engine = args[++i];
+        case "--docs" -> docs = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("usage: scripts/demo.sh [--engine solr|elasticsearch] [--docs N]");
+          System.exit(2);
+        }
+      }
+    }
+    if (!engine.equals("solr") && !engine.equals("elasticsearch")) {
+      System.err.println("demo: --engine must be solr or elasticsearch, not '" + engine + "'");
+      System.exit(2);
+    }
+    Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      System.err.println("demo: " + jar + " is missing; build it with 'mvn -B install -DskipTests'");
+      System.exit(2);
+    }
+    Path dir = Files.createTempDirectory("backfill-demo-");
+    DemoMain demo = new DemoMain(dir, jar);
+    Runtime.getRuntime().addShutdownHook(new Thread(demo::stopEverything, "demo-cleanup"));
+    int code;
+    try {
+      code = demo.run(engine, docs);
+    } catch (Exception e) {
+      System.err.println("demo FAILED: " + e);
+      e.printStackTrace();
+      code = 1;
+    }
+    System.out.flush();
+    System.exit(code);
+  }
+
+  private int run(String engine, int totalDocs) throws Exception {
+    long t0 = System.nanoTime();
+    say("1/8 starting embedded servers: ZooKeeper for the fleet, a legacy and a new " + engine + " cluster");
+    ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
+    servers.add(zk);
+    Cluster legacy = engine.equals("solr") ? new SolrCluster(dir.resolve("solr-legacy"), 1) : new ElasticsearchCluster();
+    servers.add(legacy);
+    Cluster fresh = engine.equals("solr") ? new SolrCluster(dir.resolve("solr-new"), 2) : new ElasticsearchCluster();
+    servers.add(fresh);
+    legacy.createCollection();
+    fresh.createCollection();
+
+    say("2/8 writing a skewed history of " + totalDocs + " documents over 12 tenants into the legacy cluster");
+    List<Cluster.HistoryDoc> history = history(totalDocs);
+    for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
+    legacy.commit();
+
+    Path jobFile = dir.resolve("job.yaml");
+    Files.writeString(jobFile, "job: demo\n"
+        + "zookeeper: {connect: \"" + zk.getConnectionString() + "\", root: /backfill}\n"
+        + "source: " + legacy.storeYaml() + "\n"
+        + "target: " + fresh.storeYaml() + "\n"
+        + "plan: {docsPerSlice: 10000, docsPerSecond: 8000, workers: 3, maxAttempts: 5}\n");
+
+    say("3/8 dry run: the slice report (nothing is written anywhere)");
+    Path html = Paths.get("demo-plan.html").toAbsolutePath();
+    Result dry = backfill("plan", "--job-file", jobFile.toString(), "--dry-run", "--quiet", "--html", html.toString());
+    System.out.print(dry.out());
+    require(dry.code() == 0, "dry run failed: " + dry.err());
+    say("   the picture of the slices is in " + html + " (busy tenants: short windows; quiet ones: long)");
+    Result apply = backfill("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
+    require(apply.code() == 0, "apply failed: " + apply.err());
+    say("4/8 plan applied: " + apply.err().strip());
+
+    say("5/8 live traffic starts: a dual-writer creates, updates and deletes in both clusters, legacy first");
+    LiveWriter live = new LiveWriter(legacy, fresh, history);
+    Thread liveThread = new Thread(live, "dual-writer");
+    liveThread.start();
+
+    say("6/8 three workers start (separate JVMs of the backfill jar); one will be killed with SIGKILL mid-way");
+    for (int i = 0; i < 3; i++) workers.add(startWorker(jobFile, i));
+    boolean killed = false;
+    while (workers.stream().anyMatch(Process::isAlive)) {
+      Thread.sleep(3000); // a progress display interval
+      JsonNode s = statusJson(jobFile);
+      if (s != null) {
+        say(String.format(Locale.ROOT, "   status: %3.0f%% | %d/%d slices done, %d in progress | %,d docs/s | live ops %d",
+            s.path("docsRead").asDouble() * 100 / Math.max(1, s.path("estimatedDocs").asLong()), s.path("done").asInt(),
+            s.path("slices").asInt(), s.path("inProgress").asInt(), s.path("docsPerSecond").asLong(), live.ops.get()));
+        if (!killed && s.path("done").asInt() * 4 >= s.path("slices").asInt()) {
+          Process victim = workers.get(1);
+          victim.destroyForcibly(); // SIGKILL: no checkpoint, no release; its claims end with its session
+          victim.waitFor(10, TimeUnit.SECONDS);
+          killed = true;
+          say("   killed worker demo-w1 with SIGKILL while it held slices; starting it again");
+          workers.set(1, startWorker(jobFile, 1));
+        }
+      }
+    }
+    for (int i = 0; i < workers.size(); i++) {
+      require(workers.get(i).exitValue() == 0, "worker " + i + " exited " + workers.get(i).exitValue() + "; see "
+          + dir.resolve("worker-" + i + ".log"));
+    }
+    require(killed, "the run ended before a worker could be killed; use more --docs");
+    say("   all workers exited 0: no work left");
+    Thread.sleep(2000); // live traffic goes on for a moment after the backfill, as it would in production
+    live.stop.set(true);
+    liveThread.join();
+    legacy.commit();
+    fresh.commit();
+
+    say("7/8 verify: every slice's window counted on both clusters");
+    Result verify = backfill("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2", "--ids");
+    System.out.print(verify.out());
+
+    say("8/8 checking every document the live writer touched");
+    int preserved = 0;
+    int notResurrected = 0;
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : live.last.entrySet()) {
+      String origin = fresh.originOf(e.getKey());
+      if (e.getValue().equals(LiveWriter.DELETED)) {
+        if (origin == null) notResurrected++;
+        else problems.add(e.getKey() + " was deleted live but exists in the new cluster");
+      } else if (e.getValue().equals(origin)) {
+        preserved++;
+      } else {
+        problems.add(e.getKey() + ": expected the live version " + e.getValue() + ", found " + origin);
+      }
+    }
+    JsonNode status = statusJson(jobFile);
+    long copied = status == null ? -1 : status.path("docsCreated").asLong();
+    long seconds = Duration.ofNanos(System.nanoTime() - t0).toSeconds();
+    System.out.println();
+    System.out.println("==================== SUMMARY (" + engine + ") ====================");
+    System.out.printf(Locale.ROOT, "documents in the legacy history:   %,d over 12 tenants%n", totalDocs);
+    long alreadyPresent = status == null ? -1 : status.path("docsAlreadyPresent").asLong();
+    long expectedLive = live.last.values().stream().filter(v -> !v.equals(LiveWriter.DELETED)).count();
+    System.out.printf(Locale.ROOT, "documents copied by the backfill:  %,d created, %,d already there (live writes kept)%n",
+        copied, alreadyPresent);
+    System.out.printf(Locale.ROOT, "live operations during the run:    %,d%n", live.ops.get());
+    System.out.printf(Locale.ROOT, "live documents preserved:          %,d of %,d%n", preserved, expectedLive);
+    System.out.printf(Locale.ROOT, "deleted documents not resurrected: %,d of %,d%n", notResurrected,
+        live.last.size() - expectedLive);
+    System.out.printf(Locale.ROOT, "worker killed with SIGKILL:        demo-w1, mid-slice; restarted, its slices resumed%n");
+    System.out.printf(Locale.ROOT, "verification:                      %s%n", verify.code() == 0 ? "clean (0 mismatches)"
+        : "MISMATCHES (exit " + verify.code() + ")");
+    System.out.printf(Locale.ROOT, "wall time:                         %d s%n", seconds);
+    problems.stream().limit(20).forEach(p -> System.out.println("PROBLEM: " + p));
+    boolean ok = problems.isEmpty() && verify.code() == 0;
+    System.out.println(ok ? "RESULT: everything holds" : "RESULT: FAILED");
+    return ok ? 0 : 1;
+  }
+
+  private static List<Cluster.HistoryDoc> history(int total) {
+    Random r = new Random(2025);
+    int weightSum = java.util.Arrays.stream(WEIGHTS).sum();
+    List<Cluster.HistoryDoc> out = new ArrayList<>(total);
+    for (int t = 0; t < WEIGHTS.length; t++) {
+      String tenant = String.format("tenant-%02d", t);
+      int n = t == WEIGHTS.length - 1 ? total - out.size() : total * WEIGHTS[t] / weightSum;
+      for (int i = 0; i < n; i++) {
+        // busy tenants also have bursty days: a fifth of their events land in one day
+        double when = t < 3 && i % 5 == 0 ? 0.5 + r.nextDouble() / RETENTION_DAYS[t] : r.nextDouble();
+        Instant ts = t == 7 && i % 100 == 0 ? null : NOW.minusMillis((long) (when * RETENTION_DAYS[t] * 86_400_000L));
+        out.add(new Cluster.HistoryDoc(tenant + "-" + i, tenant, ts, "history", i % 1000));
+      }
+    }
+    return out;
+  }
+
+  private Process startWorker(Path jobFile, int i) throws IOException {
+    return new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar.toString(), "work", "--job-file", jobFile.toString(),
+        "--worker-id", "demo-w" + i, "--settle-seconds", "2", "--checkpoint-seconds", "2")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + i + ".log").toFile()))
+        .start();
+  }
+
+  private JsonNode statusJson(Path jobFile) throws Exception {
+    Result r = backfill("status", "--job-file", jobFile.toString(), "--format", "json");
+    return r.code() == 0 ? JSON.readTree(r.out()) : null;
+  }
+
+  record Result(int code, String out, String err) {}
+
+  private Result backfill(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    int code = p.waitFor();
+    Result r = new Result(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+
+  private void stopEverything() {
+    for (Process p : workers) p.destroyForcibly();
+    List<AutoCloseable> reversed = new ArrayList<>(servers);
+    Collections.reverse(reversed);
+    for (AutoCloseable s : reversed) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        System.err.println("demo: stopping a server: " + e.getMessage());
+      }
+    }
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalStateException(message);
+  }
+
+  private static void say(String s) {
+    System.out.println(s);
+  }
+
+  private static String javaBin() {
+    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  }
+
+  /** The dual-writer: whole documents, legacy first, about 100 operations a second. */
+  static final class LiveWriter implements Runnable {
+    static final String DELETED = "DELETED";
+    final Map<String, String> last = new ConcurrentHashMap<>();
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicInteger ops = new AtomicInteger();
+    private final Cluster legacy;
+    private final Cluster fresh;
+    private final List<Cluster.HistoryDoc> history;
+
+    LiveWriter(Cluster legacy, Cluster fresh, List<Cluster.HistoryDoc> history) {
+      this.legacy = legacy;
+      this.fresh = fresh;
+      this.history = history;
+    }
+
+    @Override
+    public void run() {
+      Random r = new Random(7);
+      while (!stop.get()) {
+        int n = ops.getAndIncrement();
+        int kind = r.nextInt(10);
+        Cluster.HistoryDoc base = history.get(r.nextInt(history.size()));
+        if (kind < 3) {
+          Cluster.HistoryDoc created = new Cluster.HistoryDoc("live-" + n, base.tenant(), NOW.minusSeconds(r.nextInt(86_400)),
+              "live-" + n, n % 1000);
+          legacy.upsert(created);
+          fresh.upsert(created);
+          last.put(created.id(), created.origin());
+        } else if (kind < 7) {
+          Cluster.HistoryDoc updated = new Cluster.HistoryDoc(base.id(), base.tenant(), base.ts(), "live-" + n, n % 1000);
+          legacy.upsert(updated);
+          fresh.upsert(updated);
+          last.put(updated.id(), updated.origin());
+        } else {
+          legacy.delete(base.id());
+          fresh.delete(base.id());
+          last.put(base.id(), DELETED);
+        }
+        try {
+          Thread.sleep(10); // a steady trickle of live traffic
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.backfillfleet.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backfillfleet.testkit.ElasticsearchNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A real Elasticsearch 8 node, talked to over plain HTTP by the demo's dual-writer. */
+final class ElasticsearchCluster implements Cluster {
+  static final String INDEX = "events";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ElasticsearchNode node;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  ElasticsearchCluster() {
+    try {
+      node = ElasticsearchNode.start(System.getProperty("backfill.es8.version", "8.19.21"),
+          Paths.get(System.getProperty("java.home")), "512m");
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start Elasticsearch: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String storeYaml() {
+    return "{engine: elasticsearch, endpoints: [\"" + node.httpUrl() + "\"], collection: " + INDEX + "}";
+  }
+
+  private JsonNode send(String method, String path, String body, String contentType) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.httpUrl() + path)).header("Content-Type", contentType);
+      b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300 && r.statusCode() != 404) {
+        throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+      }
+      return JSON.readTree(r.body());
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void createCollection() {
+    send("PUT", "/" + INDEX, """
+        {"settings":{"number_of_shards":2,"number_of_replicas":0},"mappings":{"properties":{
+        "id":{"type":"keyword"},"tenant":{"type":"keyword"},"ts":{"type":"date"},"origin":{"type":"keyword"},
+        "n":{"type":"integer"},"title":{"type":"text"}}}}""", "application/json");
+  }
+
+  private static String source(HistoryDoc d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", d.id());
+    m.put("tenant", d.tenant());
+    if (d.ts() != null) m.put("ts", d.ts().toString());
+    m.put("origin", d.origin());
+    m.put("n", d.n());
+    m.put("title", "event " + d.id() + " of " + d.tenant());
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void bulkIndex(List<HistoryDoc> docs) {
+    StringBuilder sb = new StringBuilder();
+    for (HistoryDoc d : docs) {
+      sb.append("{\"index\":{\"_id\":\"").append(d.id()).append("\"}}\n").append(source(d)).append('\n');
+    }
+    JsonNode r = send("POST", "/" + INDEX + "/_bulk", sb.toString(), "application/x-ndjson");
+    if (r.path("errors").asBoolean()) throw new IllegalStateException("bulk indexing into legacy Elasticsearch failed");
+  }
+
+  @Override
+  public void upsert(HistoryDoc doc) {
+    send("PUT", "/" + INDEX + "/_doc/" + doc.id(), source(doc), "application/json");
+  }
+
+  @Override
+  public void delete(String id) {
+    send("DELETE", "/" + INDEX + "/_doc/" + id, null, "application/json");
+  }
+
+  @Override
+  public String originOf(String id) {
+    JsonNode r = send("GET", "/" + INDEX + "/_doc/" + id, null, "application/json");
+    return r.path("found").asBoolean() ? r.path("_source").path("origin").asText() : null;
+  }
+
+  @Override
+  public void commit() {
+    send("POST", "/" + INDEX + "/_refresh", null, "application/json");
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}

@@ -1,0 +1,97 @@
+package io.backfillfleet.demo;
+
+import io.backfillfleet.testkit.SolrTestCluster;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrInputDocument;
+
+/** A real SolrCloud 9 cluster with its own embedded ZooKeeper. */
+final class SolrCluster implements Cluster {
+  static final String COLLECTION = "events";
+  private final SolrTestCluster solr;
+
+  SolrCluster(Path dir, int nodes) {
+    this.solr = SolrTestCluster.start(dir, nodes);
+  }
+
+  @Override
+  public String storeYaml() {
+    return "{engine: solr, zkHost: \"" + solr.zkHost() + "/solr\", collection: " + COLLECTION + "}";
+  }
+
+  @Override
+  public void createCollection() {
+    solr.createCollection(COLLECTION, 2);
+  }
+
+  private static SolrInputDocument toSolr(HistoryDoc d) {
+    SolrInputDocument s = new SolrInputDocument();
+    s.setField("id", d.id());
+    s.setField("tenant", d.tenant());
+    if (d.ts() != null) s.setField("ts", Date.from(d.ts()));
+    s.setField("origin", d.origin());
+    s.setField("n", d.n());
+    s.setField("title", "event " + d.id() + " of " + d.tenant());
+    return s;
+  }
+
+  @Override
+  public void bulkIndex(List<HistoryDoc> docs) {
+    List<SolrInputDocument> batch = new ArrayList<>(docs.size());
+    for (HistoryDoc d : docs) batch.add(toSolr(d));
+    try {
+      solr.client().add(COLLECTION, batch);
+    } catch (Exception e) {
+      throw new IllegalStateException("indexing into legacy Solr failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void upsert(HistoryDoc doc) {
+    try {
+      solr.client().add(COLLECTION, toSolr(doc));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void delete(String id) {
+    try {
+      solr.client().deleteById(COLLECTION, id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String originOf(String id) {
+    try {
+      SolrDocument d = solr.client().getById(COLLECTION, id);
+      return d == null ? null : String.valueOf(d.getFieldValue("origin"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void commit() {
+    try {
+      solr.client().commit(COLLECTION);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      solr.close();
+    } catch (Exception e) {
+      System.err.println("demo: stopping Solr: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.backfillfleet.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** The chart rendered by a real Helm (helm-java) and read back with the fabric8 Kubernetes model. */
+class ChartTest {
+  static final Path CHART = Paths.get("backfill").toAbsolutePath();
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws Exception {
+    String out = values.apply(new Helm(CHART).template().withName("orders").withNamespace("search")).call();
+    List<JsonNode> docs = new ArrayList<>();
+    for (JsonNode n : YAML.readerFor(JsonNode.class).<JsonNode>readValues(out).readAll()) {
+      if (n != null && !n.isNull() && n.has("kind")) docs.add(n);
+    }
+    return docs;
+  }
+
+  static <T> T only(List<JsonNode> docs, String kind, String nameSuffix, Class<T> type) {
+    List<JsonNode> found = docs.stream().filter(d -> d.path("kind").asText().equals(kind)
+        && d.path("metadata").path("name").asText().endsWith(nameSuffix)).toList();
+    assertThat(found).as(kind + " *" + nameSuffix).hasSize(1);
+    return YAML.convertValue(found.get(0), type);
+  }
+
+  static long count(List<JsonNode> docs, String kind) {
+    return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).count();
+  }
+
+  @Test
+  void lintsStrictly() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as(lint.getMessages().toString()).isFalse();
+  }
+
+  @Test
+  void defaultsRenderAWorkQueueJobAndADryRunPlanner() throws Exception {
+    List<JsonNode> docs = render(t -> t);
+    Job worker = only(docs, "Job", "-worker", Job.class);
+    assertThat(worker.getSpec().getParallelism()).isEqualTo(4);
+    assertThat(worker.getSpec().getCompletions()).as("work-queue pattern: no completions").isNull();
+    assertThat(worker.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(worker.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(40L);
+    List<PodFailurePolicyRule> rules = worker.getSpec().getPodFailurePolicy().getRules();
+    assertThat(rules).anySatisfy(r -> {
+      assertThat(r.getAction()).isEqualTo("Ignore");
+      assertThat(r.getOnPodConditions().get(0).getType()).isEqualTo("DisruptionTarget");
+    });
+    assertThat(rules).anySatisfy(r -> {
+      assertThat(r.getAction()).isEqualTo("FailJob");
+      assertThat(r.getOnExitCodes().getValues()).containsExactly(2);
+    });
+    Container c = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).contains("work", "--job-file=/etc/backfill/job.yaml", "--grace-seconds=25", "--metrics-port=9404");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(worker.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "9404");
+    assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(9404);
+
+    Job planner = only(docs, "Job", "-planner", Job.class);
+    assertThat(planner.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("plan", "--dry-run");
+    ConfigMap cm = only(docs, "ConfigMap", "-job", ConfigMap.class);
+    assertThat(cm.getData().get("job.yaml")).contains("job: orders-2024").doesNotContain("password:");
+    assertThat(count(docs, "ServiceMonitor")).isZero();
+    assertThat(count(docs, "PrometheusRule")).isZero();
+  }
+
+  @Test
+  void applyModeSecretsMonitoringAndScaleAreTakenFromValues() throws Exception {
+    List<JsonNode> docs = render(t -> t.set("planner.mode", "apply").set("worker.parallelism", "12")
+        .set("worker.graceSeconds", "50").set("secretEnv[0].name", "TARGET_PASSWORD")
+        .set("secretEnv[0].secretName", "es-new").set("secretEnv[0].secretKey", "password")
+        .set("metrics.serviceMonitor.enabled", "true").set("metrics.prometheusRule.enabled", "true"));
+    Job planner = only(docs, "Job", "-planner", Job.class);
+    assertThat(planner.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--apply");
+    Job worker = only(docs, "Job", "-worker", Job.class);
+    assertThat(worker.getSpec().getParallelism()).isEqualTo(12);
+    assertThat(worker.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(65L);
+    Container c = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("TARGET_PASSWORD");
+      assertThat(e.getValue()).isNull();
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("es-new");
+    });
+    assertThat(count(docs, "ServiceMonitor")).isEqualTo(1);
+    assertThat(count(docs, "PrometheusRule")).isEqualTo(1);
+    JsonNode rule = docs.stream().filter(d -> d.path("kind").asText().equals("PrometheusRule")).findFirst().orElseThrow();
+    assertThat(rule.toString()).contains("BackfillNoProgress").contains("backfill_docs_read_total");
+  }
+
+  @Test
+  void valuesThatBreakTheSchemaAreRefusedWithAClearMessage() {
+    assertThatThrownBy(() -> render(t -> t.set("planner.mode", "sometimes")))
+        .hasMessageContaining("planner").hasMessageContaining("mode");
+    assertThatThrownBy(() -> render(t -> t.set("worker.parallelism", "-1")))
+        .hasMessageContaining("parallelism");
+    assertThatThrownBy(() -> render(t -> t.set("secretEnv[0].name", "bad name").set("secretEnv[0].secretName", "s")
+        .set("secretEnv[0].secretKey", "k"))).hasMessageContaining("name");
+  }
+}
