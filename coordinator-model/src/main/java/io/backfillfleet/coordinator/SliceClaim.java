@@ -80,11 +80,13 @@ public final class SliceClaim {
       conn.call("releasing slice " + sliceId, () -> zk.transaction().forOperations(List.of(
           zk.transactionOp().check().withVersion(version).forPath(layout.slicePath(sliceId)),
           zk.transactionOp().delete().forPath(layout.claimPath(sliceId)))));
-    } catch (CoordinationException e) {
-      if (fencedCause(e)) throw new FencedException(sliceId, "its work node or claim changed before release");
-      throw e;
-    } finally {
       open = false;
+    } catch (CoordinationException e) {
+      if (fencedCause(e)) {
+        open = false;
+        throw new FencedException(sliceId, "its work node or claim changed before release");
+      }
+      throw e; // still held: ZooKeeper did not answer; the caller may try again
     }
   }
 

@@ -158,6 +158,7 @@ public final class FleetWorker implements AutoCloseable {
             sleepQuietly(settings.failureBackoff());
           }
         } finally {
+          giveBackIfStillHeld(c);
           held.remove(c.sliceId());
           metrics.claimsHeld.decrementAndGet();
           free.release();
@@ -165,6 +166,28 @@ public final class FleetWorker implements AutoCloseable {
       });
     }
     return Result.STOPPED;
+  }
+
+  /**
+   * A copy that ended without completing, failing or releasing its claim (ZooKeeper was unreachable when it tried)
+   * must not leave the claim held by this live session forever: keep trying to release it for a while.
+   */
+  private void giveBackIfStillHeld(SliceClaim c) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (c.isOpen() && System.nanoTime() < deadline) {
+      try {
+        c.release();
+        LOG.info("slice {} released after ZooKeeper came back", c.sliceId());
+        return;
+      } catch (CoordinationException e) {
+        if (!c.isOpen()) return; // fenced: someone else holds it now
+        sleepQuietly(Duration.ofSeconds(2));
+      }
+    }
+    if (c.isOpen()) {
+      LOG.error("could not give slice {} back; it stays claimed until this worker's session ends"
+          + " ('backfill release' frees it)", c.sliceId());
+    }
   }
 
   private JobSpec awaitReady(SliceBoard board) throws InterruptedException {
