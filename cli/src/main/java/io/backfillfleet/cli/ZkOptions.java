@@ -23,6 +23,10 @@ final class ZkOptions {
   @Option(names = "--job", paramLabel = "NAME", description = "The job.")
   String job;
 
+  @Option(names = "--zk-session-seconds", defaultValue = "15", paramLabel = "S",
+      description = "ZooKeeper session timeout: how long after a crash a worker's claims vanish (default ${DEFAULT-VALUE}).")
+  int sessionSeconds;
+
   JobFile file() {
     return jobFile == null ? null : JobFileLoader.load(jobFile);
   }
@@ -39,7 +43,8 @@ final class ZkOptions {
     String c = connect != null ? connect : f == null || f.zookeeper() == null ? null : f.zookeeper().connect();
     String r = root != null ? root : f == null || f.zookeeper() == null ? null : f.zookeeper().root();
     if (c == null) throw new UsageException("where is ZooKeeper? give --zk HOST:PORT (or --job-file with zookeeper.connect)");
-    return ZkSettings.fromEnvironment(c, r);
+    if (sessionSeconds < 2 || sessionSeconds > 300) throw new UsageException("--zk-session-seconds must be 2..300");
+    return ZkSettings.fromEnvironment(c, r).withSessionTimeout(java.time.Duration.ofSeconds(sessionSeconds));
   }
 
   CoordinatorConnection connect() {

@@ -22,6 +22,14 @@ interface Cluster extends AutoCloseable {
 
   void commit();
 
+  /** The same cluster as a store description, for reading it back at the end. */
+  io.backfillfleet.store.StoreConfig storeConfig();
+
+  /** An outage: every node stops; {@link #startNodes()} brings them back with their data. */
+  void stopNodes();
+
+  void startNodes();
+
   /** A generated document. */
   record HistoryDoc(String id, String tenant, Instant ts, String origin, int n) {}
 

@@ -1,11 +1,8 @@
 package io.backfillfleet.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backfillfleet.testkit.ZooKeeperServers;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,12 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
@@ -29,7 +22,6 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  * started again), status while it runs, verify, and a summary. Exits 0 only if everything holds.
  */
 public final class DemoMain {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
   // documents per tenant (very uneven) and retention in days (a busy tenant keeps a month, a quiet one years)
   private static final int[] WEIGHTS = {40, 20, 12, 8, 6, 4, 3, 2, 2, 1, 1, 1};
@@ -38,11 +30,11 @@ public final class DemoMain {
   private final List<Process> workers = Collections.synchronizedList(new ArrayList<>(List.of()));
   private final List<AutoCloseable> servers = Collections.synchronizedList(new ArrayList<>());
   private final Path dir;
-  private final Path jar;
+  private final BackfillJar backfill;
 
   private DemoMain(Path dir, Path jar) {
     this.dir = dir;
-    this.jar = jar;
+    this.backfill = new BackfillJar(jar, dir);
   }
 
   public static void main(String[] args) throws Exception {
@@ -108,16 +100,16 @@ public final class DemoMain {
 
     say("3/8 dry run: the slice report (nothing is written anywhere)");
     Path html = Paths.get("demo-plan.html").toAbsolutePath();
-    Result dry = backfill("plan", "--job-file", jobFile.toString(), "--dry-run", "--quiet", "--html", html.toString());
+    BackfillJar.Result dry = backfill.run("plan", "--job-file", jobFile.toString(), "--dry-run", "--quiet", "--html", html.toString());
     System.out.print(dry.out());
     require(dry.code() == 0, "dry run failed: " + dry.err());
     say("   the picture of the slices is in " + html + " (busy tenants: short windows; quiet ones: long)");
-    Result apply = backfill("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
+    BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
     require(apply.code() == 0, "apply failed: " + apply.err());
     say("4/8 plan applied: " + apply.err().strip());
 
     say("5/8 live traffic starts: a dual-writer creates, updates and deletes in both clusters, legacy first");
-    LiveWriter live = new LiveWriter(legacy, fresh, history);
+    LiveWriter live = new LiveWriter(legacy, fresh, history, NOW);
     Thread liveThread = new Thread(live, "dual-writer");
     liveThread.start();
 
@@ -126,7 +118,7 @@ public final class DemoMain {
     boolean killed = false;
     while (workers.stream().anyMatch(Process::isAlive)) {
       Thread.sleep(3000); // a progress display interval
-      JsonNode s = statusJson(jobFile);
+      JsonNode s = backfill.status(jobFile);
       if (s != null) {
         say(String.format(Locale.ROOT, "   status: %3.0f%% | %d/%d slices done, %d in progress | %,d docs/s | live ops %d",
             s.path("docsRead").asDouble() * 100 / Math.max(1, s.path("estimatedDocs").asLong()), s.path("done").asInt(),
@@ -143,7 +135,7 @@ public final class DemoMain {
     }
     for (int i = 0; i < workers.size(); i++) {
       require(workers.get(i).exitValue() == 0, "worker " + i + " exited " + workers.get(i).exitValue() + "; see "
-          + dir.resolve("worker-" + i + ".log"));
+          + dir.resolve("worker-demo-w" + i + ".log"));
     }
     require(killed, "the run ended before a worker could be killed; use more --docs");
     say("   all workers exited 0: no work left");
@@ -154,44 +146,31 @@ public final class DemoMain {
     fresh.commit();
 
     say("7/8 verify: every slice's window counted on both clusters");
-    Result verify = backfill("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2", "--ids");
+    BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2", "--ids");
     System.out.print(verify.out());
 
     say("8/8 checking every document the live writer touched");
-    int preserved = 0;
-    int notResurrected = 0;
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, String> e : live.last.entrySet()) {
-      String origin = fresh.originOf(e.getKey());
-      if (e.getValue().equals(LiveWriter.DELETED)) {
-        if (origin == null) notResurrected++;
-        else problems.add(e.getKey() + " was deleted live but exists in the new cluster");
-      } else if (e.getValue().equals(origin)) {
-        preserved++;
-      } else {
-        problems.add(e.getKey() + ": expected the live version " + e.getValue() + ", found " + origin);
-      }
-    }
-    JsonNode status = statusJson(jobFile);
+    LiveCheck check = LiveCheck.of(live, fresh);
+    JsonNode status = backfill.status(jobFile);
     long copied = status == null ? -1 : status.path("docsCreated").asLong();
     long seconds = Duration.ofNanos(System.nanoTime() - t0).toSeconds();
     System.out.println();
     System.out.println("==================== SUMMARY (" + engine + ") ====================");
     System.out.printf(Locale.ROOT, "documents in the legacy history:   %,d over 12 tenants%n", totalDocs);
     long alreadyPresent = status == null ? -1 : status.path("docsAlreadyPresent").asLong();
-    long expectedLive = live.last.values().stream().filter(v -> !v.equals(LiveWriter.DELETED)).count();
     System.out.printf(Locale.ROOT, "documents copied by the backfill:  %,d created, %,d already there (live writes kept)%n",
         copied, alreadyPresent);
     System.out.printf(Locale.ROOT, "live operations during the run:    %,d%n", live.ops.get());
-    System.out.printf(Locale.ROOT, "live documents preserved:          %,d of %,d%n", preserved, expectedLive);
-    System.out.printf(Locale.ROOT, "deleted documents not resurrected: %,d of %,d%n", notResurrected,
-        live.last.size() - expectedLive);
+    System.out.printf(Locale.ROOT, "live documents preserved:          %,d of %,d%n", check.preserved(),
+        check.expectedLive());
+    System.out.printf(Locale.ROOT, "deleted documents not resurrected: %,d of %,d%n", check.notResurrected(),
+        check.deletedLive());
     System.out.printf(Locale.ROOT, "worker killed with SIGKILL:        demo-w1, mid-slice; restarted, its slices resumed%n");
     System.out.printf(Locale.ROOT, "verification:                      %s%n", verify.code() == 0 ? "clean (0 mismatches)"
         : "MISMATCHES (exit " + verify.code() + ")");
     System.out.printf(Locale.ROOT, "wall time:                         %d s%n", seconds);
-    problems.stream().limit(20).forEach(p -> System.out.println("PROBLEM: " + p));
-    boolean ok = problems.isEmpty() && verify.code() == 0;
+    check.problems().stream().limit(20).forEach(p -> System.out.println("PROBLEM: " + p));
+    boolean ok = check.holds() && verify.code() == 0;
     System.out.println(ok ? "RESULT: everything holds" : "RESULT: FAILED");
     return ok ? 0 : 1;
   }
@@ -214,30 +193,7 @@ public final class DemoMain {
   }
 
   private Process startWorker(Path jobFile, int i) throws IOException {
-    return new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar.toString(), "work", "--job-file", jobFile.toString(),
-        "--worker-id", "demo-w" + i, "--settle-seconds", "2", "--checkpoint-seconds", "2")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + i + ".log").toFile()))
-        .start();
-  }
-
-  private JsonNode statusJson(Path jobFile) throws Exception {
-    Result r = backfill("status", "--job-file", jobFile.toString(), "--format", "json");
-    return r.code() == 0 ? JSON.readTree(r.out()) : null;
-  }
-
-  record Result(int code, String out, String err) {}
-
-  private Result backfill(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString()));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    int code = p.waitFor();
-    Result r = new Result(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    Files.delete(out);
-    Files.delete(err);
-    return r;
+    return backfill.startWorker(jobFile, "demo-w" + i, "--settle-seconds", "2", "--checkpoint-seconds", "2");
   }
 
   private void stopEverything() {
@@ -261,55 +217,4 @@ public final class DemoMain {
     System.out.println(s);
   }
 
-  private static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-  }
-
-  /** The dual-writer: whole documents, legacy first, about 100 operations a second. */
-  static final class LiveWriter implements Runnable {
-    static final String DELETED = "DELETED";
-    final Map<String, String> last = new ConcurrentHashMap<>();
-    final AtomicBoolean stop = new AtomicBoolean();
-    final AtomicInteger ops = new AtomicInteger();
-    private final Cluster legacy;
-    private final Cluster fresh;
-    private final List<Cluster.HistoryDoc> history;
-
-    LiveWriter(Cluster legacy, Cluster fresh, List<Cluster.HistoryDoc> history) {
-      this.legacy = legacy;
-      this.fresh = fresh;
-      this.history = history;
-    }
-
-    @Override
-    public void run() {
-      Random r = new Random(7);
-      while (!stop.get()) {
-        int n = ops.getAndIncrement();
-        int kind = r.nextInt(10);
-        Cluster.HistoryDoc base = history.get(r.nextInt(history.size()));
-        if (kind < 3) {
-          Cluster.HistoryDoc created = new Cluster.HistoryDoc("live-" + n, base.tenant(), NOW.minusSeconds(r.nextInt(86_400)),
-              "live-" + n, n % 1000);
-          legacy.upsert(created);
-          fresh.upsert(created);
-          last.put(created.id(), created.origin());
-        } else if (kind < 7) {
-          Cluster.HistoryDoc updated = new Cluster.HistoryDoc(base.id(), base.tenant(), base.ts(), "live-" + n, n % 1000);
-          legacy.upsert(updated);
-          fresh.upsert(updated);
-          last.put(updated.id(), updated.origin());
-        } else {
-          legacy.delete(base.id());
-          fresh.delete(base.id());
-          last.put(base.id(), DELETED);
-        }
-        try {
-          Thread.sleep(10); // a steady trickle of live traffic
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-  }
 }

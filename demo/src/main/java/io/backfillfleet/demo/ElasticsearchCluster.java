@@ -104,6 +104,26 @@ final class ElasticsearchCluster implements Cluster {
   }
 
   @Override
+  public io.backfillfleet.store.StoreConfig storeConfig() {
+    return io.backfillfleet.store.StoreConfig.elasticsearch(node.httpUrl(), INDEX);
+  }
+
+  @Override
+  public void stopNodes() {
+    node.stopProcess();
+  }
+
+  @Override
+  public void startNodes() {
+    try {
+      node.startAgain();
+      send("GET", "/_cluster/health/" + INDEX + "?wait_for_status=yellow&timeout=60s", null, "application/json");
+    } catch (Exception e) {
+      throw new IllegalStateException("starting Elasticsearch again: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void close() {
     node.close();
   }

@@ -87,6 +87,35 @@ final class SolrCluster implements Cluster {
   }
 
   @Override
+  public io.backfillfleet.store.StoreConfig storeConfig() {
+    return io.backfillfleet.store.StoreConfig.solrCloud(solr.zkHost() + "/solr", COLLECTION);
+  }
+
+  private final List<org.apache.solr.embedded.JettySolrRunner> stopped = new ArrayList<>();
+
+  @Override
+  public void stopNodes() {
+    try {
+      for (org.apache.solr.embedded.JettySolrRunner j : List.copyOf(solr.cluster().getJettySolrRunners())) {
+        stopped.add(solr.cluster().stopJettySolrRunner(j));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping Solr nodes: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void startNodes() {
+    try {
+      for (org.apache.solr.embedded.JettySolrRunner j : stopped) solr.cluster().startJettySolrRunner(j, true);
+      stopped.clear();
+      solr.cluster().waitForActiveCollection(COLLECTION, 120, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("starting Solr nodes again: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void close() {
     try {
       solr.close();

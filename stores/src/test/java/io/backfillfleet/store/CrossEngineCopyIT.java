@@ -22,8 +22,12 @@ class CrossEngineCopyIT {
     StoreFixture es8 = StoreFixture.es("es8");
     List<Arguments> out = new ArrayList<>(List.of(
         Arguments.of(solrLegacy, solrNew), Arguments.of(es8, es8), Arguments.of(solrLegacy, es8), Arguments.of(es8, solrNew)));
+    StoreFixture es7 = StoreFixture.es("es7");
+    out.add(Arguments.of(es7, es8));       // the legacy major into the new one
+    out.add(Arguments.of(es7, solrNew));
     if (io.backfillfleet.testkit.ElasticsearchNode.es9().isPresent()) {
       out.add(Arguments.of(es8, StoreFixture.es("es9")));
+      out.add(Arguments.of(es7, StoreFixture.es("es9")));
       out.add(Arguments.of(StoreFixture.es("es9"), solrNew));
     }
     return out.stream();

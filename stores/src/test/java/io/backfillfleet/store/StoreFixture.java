@@ -31,9 +31,10 @@ abstract class StoreFixture {
     return name;
   }
 
-  /** Solr on the shared "legacy" cluster and the shared "new" one, Elasticsearch 8 and (where a JDK exists) 9. */
+  /** Solr on the shared "legacy" and "new" clusters, Elasticsearch 7.17, 8 and (where a JDK exists) 9. */
   static List<StoreFixture> all() {
-    List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), es("es8")));
+    List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), es("es7"),
+        es("es8")));
     if (ElasticsearchNode.es9().isPresent()) out.add(es("es9"));
     return out;
   }
@@ -54,7 +55,11 @@ abstract class StoreFixture {
     return new StoreFixture(name) {
       @Override
       StoreConfig newCollection(String prefix) {
-        ElasticsearchNode node = name.equals("es9") ? ElasticsearchNode.es9().orElseThrow() : ElasticsearchNode.es8();
+        ElasticsearchNode node = switch (name) {
+          case "es9" -> ElasticsearchNode.es9().orElseThrow();
+          case "es7" -> ElasticsearchNode.es7();
+          default -> ElasticsearchNode.es8();
+        };
         String index = uniqueName(prefix);
         String mapping = """
             {"settings":{"number_of_shards":2,"number_of_replicas":0},

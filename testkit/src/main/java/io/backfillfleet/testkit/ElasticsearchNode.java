@@ -28,20 +28,45 @@ import java.util.stream.Stream;
  */
 public final class ElasticsearchNode implements AutoCloseable {
   private static final int NOBODY = 65534;
+  private static ElasticsearchNode es7;
   private static ElasticsearchNode es8;
   private static ElasticsearchNode es9;
   private static boolean es9Tried;
 
   private final String version;
-  private final Process process;
   private final Path workDir;
   private final String hostPort;
+  private final ProcessBuilder launcher;
+  private volatile Process process;
 
-  private ElasticsearchNode(String version, Process process, Path workDir, String hostPort) {
+  private ElasticsearchNode(String version, Process process, Path workDir, String hostPort, ProcessBuilder launcher) {
     this.version = version;
     this.process = process;
     this.workDir = workDir;
     this.hostPort = hostPort;
+    this.launcher = launcher;
+  }
+
+  /** Stops the node (an outage); {@link #startAgain()} brings it back with its data, on the same port. */
+  public void stopProcess() {
+    stop(process);
+  }
+
+  public void startAgain() throws IOException, InterruptedException {
+    if (process.isAlive()) return;
+    Path ports = workDir.resolve("logs/http.ports");
+    Files.deleteIfExists(ports);
+    List<String> cmd = new ArrayList<>(launcher.command());
+    cmd.replaceAll(a -> a.equals("-Ehttp.port=0") ? "-Ehttp.port=" + hostPort.substring(hostPort.lastIndexOf(':') + 1) : a);
+    launcher.command(cmd);
+    process = spawn(launcher);
+    awaitPortsFile(version, process, workDir);
+  }
+
+  /** The shared 7.17 node of this JVM: the legacy major most migrations start from. */
+  public static synchronized ElasticsearchNode es7() {
+    if (es7 == null) es7 = startShared(System.getProperty("backfill.es7.version", "7.17.29"), javaHome());
+    return es7;
   }
 
   /** The shared 8.x node of this JVM. */
@@ -95,6 +120,12 @@ public final class ElasticsearchNode implements AutoCloseable {
     Path work = Files.createTempDirectory(base, "node-" + version + "-");
     copyTree(esHome.resolve("config"), work.resolve("config")); // the keystore is written here, not into the distribution
     for (String d : List.of("data", "logs", "tmp")) Files.createDirectories(work.resolve(d));
+    // 7.x writes its GC log relative to the working directory it picks (the distribution, root's): keep it in work/
+    Path jvmOptions = work.resolve("config/jvm.options");
+    if (Files.exists(jvmOptions)) {
+      Files.writeString(jvmOptions, Files.readString(jvmOptions).replace("file=logs/gc.log",
+          "file=" + work.resolve("logs/gc.log")));
+    }
 
     List<String> cmd = new ArrayList<>(List.of("setpriv", "--pdeathsig=TERM"));
     if ("root".equals(System.getProperty("user.name"))) {
@@ -112,7 +143,7 @@ public final class ElasticsearchNode implements AutoCloseable {
       cmd.add("-E" + s);
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
-        .redirectErrorStream(true).redirectOutput(work.resolve("console.log").toFile());
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
     Map<String, String> env = pb.environment();
     env.remove("JAVA_TOOL_OPTIONS");
     env.remove("_JAVA_OPTIONS");
@@ -123,6 +154,11 @@ public final class ElasticsearchNode implements AutoCloseable {
     env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-AlwaysPreTouch");
 
     Process p = spawn(pb);
+    String hostPort = awaitPortsFile(version, p, work);
+    return new ElasticsearchNode(version, p, work, hostPort, pb);
+  }
+
+  private static String awaitPortsFile(String version, Process p, Path work) throws IOException, InterruptedException {
     Path portsFile = work.resolve("logs/http.ports");
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (!Files.exists(portsFile)) {
@@ -135,7 +171,7 @@ public final class ElasticsearchNode implements AutoCloseable {
       }
       Thread.sleep(100); // polling a file the server writes; there is no event to wait on
     }
-    return new ElasticsearchNode(version, p, work, Files.readAllLines(portsFile).get(0).trim());
+    return Files.readAllLines(portsFile).get(0).trim();
   }
 
   /** PR_SET_PDEATHSIG fires when the forking thread ends, so fork from a thread that lives as long as the JVM. */

@@ -1,0 +1,60 @@
+package io.backfillfleet.demo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The dual-writer: whole documents, legacy first, about 100 operations a second. */
+final class LiveWriter implements Runnable {
+  static final String DELETED = "DELETED";
+  final Map<String, String> last = new ConcurrentHashMap<>();
+  final AtomicBoolean stop = new AtomicBoolean();
+  final AtomicInteger ops = new AtomicInteger();
+  private final Cluster legacy;
+  private final Cluster fresh;
+  private final List<Cluster.HistoryDoc> history;
+
+  private final Instant now;
+
+  LiveWriter(Cluster legacy, Cluster fresh, List<Cluster.HistoryDoc> history, Instant now) {
+    this.now = now;
+    this.legacy = legacy;
+    this.fresh = fresh;
+    this.history = history;
+  }
+
+  @Override
+  public void run() {
+    Random r = new Random(7);
+    while (!stop.get()) {
+      int n = ops.getAndIncrement();
+      int kind = r.nextInt(10);
+      Cluster.HistoryDoc base = history.get(r.nextInt(history.size()));
+      if (kind < 3) {
+        Cluster.HistoryDoc created = new Cluster.HistoryDoc("live-" + n, base.tenant(), now.minusSeconds(r.nextInt(86_400)),
+            "live-" + n, n % 1000);
+        legacy.upsert(created);
+        fresh.upsert(created);
+        last.put(created.id(), created.origin());
+      } else if (kind < 7) {
+        Cluster.HistoryDoc updated = new Cluster.HistoryDoc(base.id(), base.tenant(), base.ts(), "live-" + n, n % 1000);
+        legacy.upsert(updated);
+        fresh.upsert(updated);
+        last.put(updated.id(), updated.origin());
+      } else {
+        legacy.delete(base.id());
+        fresh.delete(base.id());
+        last.put(base.id(), DELETED);
+      }
+      try {
+        Thread.sleep(10); // a steady trickle of live traffic
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+}
