@@ -6,9 +6,19 @@ import java.util.List;
 /** One demo cluster (legacy or new) as the live dual-writer and the final checks see it. */
 interface Cluster extends AutoCloseable {
   /** The job file's store section for this cluster (YAML flow mapping). */
-  String storeYaml();
+  default String storeYaml() {
+    return storeYaml(defaultCollection());
+  }
 
-  void createCollection();
+  String storeYaml(String collection);
+
+  default void createCollection() {
+    createCollection(defaultCollection());
+  }
+
+  void createCollection(String name);
+
+  String defaultCollection();
 
   void bulkIndex(List<HistoryDoc> docs);
 
@@ -23,7 +33,11 @@ interface Cluster extends AutoCloseable {
   void commit();
 
   /** The same cluster as a store description, for reading it back at the end. */
-  io.backfillfleet.store.StoreConfig storeConfig();
+  default io.backfillfleet.store.StoreConfig storeConfig() {
+    return storeConfig(defaultCollection());
+  }
+
+  io.backfillfleet.store.StoreConfig storeConfig(String collection);
 
   /** An outage: every node stops; {@link #startNodes()} brings them back with their data. */
   void stopNodes();

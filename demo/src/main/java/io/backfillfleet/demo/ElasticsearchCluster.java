@@ -29,8 +29,13 @@ final class ElasticsearchCluster implements Cluster {
   }
 
   @Override
-  public String storeYaml() {
-    return "{engine: elasticsearch, endpoints: [\"" + node.httpUrl() + "\"], collection: " + INDEX + "}";
+  public String defaultCollection() {
+    return INDEX;
+  }
+
+  @Override
+  public String storeYaml(String collection) {
+    return "{engine: elasticsearch, endpoints: [\"" + node.httpUrl() + "\"], collection: " + collection + "}";
   }
 
   private JsonNode send(String method, String path, String body, String contentType) {
@@ -50,8 +55,8 @@ final class ElasticsearchCluster implements Cluster {
   }
 
   @Override
-  public void createCollection() {
-    send("PUT", "/" + INDEX, """
+  public void createCollection(String name) {
+    send("PUT", "/" + name, """
         {"settings":{"number_of_shards":2,"number_of_replicas":0},"mappings":{"properties":{
         "id":{"type":"keyword"},"tenant":{"type":"keyword"},"ts":{"type":"date"},"origin":{"type":"keyword"},
         "n":{"type":"integer"},"title":{"type":"text"}}}}""", "application/json");
@@ -104,8 +109,8 @@ final class ElasticsearchCluster implements Cluster {
   }
 
   @Override
-  public io.backfillfleet.store.StoreConfig storeConfig() {
-    return io.backfillfleet.store.StoreConfig.elasticsearch(node.httpUrl(), INDEX);
+  public io.backfillfleet.store.StoreConfig storeConfig(String collection) {
+    return io.backfillfleet.store.StoreConfig.elasticsearch(node.httpUrl(), collection);
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,6 +121,7 @@ public final class FaultSuite {
       for (int i = 0; i < 4; i++) workers.add(backfill.startWorker(jobFile, "f" + next.getAndIncrement(), workerArgs));
 
       Random rnd = new Random(3);
+      List<CompletableFuture<Void>> background = new ArrayList<>();
       int kills = 0, zkFaults = 0, expiries = 0, outages = 0;
       long start = System.nanoTime();
       InstanceSpec downMember = null;
@@ -132,7 +134,7 @@ public final class FaultSuite {
         if (alive.isEmpty()) break;
         JsonNode st = backfill.status(jobFile);
         boolean nearlyDone = st != null && st.path("done").asInt() + 2 >= st.path("slices").asInt();
-        if (!nearlyDone && (int) s % 5 == 0 && alive.size() >= 2) {
+        if (!nearlyDone && (int) s % 4 == 0 && alive.size() >= 2) {
           Process victim = alive.get(rnd.nextInt(alive.size()));
           victim.destroyForcibly(); // SIGKILL, as a node failure would
           victim.waitFor(10, TimeUnit.SECONDS);
@@ -149,16 +151,20 @@ public final class FaultSuite {
         }
         if (!frozeOne && s >= 6 && alive.size() >= 2) {
           Process frozen = alive.get(0);
-          signal(frozen, "STOP"); // a long GC pause: its session expires while it holds slices
-          Thread.sleep(9000);
-          signal(frozen, "CONT"); // it wakes up fenced from whatever it held
+          background.add(CompletableFuture.runAsync(() -> {
+            signal(frozen, "STOP"); // a long GC pause: its session expires while it holds slices
+            sleep(9000);
+            signal(frozen, "CONT"); // it wakes up fenced from whatever it held
+          }));
           expiries++;
           frozeOne = true;
         }
         if (!outageDone && s >= 8) {
-          fresh.stopNodes();
-          Thread.sleep(6000); // the target is down for a while
-          fresh.startNodes();
+          background.add(CompletableFuture.runAsync(() -> {
+            fresh.stopNodes();
+            sleep(6000); // the target is down for a while
+            fresh.startNodes();
+          }));
           outages++;
           outageDone = true;
         }
@@ -176,6 +182,7 @@ public final class FaultSuite {
           resumed = true;
         }
       }
+      for (CompletableFuture<Void> f : background) f.get(5, TimeUnit.MINUTES);
       if (downMember != null) zk.restartServer(downMember);
       if (!resumed) {
         backfill.run("resume", "--job-file", jobFile.toString());
@@ -244,8 +251,20 @@ public final class FaultSuite {
     return out;
   }
 
-  private static void signal(Process p, String sig) throws Exception {
-    new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid())).inheritIO().start().waitFor();
+  private static void signal(Process p, String sig) {
+    try {
+      new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid())).inheritIO().start().waitFor();
+    } catch (Exception e) {
+      throw new IllegalStateException("kill -" + sig + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis); // the length of a fault
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** 20 tenants, very uneven: Zipf-like sizes, retention from a month to ten years. */

@@ -57,4 +57,23 @@ final class LiveWriter implements Runnable {
       }
     }
   }
+
+  /** A dual-writer does not drop a write when a cluster is briefly down: it retries (up to 3 minutes). */
+  private static void retrying(Runnable write) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+    while (true) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) throw e;
+        try {
+          Thread.sleep(200); // the cluster is down; try again shortly
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
 }

@@ -18,13 +18,18 @@ final class SolrCluster implements Cluster {
   }
 
   @Override
-  public String storeYaml() {
-    return "{engine: solr, zkHost: \"" + solr.zkHost() + "/solr\", collection: " + COLLECTION + "}";
+  public String defaultCollection() {
+    return COLLECTION;
   }
 
   @Override
-  public void createCollection() {
-    solr.createCollection(COLLECTION, 2);
+  public String storeYaml(String collection) {
+    return "{engine: solr, zkHost: \"" + solr.zkHost() + "/solr\", collection: " + collection + "}";
+  }
+
+  @Override
+  public void createCollection(String name) {
+    solr.createCollection(name, 2);
   }
 
   private static SolrInputDocument toSolr(HistoryDoc d) {
@@ -87,8 +92,8 @@ final class SolrCluster implements Cluster {
   }
 
   @Override
-  public io.backfillfleet.store.StoreConfig storeConfig() {
-    return io.backfillfleet.store.StoreConfig.solrCloud(solr.zkHost() + "/solr", COLLECTION);
+  public io.backfillfleet.store.StoreConfig storeConfig(String collection) {
+    return io.backfillfleet.store.StoreConfig.solrCloud(solr.zkHost() + "/solr", collection);
   }
 
   private final List<org.apache.solr.embedded.JettySolrRunner> stopped = new ArrayList<>();

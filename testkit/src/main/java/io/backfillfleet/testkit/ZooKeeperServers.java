@@ -53,10 +53,26 @@ public final class ZooKeeperServers {
     cfg.setProperty("clientPortAddress", "127.0.0.1");
     cfg.setProperty("tickTime", "500");
     cfg.setProperty("admin.enableServer", "false");
+    cfg.setProperty("4lw.commands.whitelist", "mntr,srvr,ruok"); // benchmarks count ZooKeeper operations with mntr
     ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder().baseDir(dataDir).configuration(cfg)
         .exitHandler(ExitHandler.LOG_ONLY).build();
     zk.start(30_000);
     return zk;
+  }
+
+  /** A counter from ZooKeeper's 'mntr' command, e.g. zk_packets_received; -1 if the server does not say. */
+  public static long mntr(String hostPort, String key) throws IOException {
+    String[] hp = hostPort.split(":");
+    try (java.net.Socket s = new java.net.Socket(hp[0], Integer.parseInt(hp[1]))) {
+      s.getOutputStream().write("mntr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String out = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      for (String line : out.split("\n")) {
+        String[] kv = line.split("\t");
+        if (kv.length == 2 && kv[0].equals(key)) return Long.parseLong(kv[1].trim());
+      }
+      return -1;
+    }
   }
 
   static int freePort() throws IOException {

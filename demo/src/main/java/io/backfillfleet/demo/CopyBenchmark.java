@@ -1,0 +1,131 @@
+package io.backfillfleet.demo;
+
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.Page;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.Stores;
+import io.backfillfleet.store.TenantSpan;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
+import io.backfillfleet.testkit.ZooKeeperServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * Not a test: on one machine, in one run, on the same skewed data (20 tenants), measures the store's read-only
+ * rate, its create-only write rate, and the backfill's rate with 1, 2 and 4 worker processes, with the ratio to
+ * the serial limit 1/(1/read + 1/write) and the ZooKeeper operations per million documents copied.
+ */
+public final class CopyBenchmark {
+  public static void main(String[] args) throws Exception {
+    String engine = "solr";
+    int docs = 500_000;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--engine" -> engine = args[++i];
+        case "--docs" -> docs = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("usage: scripts/bench-copy.sh [--engine solr|elasticsearch] [--docs N]");
+          System.exit(2);
+        }
+      }
+    }
+    Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
+    Path dir = Files.createTempDirectory("backfill-bench-");
+    BackfillJar backfill = new BackfillJar(jar, dir);
+    List<AutoCloseable> closers = new ArrayList<>();
+    try {
+      ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
+      closers.add(zk);
+      Cluster legacy = engine.equals("solr") ? new SolrCluster(dir.resolve("legacy"), 1) : new ElasticsearchCluster();
+      closers.add(legacy);
+      Cluster fresh = engine.equals("solr") ? new SolrCluster(dir.resolve("new"), 2) : new ElasticsearchCluster();
+      closers.add(fresh);
+      legacy.createCollection();
+      List<Cluster.HistoryDoc> history = FaultSuite.history(docs);
+      for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
+      legacy.commit();
+
+      // read-only: every tenant's whole history, page by page, as the workers read it
+      List<Doc> all = new ArrayList<>(docs);
+      long t = System.nanoTime();
+      try (SearchStore src = Stores.open("source", legacy.storeConfig())) {
+        for (TenantSpan span : src.tenants()) {
+          for (TimeWindow w : List.of(TimeWindow.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")),
+              TimeWindow.withoutTimestamp())) {
+            try (WindowReader r = src.reader(span.tenant(), w, Cursor.START)) {
+              for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
+                all.addAll(p.docs());
+                if (p.last()) break;
+              }
+            }
+          }
+        }
+      }
+      double read = rate(all.size(), t);
+      if (all.size() != docs) throw new IllegalStateException("read " + all.size() + " of " + docs);
+      // create-only writes of the same documents into an empty collection
+      fresh.createCollection("scratch");
+      t = System.nanoTime();
+      try (SearchStore dst = Stores.open("target", fresh.storeConfig("scratch"))) {
+        for (int i = 0; i < all.size(); i += 1000) dst.createIfAbsent(all.subList(i, Math.min(all.size(), i + 1000)));
+      }
+      double write = rate(all.size(), t);
+      all = null;
+      double serial = 1 / (1 / read + 1 / write);
+
+      System.out.printf(Locale.ROOT, "%n%-34s %12s %10s %16s%n", engine + ", " + docs + " docs, 20 tenants", "docs/s",
+          "/ serial", "ZK ops / 1M docs");
+      System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "store read-only (1 reader)", read);
+      System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "store create-only write (1 writer)", write);
+      System.out.printf(Locale.ROOT, "%-34s %12.0f %10.2f%n", "serial limit 1/(1/read+1/write)", serial, 1.0);
+      for (int workers : new int[] {1, 2, 4}) {
+        String coll = "copy" + workers;
+        fresh.createCollection(coll);
+        Path jobFile = dir.resolve("job-" + workers + ".yaml");
+        Files.writeString(jobFile, "job: bench-" + workers + "\n"
+            + "zookeeper: {connect: \"" + zk.getConnectionString() + "\", root: /backfill}\n"
+            + "source: " + legacy.storeYaml() + "\n"
+            + "target: " + fresh.storeYaml(coll) + "\n"
+            + "plan: {docsPerSlice: " + Math.max(1000, docs / 100) + "}\n");
+        BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
+        if (apply.code() != 0) throw new IllegalStateException(apply.err());
+        long packets0 = ZooKeeperServers.mntr(zk.getConnectionString(), "zk_packets_received");
+        long t0 = System.nanoTime();
+        List<Process> ps = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+          ps.add(backfill.startWorker(jobFile, "b" + workers + "-" + w, "--settle-seconds", "1", "--concurrency", "2"));
+        }
+        for (Process p : ps) {
+          if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IllegalStateException("a worker failed");
+        }
+        double copy = rate(docs, t0);
+        long packets = ZooKeeperServers.mntr(zk.getConnectionString(), "zk_packets_received") - packets0;
+        System.out.printf(Locale.ROOT, "%-34s %12.0f %10.2f %16.0f%n", "backfill, " + workers + " worker process"
+            + (workers > 1 ? "es" : ""), copy, copy / serial, packets * 1e6 / docs);
+      }
+      System.out.println("(backfill rates include each worker JVM's start-up and the final settle delay of 1 s)");
+    } finally {
+      for (int i = closers.size() - 1; i >= 0; i--) {
+        try {
+          closers.get(i).close();
+        } catch (Exception e) {
+          System.err.println("bench: closing: " + e.getMessage());
+        }
+      }
+    }
+    System.exit(0);
+  }
+
+  private static double rate(long n, long t0) {
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+}
