@@ -1,6 +1,5 @@
 package io.backfillfleet.coordinator;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,7 +161,7 @@ public final class SliceBoard implements AutoCloseable {
     CuratorFramework zk = conn.curator();
     long epoch = seen.value().epoch() + 1;
     WorkNode mine = seen.value().claimedBy(workerId, epoch, clock.instant());
-    ClaimInfo info = new ClaimInfo(ClaimInfo.SCHEMA, workerId, HOST, clock.instant(), epoch);
+    ClaimInfo info = new ClaimInfo(ClaimInfo.SCHEMA, workerId, WorkerInfo.localHost(), clock.instant(), epoch);
     try {
       List<CuratorTransactionResult> results = conn.call("claiming slice " + id, () -> zk.transaction().forOperations(List.of(
           zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(id), NodeCodec.encode(info)),
@@ -288,16 +287,4 @@ public final class SliceBoard implements AutoCloseable {
 
   /** Slice counts by state, as seen by a board. */
   public record BoardCounts(int total, int pending, int done, int failed, int claimed, int corrupt) {}
-
-  static final String HOST = hostName();
-
-  private static String hostName() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) return env;
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown-host";
-    }
-  }
 }

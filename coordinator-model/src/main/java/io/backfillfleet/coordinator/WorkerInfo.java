@@ -20,6 +20,17 @@ public record WorkerInfo(
     slicesHeld = slicesHeld == null ? List.of() : List.copyOf(slicesHeld);
   }
 
+  /** This machine's name for claims and registrations: the pod name on Kubernetes (HOSTNAME). */
+  public static String localHost() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) return env;
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown-host";
+    }
+  }
+
   public WorkerInfo withActivity(List<String> held, double rate) {
     return new WorkerInfo(schema, workerId, host, startedAt, held, rate);
   }

@@ -26,18 +26,9 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  */
 public final class CopyBenchmark {
   public static void main(String[] args) throws Exception {
-    String engine = "solr";
-    int docs = 500_000;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--engine" -> engine = args[++i];
-        case "--docs" -> docs = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println("usage: scripts/bench-copy.sh [--engine solr|elasticsearch] [--docs N]");
-          System.exit(2);
-        }
-      }
-    }
+    RunOptions options = RunOptions.parse(args, 500_000, "scripts/bench-copy.sh [--engine solr|elasticsearch] [--docs N]");
+    String engine = options.engine();
+    int docs = options.docs();
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Path dir = Files.createTempDirectory("backfill-bench-");
     BackfillJar backfill = new BackfillJar(jar, dir);
@@ -45,14 +36,10 @@ public final class CopyBenchmark {
     try {
       ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
       closers.add(zk);
-      Cluster legacy = engine.equals("solr") ? new SolrCluster(dir.resolve("legacy"), 1) : new ElasticsearchCluster();
-      closers.add(legacy);
-      Cluster fresh = engine.equals("solr") ? new SolrCluster(dir.resolve("new"), 2) : new ElasticsearchCluster();
-      closers.add(fresh);
-      legacy.createCollection();
-      List<Cluster.HistoryDoc> history = FaultSuite.history(docs);
-      for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
-      legacy.commit();
+      ClusterPair clusters = ClusterPair.start(engine, dir, closers);
+      Cluster legacy = clusters.legacy();
+      Cluster fresh = clusters.fresh();
+      clusters.seedLegacy(FaultSuite.history(docs));
 
       // read-only: every tenant's whole history, page by page, as the workers read it
       List<Doc> all = new ArrayList<>(docs);

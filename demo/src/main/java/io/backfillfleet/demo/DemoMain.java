@@ -38,22 +38,7 @@ public final class DemoMain {
   }
 
   public static void main(String[] args) throws Exception {
-    String engine = "solr";
-    int docs = 300_000;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--engine" -> engine = args[++i];
-        case "--docs" -> docs = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println("usage: scripts/demo.sh [--engine solr|elasticsearch] [--docs N]");
-          System.exit(2);
-        }
-      }
-    }
-    if (!engine.equals("solr") && !engine.equals("elasticsearch")) {
-      System.err.println("demo: --engine must be solr or elasticsearch, not '" + engine + "'");
-      System.exit(2);
-    }
+    RunOptions options = RunOptions.parse(args, 300_000, "scripts/demo.sh [--engine solr|elasticsearch] [--docs N]");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       System.err.println("demo: " + jar + " is missing; build it with 'mvn -B install -DskipTests'");
@@ -64,7 +49,7 @@ public final class DemoMain {
     Runtime.getRuntime().addShutdownHook(new Thread(demo::stopEverything, "demo-cleanup"));
     int code;
     try {
-      code = demo.run(engine, docs);
+      code = demo.run(options.engine(), options.docs());
     } catch (Exception e) {
       System.err.println("demo FAILED: " + e);
       e.printStackTrace();
@@ -79,17 +64,14 @@ public final class DemoMain {
     say("1/8 starting embedded servers: ZooKeeper for the fleet, a legacy and a new " + engine + " cluster");
     ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
     servers.add(zk);
-    Cluster legacy = engine.equals("solr") ? new SolrCluster(dir.resolve("solr-legacy"), 1) : new ElasticsearchCluster();
-    servers.add(legacy);
-    Cluster fresh = engine.equals("solr") ? new SolrCluster(dir.resolve("solr-new"), 2) : new ElasticsearchCluster();
-    servers.add(fresh);
-    legacy.createCollection();
+    ClusterPair clusters = ClusterPair.start(engine, dir, servers);
+    Cluster legacy = clusters.legacy();
+    Cluster fresh = clusters.fresh();
     fresh.createCollection();
 
     say("2/8 writing a skewed history of " + totalDocs + " documents over 12 tenants into the legacy cluster");
     List<Cluster.HistoryDoc> history = history(totalDocs);
-    for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
-    legacy.commit();
+    clusters.seedLegacy(history);
 
     Path jobFile = dir.resolve("job.yaml");
     Files.writeString(jobFile, "job: demo\n"

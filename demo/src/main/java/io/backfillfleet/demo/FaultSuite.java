@@ -62,20 +62,10 @@ public final class FaultSuite {
   }
 
   public static void main(String[] args) throws Exception {
-    String engine = "solr";
-    int docs = 200_000;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--engine" -> engine = args[++i];
-        case "--docs" -> docs = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println("usage: scripts/fault-suite.sh [--engine solr|elasticsearch] [--docs N]");
-          System.exit(2);
-        }
-      }
-    }
+    RunOptions options = RunOptions.parse(args, 200_000,
+        "scripts/fault-suite.sh [--engine solr|elasticsearch] [--docs N]");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
-    Figures f = run(engine, docs, jar);
+    Figures f = run(options.engine(), options.docs(), jar);
     System.out.println(f.line());
     System.out.println(f.holds() ? "RESULT: nothing lost, nothing overwritten, nothing resurrected" : "RESULT: FAILED");
     System.exit(f.holds() ? 0 : 1);
@@ -90,15 +80,12 @@ public final class FaultSuite {
     try {
       TestingCluster zk = ZooKeeperServers.ensemble(3);
       closers.add(zk);
-      Cluster legacy = engine.equals("solr") ? new SolrCluster(dir.resolve("legacy"), 1) : new ElasticsearchCluster();
-      closers.add(legacy);
-      Cluster fresh = engine.equals("solr") ? new SolrCluster(dir.resolve("new"), 2) : new ElasticsearchCluster();
-      closers.add(fresh);
-      legacy.createCollection();
+      ClusterPair clusters = ClusterPair.start(engine, dir, closers);
+      Cluster legacy = clusters.legacy();
+      Cluster fresh = clusters.fresh();
       fresh.createCollection();
       List<Cluster.HistoryDoc> history = history(totalDocs);
-      for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
-      legacy.commit();
+      clusters.seedLegacy(history);
 
       Path jobFile = dir.resolve("job.yaml");
       Files.writeString(jobFile, "job: faults\n"

@@ -12,7 +12,6 @@ import io.backfillfleet.coordinator.WorkerRegistration;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,7 +80,7 @@ public final class FleetWorker implements AutoCloseable {
       try (SearchStore source = Stores.open("source", JobStores.source(spec));
            SearchStore target = Stores.open("target", JobStores.target(spec));
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
-               settings.workerId(), host(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
+               settings.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
            JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + settings.workerId()).build()) {
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
@@ -232,15 +231,5 @@ public final class FleetWorker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  static String host() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) return env;
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown-host";
-    }
   }
 }

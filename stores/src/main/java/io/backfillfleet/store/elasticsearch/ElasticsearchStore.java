@@ -210,10 +210,8 @@ public final class ElasticsearchStore implements SearchStore {
     if (window.missingTimestamp()) {
       return new Histogram(List.of(new Histogram.Bucket(null, null, count(tenant, window))));
     }
-    long gap = bucket.toMillis();
-    if (gap < 1) throw new IllegalArgumentException("histogram bucket must be at least 1 ms");
+    long gap = Histogram.millis(bucket);
     long from = window.from().toEpochMilli();
-    long to = window.to().toEpochMilli();
     ObjectNode h = JSON.createObjectNode();
     ObjectNode dh = h.putObject("date_histogram");
     dh.put("field", config.timestampField()).put("fixed_interval", gap + "ms").put("min_doc_count", 1)
@@ -223,14 +221,9 @@ public final class ElasticsearchStore implements SearchStore {
     body.putObject("aggs").set("h", h);
     JsonNode buckets = lowLevel("measuring tenant " + tenant, "POST", "/" + config.collection() + "/_search", body)
         .path("aggregations").path("h").path("buckets");
-    Map<Long, Long> counts = new HashMap<>();
-    for (JsonNode b : buckets) counts.merge(b.path("key").asLong(), b.path("doc_count").asLong(), Long::sum);
-    List<Histogram.Bucket> out = new ArrayList<>();
-    for (long s = from; s < to; s += gap) {
-      out.add(new Histogram.Bucket(Instant.ofEpochMilli(s), Instant.ofEpochMilli(Math.min(to, s + gap)),
-          counts.getOrDefault(s, 0L)));
-    }
-    return new Histogram(out);
+    Map<Instant, Long> counts = new HashMap<>();
+    for (JsonNode b : buckets) counts.merge(Instant.ofEpochMilli(b.path("key").asLong()), b.path("doc_count").asLong(), Long::sum);
+    return Histogram.of(window, bucket, counts);
   }
 
   /** The tenant-and-window filter as plain JSON (for the low-level client). */

@@ -162,8 +162,7 @@ public final class SolrStore implements SearchStore {
     if (window.missingTimestamp()) {
       return new Histogram(List.of(new Histogram.Bucket(null, null, count(tenant, window))));
     }
-    long gap = bucket.toMillis();
-    if (gap < 1) throw new IllegalArgumentException("histogram bucket must be at least 1 ms");
+    long gap = Histogram.millis(bucket);
     SolrQuery q = new SolrQuery("*:*").setRows(0).addFilterQuery(tenantFilter(tenant), windowFilter(window));
     q.add("json.facet", "{h:{type:range,field:\"" + config.timestampField() + "\",start:\"" + window.from()
         + "\",end:\"" + window.to() + "\",gap:\"+" + gap + "MILLISECONDS\",hardend:true}}");
@@ -174,12 +173,7 @@ public final class SolrStore implements SearchStore {
         counts.put(instant(b.getVal()), b.getCount());
       }
     }
-    List<Histogram.Bucket> buckets = new ArrayList<>();
-    for (Instant s = window.from(); s.isBefore(window.to()); s = s.plusMillis(gap)) {
-      Instant e = s.plusMillis(gap).isAfter(window.to()) ? window.to() : s.plusMillis(gap);
-      buckets.add(new Histogram.Bucket(s, e, counts.getOrDefault(s, 0L)));
-    }
-    return new Histogram(buckets);
+    return Histogram.of(window, bucket, counts);
   }
 
   @Override
