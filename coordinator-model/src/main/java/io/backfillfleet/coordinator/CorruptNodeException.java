@@ -10,7 +10,8 @@ public class CorruptNodeException extends CoordinationException {
 
   public CorruptNodeException(String path, String problem, Throwable cause) {
     super("corrupt ZooKeeper node " + path + ": " + problem
-        + " (inspect it with 'zkCli.sh get " + path + "'; for a slice, 'backfill reset' rewrites it)", cause);
+        + " (inspect it with 'zkCli.sh get " + path + "'; a slice's window and size are in the plan report,"
+        + " 'backfill plan --dry-run --format json', from which the node can be written again)", cause);
     this.path = path;
   }
 

@@ -55,8 +55,8 @@ class EnsembleFailureIT {
               .hasMessageContaining(ensemble.getConnectString())
               .hasMessageContaining("majority of the ensemble");
 
-          assertThat(ensemble.restartServer(first)).isTrue();
-          assertThat(ensemble.restartServer(second)).isTrue();
+          ZooKeeperServers.restart(ensemble, first);
+          ZooKeeperServers.restart(ensemble, second);
           await().atMost(Duration.ofSeconds(60)).until(() -> c.gate().isConnected());
 
           // the held claim either survived with the session, or was fenced and is re-claimable: never lost

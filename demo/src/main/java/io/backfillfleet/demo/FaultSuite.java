@@ -133,7 +133,7 @@ public final class FaultSuite {
           zk.killServer(downMember);
           zkFaults++;
         } else if (downMember != null && s >= 10) {
-          zk.restartServer(downMember);
+          ZooKeeperServers.restart(zk, downMember);
           downMember = null;
         }
         if (!frozeOne && s >= 6 && alive.size() >= 2) {
@@ -170,7 +170,7 @@ public final class FaultSuite {
         }
       }
       for (CompletableFuture<Void> f : background) f.get(5, TimeUnit.MINUTES);
-      if (downMember != null) zk.restartServer(downMember);
+      if (downMember != null) ZooKeeperServers.restart(zk, downMember);
       if (!resumed) {
         backfill.run("resume", "--job-file", jobFile.toString());
         backfill.run("throttle", "--job-file", jobFile.toString(), "--docs-per-second", "0");

@@ -53,6 +53,24 @@ public final class SolrTestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A one-node cluster with basic authentication: user {@code solr}, password {@code SolrRocks}, required for reads
+   * (collection administration stays open so tests can set up).
+   */
+  public static SolrTestCluster startSecured(Path baseDir) {
+    String security = """
+        {"authentication":{"class":"solr.BasicAuthPlugin","blockUnknown":false,
+          "credentials":{"solr":"IV0EHq1OnNrj6gvRCwvFwTrZ1+z1oBbnQdiVC3otuq0= Ndd7LKvVBAaZIF0QAVi1ekCfAJXr1GGfLtRUXhgrF8c="}},
+         "authorization":{"class":"solr.RuleBasedAuthorizationPlugin","user-role":{"solr":"admin"},
+          "permissions":[{"name":"read","role":"admin"}]}}""";
+    try {
+      return new SolrTestCluster(new MiniSolrCloudCluster.Builder(1, baseDir).addConfig(CONFIGSET, configSet())
+          .withSecurityJson(security).withTraceIdGenerationDisabled().build());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start a secured Solr test cluster: " + e, e);
+    }
+  }
+
   private static SolrTestCluster startShared(String name, int nodes) {
     try {
       Path base = Files.createTempDirectory("solr-" + name + "-");

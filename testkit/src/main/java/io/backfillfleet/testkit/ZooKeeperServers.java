@@ -31,8 +31,13 @@ public final class ZooKeeperServers {
     return shared;
   }
 
-  /** A new started ensemble of {@code size} members; the caller closes it. Use kill/restartServer for quorum tests. */
+  /**
+   * A new started ensemble of {@code size} members; the caller closes it. Kill members with {@code killServer}
+   * and bring them back with {@link #restart}. A ZooKeeper server that hits a fatal error calls System.exit, which
+   * would take the whole test JVM with it: here it only logs.
+   */
   public static TestingCluster ensemble(int size) {
+    org.apache.zookeeper.util.ServiceUtils.setSystemExitProcedure(org.apache.zookeeper.util.ServiceUtils.LOG_ONLY);
     TestingCluster cluster = new TestingCluster(size);
     try {
       cluster.start();
@@ -40,6 +45,39 @@ public final class ZooKeeperServers {
       throw new IllegalStateException("cannot start a ZooKeeper ensemble of " + size + ": " + e, e);
     }
     return cluster;
+  }
+
+  /**
+   * Restarts a killed ensemble member and waits until it serves clients again. Its ports may still be held for a
+   * moment by the member that was killed, so a restart that does not come up is retried.
+   */
+  public static void restart(TestingCluster ensemble, org.apache.curator.test.InstanceSpec member) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        ensemble.restartServer(member);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+          if (servesClients(member.getPort())) return;
+          Thread.sleep(200); // polling a TCP port; there is nothing to wait on
+        }
+        ensemble.killServer(member);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } catch (Exception e) {
+        // the member failed to start (its old ports still bound): try again
+      }
+    }
+    throw new IllegalStateException("ZooKeeper member " + member.getConnectString() + " did not come back");
+  }
+
+  private static boolean servesClients(int port) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.getOutputStream().write("srvr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).contains("Mode:");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

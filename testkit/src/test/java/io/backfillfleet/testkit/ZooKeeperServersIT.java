@@ -38,7 +38,7 @@ class ZooKeeperServersIT {
       InstanceSpec victim = ensemble.getInstances().iterator().next();
       assertThat(ensemble.killServer(victim)).isTrue();
       c.setData().forPath("/smoke", "2".getBytes(StandardCharsets.UTF_8));
-      assertThat(ensemble.restartServer(victim)).isTrue();
+      ZooKeeperServers.restart(ensemble, victim);
       assertThat(new String(c.getData().forPath("/smoke"), StandardCharsets.UTF_8)).isEqualTo("2");
     }
   }

@@ -159,6 +159,10 @@ public final class ElasticsearchStore implements SearchStore {
     if (String.valueOf(message).contains("index_not_found")) {
       return new StoreConfigException(where() + ": the index does not exist; check the collection name (" + action + ")");
     }
+    if (status == 400 && String.valueOf(message).contains("[" + config.timestampField() + "]")) {
+      return new StoreConfigException(where() + ": " + action + " failed: " + message + "; check timestampField '"
+          + config.timestampField() + "': it must be a date field");
+    }
     if (status == 401 || status == 403) {
       return new StoreConfigException(where() + " refused the credentials (HTTP " + status + ") while " + action
           + "; check the user and password or API key");

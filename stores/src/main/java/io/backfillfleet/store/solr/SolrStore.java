@@ -112,7 +112,7 @@ public final class SolrStore implements SearchStore {
   /** A Solr refusal as a message that names the store and, for the usual causes, what to do. */
   private StoreException explain(String action, SolrException e) {
     String msg = String.valueOf(e.getMessage());
-    if (msg.contains("undefined field") || msg.contains("can not sort on")) {
+    if (msg.contains("undefined field") || msg.contains("can not sort on") || msg.contains(config.timestampField())) {
       return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
           + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
     }
@@ -384,11 +384,16 @@ public final class SolrStore implements SearchStore {
     return w.missingTimestamp() ? "*:* -" + ts + ":[* TO *]" : ts + ":[" + w.from() + " TO " + w.to() + "}";
   }
 
-  private static Instant instant(Object v) {
+  private Instant instant(Object v) {
     if (v == null) return null;
     if (v instanceof Date d) return d.toInstant();
     if (v instanceof Number n) return Instant.ofEpochMilli(n.longValue());
-    return Instant.parse(v.toString());
+    try {
+      return Instant.parse(v.toString());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new StoreConfigException(where() + ": timestampField '" + config.timestampField() + "' is not a date field"
+          + " (Solr answered '" + v + "' where a time was expected); set timestampField to a date field with docValues");
+    }
   }
 
   @Override

@@ -1,0 +1,71 @@
+package io.backfillfleet.planner.bench;
+
+import io.backfillfleet.planner.Plan;
+import io.backfillfleet.planner.Planner;
+import io.backfillfleet.planner.TenantSelection;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.store.Stores;
+import io.backfillfleet.testkit.ElasticsearchNode;
+import io.backfillfleet.testkit.SolrTestCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Not a test: plans N tenants (default 10,000, skewed: a few big ones with hot days, many small) against real Solr and
+ * real Elasticsearch, and prints the number of queries and the wall time. Queries must grow with tenants plus
+ * refinements, never with documents. Run with scripts/bench-plan.sh [tenants].
+ */
+public final class PlannerBenchmark {
+  public static void main(String[] args) throws Exception {
+    int tenants = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    List<Doc> docs = generate(tenants);
+    System.out.printf("%-14s %8s %10s %8s %9s %10s %9s%n", "engine", "tenants", "docs", "slices", "queries",
+        "q - tenants", "wall ms");
+    SolrTestCluster.legacy().createCollection("plan-bench", 2);
+    run("solr", StoreConfig.solrCloud(SolrTestCluster.legacy().zkHost() + "/solr", "plan-bench"), docs, tenants);
+    ElasticsearchNode es = ElasticsearchNode.es8();
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(es.httpUrl() + "/plan-bench"))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+            "{\"mappings\":{\"properties\":{\"id\":{\"type\":\"keyword\"},\"tenant\":{\"type\":\"keyword\"},"
+                + "\"ts\":{\"type\":\"date\"}}}}")).build(), HttpResponse.BodyHandlers.ofString());
+    run("elasticsearch", StoreConfig.elasticsearch(es.httpUrl(), "plan-bench"), docs, tenants);
+    System.exit(0);
+  }
+
+  static void run(String name, StoreConfig cfg, List<Doc> docs, int tenants) {
+    try (SearchStore s = Stores.open("source", cfg)) {
+      for (int i = 0; i < docs.size(); i += 5000) s.createIfAbsent(docs.subList(i, Math.min(docs.size(), i + 5000)));
+      s.makeVisible();
+      long t = System.nanoTime();
+      Plan plan = new Planner(s, 2000).plan(TenantSelection.ALL, (a, b) -> { });
+      long ms = (System.nanoTime() - t) / 1_000_000;
+      System.out.printf("%-14s %8d %10d %8d %9d %10d %9d%n", name, plan.tenants().size(), plan.totalDocs(),
+          plan.slices().size(), plan.queries(), plan.queries() - tenants, ms);
+    }
+  }
+
+  static List<Doc> generate(int tenants) {
+    Random r = new Random(5);
+    Instant t0 = Instant.parse("2022-01-01T00:00:00Z");
+    List<Doc> out = new ArrayList<>();
+    for (int t = 0; t < tenants; t++) {
+      int n = 2 + (int) (20_000 / Math.pow(t + 1, 0.9));
+      for (int i = 0; i < n; i++) {
+        // big tenants have a hot day holding a third of their history
+        long sec = t < 20 && i % 3 == 0 ? 400L * 86_400 + r.nextInt(86_400) : r.nextInt(3 * 365 * 86_400);
+        String id = "t" + t + "-" + i;
+        out.add(new Doc(id, Map.of("id", id, "tenant", "tenant-" + t, "ts", t0.plusSeconds(sec).toString())));
+      }
+    }
+    return out;
+  }
+}
