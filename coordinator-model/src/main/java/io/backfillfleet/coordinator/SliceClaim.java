@@ -90,6 +90,24 @@ public final class SliceClaim {
     }
   }
 
+  /**
+   * Asks ZooKeeper itself (not the local view) whether this session still holds the claim. Called before each
+   * page is written: a worker frozen past its session (a long GC pause, SIGSTOP) must not write a page into the
+   * target after another worker took the slice over.
+   */
+  public synchronized void verifyHeld() {
+    requireOpen();
+    awaitSession("verifying the claim of");
+    org.apache.zookeeper.data.Stat stat = conn.call("verifying the claim of slice " + sliceId,
+        () -> conn.curator().checkExists().forPath(layout.claimPath(sliceId)));
+    long session = conn.call("reading the session id", () -> conn.curator().getZookeeperClient().getZooKeeper()
+        .getSessionId());
+    if (stat == null || stat.getEphemeralOwner() != session) {
+      open = false;
+      throw new FencedException(sliceId, "its claim now belongs to another session");
+    }
+  }
+
   public synchronized boolean isOpen() {
     return open;
   }

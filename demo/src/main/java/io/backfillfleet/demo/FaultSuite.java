@@ -189,6 +189,10 @@ public final class FaultSuite {
       int overwritten = (int) check.problems().stream().filter(p -> p.contains("expected the live version")).count();
       int resurrected = (int) check.problems().stream().filter(p -> p.contains("resurrected")).count();
       int[] diff = compareIds(legacy, fresh, history);
+      if (diff[0] + diff[1] > 0) {
+        System.err.println("the dual-writer's journal (" + live.journal.size() + " operations) follows, to diagnose the ids above");
+        live.journal.forEach(j -> System.err.println("  LIVE " + j));
+      }
       return new Figures(engine, totalDocs, kills, zkFaults, expiries, outages, alreadyPresent, overwritten, resurrected,
           diff[0], diff[1], epochs.regressions.get(), verify.code(), notDone,
           Duration.ofNanos(System.nanoTime() - t0).toSeconds());
@@ -219,8 +223,18 @@ public final class FaultSuite {
             TimeWindow.withoutTimestamp())) {
           Set<String> src = ids(a, t, w);
           Set<String> dst = ids(b, t, w);
-          for (String id : src) if (!dst.contains(id)) missing++;
-          for (String id : dst) if (!src.contains(id)) extra++;
+          for (String id : src) {
+            if (!dst.contains(id)) {
+              missing++;
+              System.err.println("LOST: " + id + " (tenant " + t + ", window " + w + ")");
+            }
+          }
+          for (String id : dst) {
+            if (!src.contains(id)) {
+              extra++;
+              System.err.println("EXTRA: " + id + " (tenant " + t + ", window " + w + ")");
+            }
+          }
         }
       }
     }

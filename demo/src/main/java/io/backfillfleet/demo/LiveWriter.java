@@ -14,6 +14,8 @@ final class LiveWriter implements Runnable {
   final Map<String, String> last = new ConcurrentHashMap<>();
   final AtomicBoolean stop = new AtomicBoolean();
   final AtomicInteger ops = new AtomicInteger();
+  /** Every live operation in order, for diagnosing a failed run. */
+  final java.util.Queue<String> journal = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Cluster legacy;
   private final Cluster fresh;
   private final List<Cluster.HistoryDoc> history;
@@ -37,18 +39,21 @@ final class LiveWriter implements Runnable {
       if (kind < 3) {
         Cluster.HistoryDoc created = new Cluster.HistoryDoc("live-" + n, base.tenant(), now.minusSeconds(r.nextInt(86_400)),
             "live-" + n, n % 1000);
-        legacy.upsert(created);
-        fresh.upsert(created);
+        retrying(() -> legacy.upsert(created));
+        retrying(() -> fresh.upsert(created));
         last.put(created.id(), created.origin());
+        journal.add(n + " create " + created.id());
       } else if (kind < 7) {
         Cluster.HistoryDoc updated = new Cluster.HistoryDoc(base.id(), base.tenant(), base.ts(), "live-" + n, n % 1000);
-        legacy.upsert(updated);
-        fresh.upsert(updated);
+        retrying(() -> legacy.upsert(updated));
+        retrying(() -> fresh.upsert(updated));
         last.put(updated.id(), updated.origin());
+        journal.add(n + " update " + updated.id());
       } else {
-        legacy.delete(base.id());
-        fresh.delete(base.id());
+        retrying(() -> legacy.delete(base.id()));
+        retrying(() -> fresh.delete(base.id()));
         last.put(base.id(), DELETED);
+        journal.add(n + " delete " + base.id());
       }
       try {
         Thread.sleep(10); // a steady trickle of live traffic

@@ -75,6 +75,41 @@ final class DeleteRecheck {
     deleted += target.deleteIfUnchanged(seen).size();
   }
 
+  /** After an abnormal end: re-check what this worker wrote and has not re-checked yet; log, never throw. */
+  void finishBestEffort(String sliceId) {
+    if (pending.isEmpty()) return;
+    try {
+      recheck(true);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(DeleteRecheck.class).error("slice {}: could not re-check {} written pages against"
+          + " the source ({}); run 'backfill verify' before cutting over", sliceId, pending.size(), e.getMessage());
+    }
+  }
+
+  /**
+   * For a slice taken over from another holder: that holder may have written pages past its last checkpoint that
+   * were never re-checked, and this reader does not see the documents deleted since. So every target document of
+   * the window that the source no longer has is deleted, at the version seen.
+   */
+  void reconcileWindow(String tenant, io.backfillfleet.store.TimeWindow window) {
+    if (!(target instanceof SourceStore readable)) return;
+    target.makeVisible(); // the earlier holder's writes may not be searchable yet
+    List<String> batch = new ArrayList<>();
+    try (io.backfillfleet.store.WindowReader r = readable.reader(tenant, window, Cursor.START)) {
+      for (io.backfillfleet.store.Page p = r.readPage(1000); ; p = r.readPage(1000)) {
+        for (io.backfillfleet.store.Doc d : p.docs()) batch.add(d.id());
+        if (batch.size() >= 1000 || p.last()) {
+          check(batch);
+          batch.clear();
+        }
+        if (p.last()) break;
+      }
+    }
+    CopyProgress p = safe.progress();
+    safe = new SafePoint(safe.cursor(), new CopyProgress(p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
+        p.docsRejected(), deleted));
+  }
+
   SafePoint safePoint() {
     return safe;
   }

@@ -73,6 +73,17 @@ final class SliceCopier {
     CopyProgress progress = w.progress();
     Cursor start = Cursor.of(w.cursor());
     DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress);
+    try {
+      return copy(claim, stopRequested, w, window, progress, start, recheck);
+    } finally {
+      // Whatever ended the copy (fenced, failed, an outage), pages this worker wrote are re-checked: only the writer
+      // knows which ids it wrote, and a live delete of one of them must not be undone by this write.
+      recheck.finishBestEffort(claim.sliceId());
+    }
+  }
+
+  private Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, WorkNode w, TimeWindow window,
+      CopyProgress progress, Cursor start, DeleteRecheck recheck) {
     List<RejectedDoc> unsavedRejected = new ArrayList<>();
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
@@ -86,6 +97,7 @@ final class SliceCopier {
           return stop(claim, recheck, unsavedRejected);
         }
         throttle.acquire(page.docs().size());
+        claim.verifyHeld(); // never write a page for a slice that is no longer ours
         WriteResult r = write(page.docs());
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
             r.rejected().size(), 0));
@@ -101,6 +113,7 @@ final class SliceCopier {
         recheck.written(page.next(), progress, written);
         if (page.last()) {
           recheck.recheck(true);
+          if (w.epoch() > 1) recheck.reconcileWindow(w.tenant(), window); // an earlier holder may have written more
           CursorCheckpoint last = checkpointOf(recheck.safePoint());
           List<RejectedDoc> rj = List.copyOf(unsavedRejected);
           timed(() -> claim.complete(last, rj));
