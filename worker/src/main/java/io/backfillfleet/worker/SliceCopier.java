@@ -113,7 +113,7 @@ final class SliceCopier {
         recheck.written(page.next(), progress, written);
         if (page.last()) {
           recheck.recheck(true);
-          if (w.epoch() > 1) recheck.reconcileWindow(w.tenant(), window); // an earlier holder may have written more
+          if (w.epoch() > 1) reconcile(claim, w, window, recheck); // an earlier holder may have written more
           CursorCheckpoint last = checkpointOf(recheck.safePoint());
           List<RejectedDoc> rj = List.copyOf(unsavedRejected);
           timed(() -> claim.complete(last, rj));
@@ -158,6 +158,22 @@ final class SliceCopier {
       return fail(claim, e.getMessage());
     } catch (RuntimeException e) {
       return fail(claim, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The window reconciliation of a taken-over slice. If the target cannot be read by window (an Elasticsearch target
+   * without a keyword id field, say), the slice still completes and the log says how to check it instead.
+   */
+  private static void reconcile(SliceClaim claim, WorkNode w, TimeWindow window, DeleteRecheck recheck) {
+    try {
+      recheck.reconcileWindow(w.tenant(), window);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (StoreException e) {
+      LOG.error("slice {} was taken over from another worker, and its window could not be reconciled on the target"
+          + " ({}); run 'backfill verify --job {} --ids' and 'backfill repair --delete-extra' before cutting over",
+          claim.sliceId(), e.getMessage(), claim.job());
     }
   }
 
