@@ -143,8 +143,10 @@ final class PlanCommand implements Callable<Integer> {
     try (CoordinatorConnection conn = new CoordinatorConnection(zkSettings).start()) {
       PlanPublisher publisher = new PlanPublisher(conn, Clock.systemUTC());
       if (mode.apply) {
+        com.fasterxml.jackson.databind.node.ObjectNode params = (com.fasterxml.jackson.databind.node.ObjectNode) json(ps);
+        if (file.fieldMapping() != null) params.set("fieldMapping", json(file.fieldMapping())); // workers apply it
         JobRepository.PublishResult r = publisher.publish(jobName, plan, json(file.source()), json(file.target()),
-            json(ps), ps.maxAttempts() == null ? 0 : ps.maxAttempts());
+            params, ps.maxAttempts() == null ? 0 : ps.maxAttempts());
         spec.commandLine().getErr().printf("published job %s: %d slices%s; start workers with 'backfill work --job %s'%n",
             jobName, r.slicesWritten() + r.slicesAlreadyThere(), r.resumed() ? " (resumed an interrupted publish)" : "",
             jobName);

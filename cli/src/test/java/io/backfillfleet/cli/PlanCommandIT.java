@@ -67,6 +67,7 @@ class PlanCommandIT {
         source: {engine: solr, zkHost: "%s", collection: %s%s}
         target: {engine: elasticsearch, endpoints: ["http://127.0.0.1:9"], collection: orders}
         plan: {docsPerSlice: 500, docsPerSecond: 1000, workers: 2}
+        fieldMapping: {rename: {legacy_name: new_name}, drop: [internal]}
         """.formatted(zkConnect, root, zkHost, collection, extraSource));
     return f;
   }
@@ -96,6 +97,9 @@ class PlanCommandIT {
     try (CuratorFramework c = CuratorFrameworkFactory.newClient(zk, new RetryOneTime(100))) {
       c.start();
       int slices = c.getChildren().forPath(root + "/jobs/orders/slices").size();
+      String spec = new String(c.getData().forPath(root + "/jobs/orders"), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(spec).as("the workers get the field mapping").contains("\"legacy_name\":\"new_name\"")
+          .contains("\"internal\"");
       assertThat(slices).isGreaterThanOrEqualTo(6);
       Result again = run("plan", "--job-file", f.toString(), "--apply");
       assertThat(again.code()).isEqualTo(2);
