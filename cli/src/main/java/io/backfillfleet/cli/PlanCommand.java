@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backfillfleet.coordinator.CoordinatorConnection;
-import io.backfillfleet.coordinator.JobLayout;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.coordinator.JobStatusReader;
 import io.backfillfleet.coordinator.WorkNode;
-import io.backfillfleet.coordinator.ZkSettings;
 import io.backfillfleet.planner.Plan;
 import io.backfillfleet.planner.PlanPublisher;
 import io.backfillfleet.planner.PlanReport;
@@ -31,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,12 +46,8 @@ import picocli.CommandLine.Spec;
 final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--job-file", required = true, paramLabel = "FILE",
-      description = "The job file (YAML): source, target, zookeeper and plan settings.")
-  Path jobFile;
-
-  @Option(names = "--job", paramLabel = "NAME", description = "Job name; overrides 'job' in the job file.")
-  String job;
+  /** --job-file (required here), --job, and for --apply/--add-tenants --zk and --root. */
+  @Mixin ZkOptions zk;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
@@ -93,9 +88,6 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML picture of the slices.")
   Path html;
 
-  @Option(names = "--zk", paramLabel = "CONNECT", description = "ZooKeeper connect string; overrides the job file.")
-  String zk;
-
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
@@ -104,8 +96,10 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    JobFile file = JobFileLoader.load(jobFile);
-    String jobName = JobLayout.requireValidName("job name", job != null ? job : file.job());
+    if (zk.jobFile == null) throw new UsageException("plan needs --job-file FILE (source, target and plan settings)");
+    Path jobFile = zk.jobFile;
+    JobFile file = zk.file();
+    String jobName = zk.job();
     JobFile.PlanSettings ps = file.plan() == null
         ? new JobFile.PlanSettings(null, null, null, null, null, null, null) : file.plan();
     double rate = docsPerSecond != null ? docsPerSecond : ps.docsPerSecond() != null ? ps.docsPerSecond() : 10_000;
@@ -139,8 +133,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     if (mode.dryRun) return ExitCodes.OK;
 
-    ZkSettings zkSettings = zkSettings(file);
-    try (CoordinatorConnection conn = new CoordinatorConnection(zkSettings).start()) {
+    try (CoordinatorConnection conn = zk.connect()) {
       PlanPublisher publisher = new PlanPublisher(conn, Clock.systemUTC());
       if (mode.apply) {
         com.fasterxml.jackson.databind.node.ObjectNode params = (com.fasterxml.jackson.databind.node.ObjectNode) json(ps);
@@ -191,12 +184,6 @@ final class PlanCommand implements Callable<Integer> {
     }
     if (out.isEmpty() && ps.tenants() != null) out.addAll(ps.tenants());
     return new HashSet<>(out);
-  }
-
-  private ZkSettings zkSettings(JobFile file) {
-    String connect = zk != null ? zk : file.zookeeper() == null ? null : file.zookeeper().connect();
-    if (connect == null) throw new UsageException("no ZooKeeper: set zookeeper.connect in the job file or --zk");
-    return ZkSettings.fromEnvironment(connect, file.zookeeper() == null ? null : file.zookeeper().root());
   }
 
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())

@@ -27,8 +27,12 @@ final class ZkOptions {
       description = "ZooKeeper session timeout: how long after a crash a worker's claims vanish (default ${DEFAULT-VALUE}).")
   int sessionSeconds;
 
+  private JobFile loaded;
+
+  /** The job file, read once; null when none was given. */
   JobFile file() {
-    return jobFile == null ? null : JobFileLoader.load(jobFile);
+    if (loaded == null && jobFile != null) loaded = JobFileLoader.load(jobFile);
+    return loaded;
   }
 
   String job() {

@@ -65,9 +65,6 @@ public final class FleetWorker implements AutoCloseable {
     return metrics;
   }
 
-  public int metricsPort() {
-    return endpoint == null ? -1 : endpoint.port();
-  }
 
   /** How a run ended. */
   public enum Result { NO_WORK_LEFT, STOPPED }
@@ -208,9 +205,6 @@ public final class FleetWorker implements AutoCloseable {
     }
   }
 
-  public boolean isStopRequested() {
-    return stopRequested;
-  }
 
   @Override
   public void close() {

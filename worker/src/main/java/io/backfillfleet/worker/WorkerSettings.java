@@ -45,10 +45,6 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
         failureBackoff, progressLogEvery, settleDelay);
   }
 
-  public WorkerSettings withConcurrency(int k) {
-    return new WorkerSettings(workerId, k, pageSize, checkpointPages, checkpointEvery, shutdownGrace, failureBackoff,
-        progressLogEvery, settleDelay);
-  }
 
   public WorkerSettings withSettleDelay(Duration d) {
     return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
