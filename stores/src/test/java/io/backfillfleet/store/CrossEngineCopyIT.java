@@ -25,10 +25,14 @@ class CrossEngineCopyIT {
     StoreFixture es7 = StoreFixture.es("es7");
     out.add(Arguments.of(es7, es8));       // the legacy major into the new one
     out.add(Arguments.of(es7, solrNew));
+    StoreFixture solr8 = StoreFixture.solr8();
+    out.add(Arguments.of(solr8, solrNew));  // the legacy Solr major into Solr 9
+    out.add(Arguments.of(solr8, es8));
     if (io.backfillfleet.testkit.ElasticsearchNode.es9().isPresent()) {
       out.add(Arguments.of(es8, StoreFixture.es("es9")));
       out.add(Arguments.of(es7, StoreFixture.es("es9")));
       out.add(Arguments.of(StoreFixture.es("es9"), solrNew));
+      out.add(Arguments.of(solr8, StoreFixture.es("es9")));
     }
     return out.stream();
   }

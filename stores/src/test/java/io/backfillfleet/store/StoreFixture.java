@@ -1,6 +1,7 @@
 package io.backfillfleet.store;
 
 import io.backfillfleet.testkit.ElasticsearchNode;
+import io.backfillfleet.testkit.LegacySolr8Cluster;
 import io.backfillfleet.testkit.SolrTestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,10 +32,10 @@ abstract class StoreFixture {
     return name;
   }
 
-  /** Solr on the shared "legacy" and "new" clusters, Elasticsearch 7.17, 8 and (where a JDK exists) 9. */
+  /** Solr 9 on the shared "legacy" and "new" clusters, Solr 8.11, Elasticsearch 7.17, 8 and (where a JDK exists) 9. */
   static List<StoreFixture> all() {
-    List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), es("es7"),
-        es("es8")));
+    List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), solr8(),
+        es("es7"), es("es8")));
     if (ElasticsearchNode.es9().isPresent()) out.add(es("es9"));
     return out;
   }
@@ -47,6 +48,18 @@ abstract class StoreFixture {
         String coll = uniqueName(prefix);
         c.createCollection(coll, 2);
         return StoreConfig.solrCloud(c.zkHost() + "/solr", coll);
+      }
+    };
+  }
+
+  /** The legacy major: Solr 8.11.4 in its own JVM, read and written with SolrJ 9. */
+  static StoreFixture solr8() {
+    return new StoreFixture("solr8") {
+      @Override
+      StoreConfig newCollection(String prefix) {
+        String coll = uniqueName(prefix);
+        LegacySolr8Cluster.shared().createCollection(coll, 2);
+        return StoreConfig.solrCloud(LegacySolr8Cluster.shared().zkHost(), coll);
       }
     };
   }
