@@ -12,11 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A real Elasticsearch 8 node, talked to over plain HTTP by the demo's dual-writer. */
+/**
+ * One index of a real Elasticsearch node, talked to over plain HTTP by the dual-writer: a node of its own (an 8.x
+ * node for the demo and the fault suite) or a node shared by several runs (the migration matrix: 7.17, 8, 9).
+ */
 final class ElasticsearchCluster implements Cluster {
-  static final String INDEX = "events";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ElasticsearchNode node;
+  private final boolean owned;
+  private final String index;
   private final HttpClient http = HttpClient.newHttpClient();
 
   ElasticsearchCluster() {
@@ -26,11 +30,24 @@ final class ElasticsearchCluster implements Cluster {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start Elasticsearch: " + e.getMessage(), e);
     }
+    owned = true;
+    index = "events";
+  }
+
+  private ElasticsearchCluster(ElasticsearchNode node, String index) {
+    this.node = node;
+    this.owned = false;
+    this.index = index;
+  }
+
+  /** {@code index} on a node others share; closing it leaves the node running. */
+  static ElasticsearchCluster shared(ElasticsearchNode node, String index) {
+    return new ElasticsearchCluster(node, index);
   }
 
   @Override
   public String defaultCollection() {
-    return INDEX;
+    return index;
   }
 
   @Override
@@ -83,29 +100,29 @@ final class ElasticsearchCluster implements Cluster {
     for (HistoryDoc d : docs) {
       sb.append("{\"index\":{\"_id\":\"").append(d.id()).append("\"}}\n").append(source(d)).append('\n');
     }
-    JsonNode r = send("POST", "/" + INDEX + "/_bulk", sb.toString(), "application/x-ndjson");
+    JsonNode r = send("POST", "/" + index + "/_bulk", sb.toString(), "application/x-ndjson");
     if (r.path("errors").asBoolean()) throw new IllegalStateException("bulk indexing into legacy Elasticsearch failed");
   }
 
   @Override
   public void upsert(HistoryDoc doc) {
-    send("PUT", "/" + INDEX + "/_doc/" + doc.id(), source(doc), "application/json");
+    send("PUT", "/" + index + "/_doc/" + doc.id(), source(doc), "application/json");
   }
 
   @Override
   public void delete(String id) {
-    send("DELETE", "/" + INDEX + "/_doc/" + id, null, "application/json");
+    send("DELETE", "/" + index + "/_doc/" + id, null, "application/json");
   }
 
   @Override
   public String originOf(String id) {
-    JsonNode r = send("GET", "/" + INDEX + "/_doc/" + id, null, "application/json");
+    JsonNode r = send("GET", "/" + index + "/_doc/" + id, null, "application/json");
     return r.path("found").asBoolean() ? r.path("_source").path("origin").asText() : null;
   }
 
   @Override
   public void commit() {
-    send("POST", "/" + INDEX + "/_refresh", null, "application/json");
+    send("POST", "/" + index + "/_refresh", null, "application/json");
   }
 
   @Override
@@ -115,6 +132,7 @@ final class ElasticsearchCluster implements Cluster {
 
   @Override
   public void stopNodes() {
+    if (!owned) throw new IllegalStateException("a shared Elasticsearch node is not stopped by one of its users");
     node.stopProcess();
   }
 
@@ -122,7 +140,7 @@ final class ElasticsearchCluster implements Cluster {
   public void startNodes() {
     try {
       node.startAgain();
-      send("GET", "/_cluster/health/" + INDEX + "?wait_for_status=yellow&timeout=60s", null, "application/json");
+      send("GET", "/_cluster/health/" + index + "?wait_for_status=yellow&timeout=60s", null, "application/json");
     } catch (Exception e) {
       throw new IllegalStateException("starting Elasticsearch again: " + e.getMessage(), e);
     }
@@ -130,6 +148,6 @@ final class ElasticsearchCluster implements Cluster {
 
   @Override
   public void close() {
-    node.close();
+    if (owned) node.close();
   }
 }

@@ -211,7 +211,7 @@ public final class FaultSuite {
   }
 
   /** {missing in target, extra in target} over every tenant's whole history, by id. */
-  private static int[] compareIds(Cluster legacy, Cluster fresh, List<Cluster.HistoryDoc> history) {
+  static int[] compareIds(Cluster legacy, Cluster fresh, List<Cluster.HistoryDoc> history) {
     Set<String> tenants = new HashSet<>();
     history.forEach(d -> tenants.add(d.tenant()));
     int missing = 0, extra = 0;

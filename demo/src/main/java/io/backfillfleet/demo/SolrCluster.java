@@ -5,31 +5,59 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.ObjIntConsumer;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 
-/** A real SolrCloud 9 cluster with its own embedded ZooKeeper. */
+/**
+ * One collection of a real SolrCloud cluster: a cluster of its own (the demo, the fault suite), or a collection on
+ * a cluster shared by several runs (the migration matrix: Solr 9 in this JVM, Solr 8 in a child JVM).
+ */
 final class SolrCluster implements Cluster {
-  static final String COLLECTION = "events";
-  private final SolrTestCluster solr;
+  private final SolrTestCluster owned; // null on a shared cluster; only an owned cluster can be stopped and started
+  private final CloudSolrClient client;
+  private final String zkHost; // with the /solr chroot
+  private final String collection;
+  private final ObjIntConsumer<String> creator;
 
   SolrCluster(Path dir, int nodes) {
-    this.solr = SolrTestCluster.start(dir, nodes);
+    this.owned = SolrTestCluster.start(dir, nodes);
+    this.client = owned.client();
+    this.zkHost = owned.zkHost() + "/solr";
+    this.collection = "events";
+    this.creator = owned::createCollection;
+  }
+
+  private SolrCluster(String zkHost, String collection, ObjIntConsumer<String> creator) {
+    this.owned = null;
+    int chroot = zkHost.indexOf('/');
+    this.client = new CloudSolrClient.Builder(List.of(zkHost.substring(0, chroot)), Optional.of(zkHost.substring(chroot)))
+        .build();
+    this.zkHost = zkHost;
+    this.collection = collection;
+    this.creator = creator;
+  }
+
+  /** {@code collection} on a cluster others share ({@code zkHost} with its chroot); {@code creator} makes collections. */
+  static SolrCluster shared(String zkHost, String collection, ObjIntConsumer<String> creator) {
+    return new SolrCluster(zkHost, collection, creator);
   }
 
   @Override
   public String defaultCollection() {
-    return COLLECTION;
+    return collection;
   }
 
   @Override
   public String storeYaml(String collection) {
-    return "{engine: solr, zkHost: \"" + solr.zkHost() + "/solr\", collection: " + collection + "}";
+    return "{engine: solr, zkHost: \"" + zkHost + "\", collection: " + collection + "}";
   }
 
   @Override
   public void createCollection(String name) {
-    solr.createCollection(name, 2);
+    creator.accept(name, 2);
   }
 
   private static SolrInputDocument toSolr(HistoryDoc d) {
@@ -48,7 +76,7 @@ final class SolrCluster implements Cluster {
     List<SolrInputDocument> batch = new ArrayList<>(docs.size());
     for (HistoryDoc d : docs) batch.add(toSolr(d));
     try {
-      solr.client().add(COLLECTION, batch);
+      client.add(collection, batch);
     } catch (Exception e) {
       throw new IllegalStateException("indexing into legacy Solr failed: " + e.getMessage(), e);
     }
@@ -57,7 +85,7 @@ final class SolrCluster implements Cluster {
   @Override
   public void upsert(HistoryDoc doc) {
     try {
-      solr.client().add(COLLECTION, toSolr(doc));
+      client.add(collection, toSolr(doc));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -66,7 +94,7 @@ final class SolrCluster implements Cluster {
   @Override
   public void delete(String id) {
     try {
-      solr.client().deleteById(COLLECTION, id);
+      client.deleteById(collection, id);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -75,7 +103,7 @@ final class SolrCluster implements Cluster {
   @Override
   public String originOf(String id) {
     try {
-      SolrDocument d = solr.client().getById(COLLECTION, id);
+      SolrDocument d = client.getById(collection, id);
       return d == null ? null : String.valueOf(d.getFieldValue("origin"));
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -85,7 +113,7 @@ final class SolrCluster implements Cluster {
   @Override
   public void commit() {
     try {
-      solr.client().commit(COLLECTION);
+      client.commit(collection);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -93,7 +121,7 @@ final class SolrCluster implements Cluster {
 
   @Override
   public io.backfillfleet.store.StoreConfig storeConfig(String collection) {
-    return io.backfillfleet.store.StoreConfig.solrCloud(solr.zkHost() + "/solr", collection);
+    return io.backfillfleet.store.StoreConfig.solrCloud(zkHost, collection);
   }
 
   private final List<org.apache.solr.embedded.JettySolrRunner> stopped = new ArrayList<>();
@@ -101,8 +129,8 @@ final class SolrCluster implements Cluster {
   @Override
   public void stopNodes() {
     try {
-      for (org.apache.solr.embedded.JettySolrRunner j : List.copyOf(solr.cluster().getJettySolrRunners())) {
-        stopped.add(solr.cluster().stopJettySolrRunner(j));
+      for (org.apache.solr.embedded.JettySolrRunner j : List.copyOf(ownCluster().getJettySolrRunners())) {
+        stopped.add(ownCluster().stopJettySolrRunner(j));
       }
     } catch (Exception e) {
       throw new IllegalStateException("stopping Solr nodes: " + e.getMessage(), e);
@@ -112,18 +140,24 @@ final class SolrCluster implements Cluster {
   @Override
   public void startNodes() {
     try {
-      for (org.apache.solr.embedded.JettySolrRunner j : stopped) solr.cluster().startJettySolrRunner(j, true);
+      for (org.apache.solr.embedded.JettySolrRunner j : stopped) ownCluster().startJettySolrRunner(j, true);
       stopped.clear();
-      solr.cluster().waitForActiveCollection(COLLECTION, 120, java.util.concurrent.TimeUnit.SECONDS);
+      ownCluster().waitForActiveCollection(collection, 120, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("starting Solr nodes again: " + e.getMessage(), e);
     }
   }
 
+  private org.apache.solr.cloud.MiniSolrCloudCluster ownCluster() {
+    if (owned == null) throw new IllegalStateException("a shared Solr cluster is not stopped by one of its users");
+    return owned.cluster();
+  }
+
   @Override
   public void close() {
     try {
-      solr.close();
+      if (owned != null) owned.close();
+      else client.close();
     } catch (Exception e) {
       System.err.println("demo: stopping Solr: " + e.getMessage());
     }
