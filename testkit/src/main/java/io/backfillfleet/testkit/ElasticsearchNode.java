@@ -47,13 +47,23 @@ public final class ElasticsearchNode implements AutoCloseable {
     this.launcher = launcher;
   }
 
+  /** A node someone else runs (a container of the 'containers' profile): no process, no work directory here. */
+  static ElasticsearchNode external(String version, String hostPort) {
+    return new ElasticsearchNode(version, null, null, hostPort, null);
+  }
+
+  private Process process() {
+    if (process == null) throw new IllegalStateException("Elasticsearch " + version + " runs in a container, not here");
+    return process;
+  }
+
   /** Stops the node (an outage); {@link #startAgain()} brings it back with its data, on the same port. */
   public void stopProcess() {
-    stop(process);
+    stop(process());
   }
 
   public void startAgain() throws IOException, InterruptedException {
-    if (process.isAlive()) return;
+    if (process().isAlive()) return;
     Path ports = workDir.resolve("logs/http.ports");
     Files.deleteIfExists(ports);
     List<String> cmd = new ArrayList<>(launcher.command());
@@ -80,7 +90,7 @@ public final class ElasticsearchNode implements AutoCloseable {
     if (!es9Tried) {
       es9Tried = true;
       Path jdk = Paths.get(System.getProperty("backfill.es9.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-      if (Files.isExecutable(jdk.resolve("bin/java"))) {
+      if (ContainerServers.enabled() || Files.isExecutable(jdk.resolve("bin/java"))) {
         es9 = startShared(System.getProperty("backfill.es9.version", "9.5.3"), jdk);
       }
     }
@@ -88,6 +98,7 @@ public final class ElasticsearchNode implements AutoCloseable {
   }
 
   private static ElasticsearchNode startShared(String version, Path javaHome) {
+    if (ContainerServers.enabled()) return ContainerServers.elasticsearch(version);
     try {
       ElasticsearchNode n = start(version, javaHome, "512m");
       ServerRegistry.closeAtExit("Elasticsearch " + version, n);
@@ -205,15 +216,16 @@ public final class ElasticsearchNode implements AutoCloseable {
   }
 
   public long pid() {
-    return process.pid();
+    return process().pid();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return process().isAlive();
   }
 
   @Override
   public void close() {
+    if (process == null) return; // a container is stopped by its owner
     stop(process);
     deleteTree(workDir);
   }

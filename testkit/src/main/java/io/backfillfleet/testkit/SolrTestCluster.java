@@ -21,24 +21,47 @@ public final class SolrTestCluster implements AutoCloseable {
   private static SolrTestCluster legacy;
   private static SolrTestCluster target;
 
-  private final MiniSolrCloudCluster cluster;
+  private final MiniSolrCloudCluster cluster; // null for a cluster in a container (profile 'containers')
   private final CloudSolrClient client;
+  private final String zkHost;
 
   private SolrTestCluster(MiniSolrCloudCluster cluster) {
     this.cluster = cluster;
-    this.client = new CloudSolrClient.Builder(List.of(zkHost()), Optional.of("/solr")).build();
+    this.zkHost = cluster.getZkServer().getZkHost();
+    this.client = new CloudSolrClient.Builder(List.of(zkHost), Optional.of("/solr")).build();
+  }
+
+  private SolrTestCluster(CloudSolrClient client, String zkHost) {
+    this.cluster = null;
+    this.client = client;
+    this.zkHost = zkHost;
+  }
+
+  /** A cluster someone else runs: {@code zkHost} is where its {@code /solr} chroot lives. */
+  static SolrTestCluster external(CloudSolrClient client, String zkHost) {
+    return new SolrTestCluster(client, zkHost);
   }
 
   /** The shared "legacy" cluster (one node). */
   public static synchronized SolrTestCluster legacy() {
-    if (legacy == null) legacy = startShared("legacy", 1);
+    if (legacy == null) legacy = ContainerServers.enabled() ? ContainerServers.solr("legacy") : startShared("legacy", 1);
     return legacy;
   }
 
-  /** The shared "new" cluster (two nodes, so collections can have shards on different nodes). */
+  /** The shared "new" cluster (two nodes embedded, one in a container). */
   public static synchronized SolrTestCluster target() {
-    if (target == null) target = startShared("target", 2);
+    if (target == null) target = ContainerServers.enabled() ? ContainerServers.solr("target") : startShared("target", 2);
     return target;
+  }
+
+  /** Uploads the test configset into an external cluster (an embedded one gets it when it starts). */
+  void uploadConfigSet() {
+    try {
+      org.apache.solr.common.cloud.ZkStateReader.from(client).getZkClient()
+          .uploadToZK(configSet(), "/configs/" + CONFIGSET, null);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot upload configset " + CONFIGSET + " to " + zkHost + ": " + e, e);
+    }
   }
 
   /** A new cluster of {@code nodes} nodes under {@code baseDir}; the caller closes it. */
@@ -105,7 +128,13 @@ public final class SolrTestCluster implements AutoCloseable {
   public void createCollection(String name, int shards) {
     try {
       CollectionAdminRequest.createCollection(name, CONFIGSET, shards, 1).process(client);
-      cluster.waitForActiveCollection(name, shards, shards);
+      if (cluster != null) {
+        cluster.waitForActiveCollection(name, shards, shards);
+      } else {
+        org.apache.solr.common.cloud.ZkStateReader.from(client).waitForState(name, 60, java.util.concurrent.TimeUnit.SECONDS,
+            (live, c) -> c != null && c.getActiveSlices().size() == shards
+                && c.getReplicas().stream().allMatch(r -> r.isActive(live)));
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create collection " + name + ": " + e, e);
     }
@@ -113,11 +142,7 @@ public final class SolrTestCluster implements AutoCloseable {
 
   /** ZooKeeper address of this cluster, without chroot; Solr lives under {@code /solr}. */
   public String zkHost() {
-    return cluster.getZkServer().getZkHost();
-  }
-
-  public String baseUrl() {
-    return cluster.getJettySolrRunner(0).getBaseUrl().toString();
+    return zkHost;
   }
 
   /** A client for test setup and assertions (not closed by the caller). */
@@ -125,13 +150,15 @@ public final class SolrTestCluster implements AutoCloseable {
     return client;
   }
 
+  /** The embedded cluster, to stop and start its nodes; not available for a cluster in a container. */
   public MiniSolrCloudCluster cluster() {
+    if (cluster == null) throw new IllegalStateException("a Solr cluster in a container has no embedded nodes");
     return cluster;
   }
 
   @Override
   public void close() throws Exception {
     client.close();
-    cluster.shutdown();
+    if (cluster != null) cluster.shutdown();
   }
 }

@@ -31,6 +31,11 @@ public final class ZooKeeperServers {
     return shared;
   }
 
+  /** Where the shared ZooKeeper of this JVM serves: the embedded server, or a container (profile 'containers'). */
+  public static String sharedConnectString() {
+    return ContainerServers.enabled() ? ContainerServers.zookeeper() : shared().getConnectString();
+  }
+
   /**
    * A new started ensemble of {@code size} members; the caller closes it. Kill members with {@code killServer}
    * and bring them back with {@link #restart}. A ZooKeeper server that hits a fatal error calls System.exit, which

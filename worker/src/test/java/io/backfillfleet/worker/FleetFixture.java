@@ -77,7 +77,7 @@ final class FleetFixture {
   }
 
   ZkSettings zk() {
-    return ZkSettings.of(ZooKeeperServers.shared().getConnectString(), root).withSessionTimeout(Duration.ofSeconds(8));
+    return ZkSettings.of(ZooKeeperServers.sharedConnectString(), root).withSessionTimeout(Duration.ofSeconds(8));
   }
 
   CoordinatorConnection connect() {
