@@ -115,9 +115,11 @@ final class PlanCommand implements Callable<Integer> {
         : ps.exclude() != null ? ps.exclude() : List.of()));
 
     Plan plan;
+    String readPath;
     try (SearchStore source = Stores.open("source", file.source());
          ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), !quiet && System.console() != null)) {
       plan = new Planner(source, target).plan(selection, bar::update);
+      readPath = source.readPath();
     }
     PlanReport report = new PlanReport(plan, rate, w);
     PrintWriter out = spec.commandLine().getOut();
@@ -126,6 +128,8 @@ final class PlanCommand implements Callable<Integer> {
       case "csv" -> report.csv();
       default -> report.table();
     });
+    // which read path the workers will take, and why; beside the table, or on stderr so json/csv stay parseable
+    (format.equals("table") ? out : spec.commandLine().getErr()).println("read path: " + readPath);
     out.flush();
     if (html != null) {
       Files.writeString(html, PlanTimelineHtml.render(plan, "backfill plan: " + jobName));

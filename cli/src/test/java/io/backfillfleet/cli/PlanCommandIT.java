@@ -83,7 +83,9 @@ class PlanCommandIT {
     Result csv = run("plan", "--job-file", jobFile("127.0.0.1:9", "/none", "").toString(), "--dry-run", "--format", "csv");
     assertThat(csv.out().lines()).hasSize(3);
     Result table = run("plan", "--job-file", jobFile("127.0.0.1:9", "/none", "").toString(), "--dry-run");
-    assertThat(table.out()).contains("TOTAL: 2 tenants").contains("balance p95/median");
+    assertThat(table.out()).contains("TOTAL: 2 tenants").contains("balance p95/median")
+        .contains("read path: Solr cursorMark paging").contains("dynamic fields"); // the test schema has *_s etc.
+    assertThat(r.err()).as("json keeps stdout parseable; the read path goes to stderr").contains("read path: Solr");
   }
 
   @Test

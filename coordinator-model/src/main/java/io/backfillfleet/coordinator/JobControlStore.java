@@ -19,7 +19,7 @@ public final class JobControlStore {
   /** Applies {@code change} to the current control and writes it, retrying when someone else wrote in between. */
   public JobControl update(String job, UnaryOperator<JobControl> change) {
     JobLayout layout = conn.layout(job);
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
       Versioned<JobControl> cur = readVersioned(job);
       JobControl next = change.apply(cur.value());
       try {
@@ -29,6 +29,7 @@ public final class JobControlStore {
       } catch (CoordinationException e) {
         if (!(e.getCause() instanceof KeeperException.BadVersionException)) throw e;
       }
+      ConflictBackoff.pause(i);
     }
     throw new CoordinationException("could not change control of job " + job + ": it kept changing concurrently; try again");
   }

@@ -68,7 +68,7 @@ public final class SliceAdmin {
     JobLayout layout = conn.layout(job);
     JobLayout.requireValidName("slice id", sliceId);
     CuratorFramework zk = conn.curator();
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
       Stat stat = new Stat();
       byte[] data = conn.call(action + " slice " + sliceId, () -> {
         try {
@@ -97,6 +97,7 @@ public final class SliceAdmin {
         }
         // a worker wrote in between (or the claim ended): read again and retry
       }
+      ConflictBackoff.pause(i);
     }
     throw new CoordinationException("slice " + sliceId + " kept changing while " + action + " it; try again");
   }

@@ -17,7 +17,7 @@ import org.apache.solr.cloud.MiniSolrCloudCluster;
  * <pre>java -cp target/classes:$(cat target/cp.txt) io.backfillfleet.legacysolr8.LegacySolr8Main BASEDIR NODES</pre>
  *
  * Prints one line {@code READY zkHost=HOST:PORT/solr urls=URL,URL} on stdout, then answers stdin lines:
- * {@code create NAME SHARDS} (configset "backfill", one replica per shard) with {@code CREATED NAME} or
+ * {@code create NAME SHARDS [CONFIGSET]} (default configset "backfill", one replica per shard) with {@code CREATED NAME} or
  * {@code FAILED NAME reason}; {@code stop} or the end of stdin (the parent died) shuts the cluster down.
  * Collections are created here because Solr 8 needs {@code maxShardsPerNode}, which SolrJ 9 no longer sends.
  */
@@ -28,11 +28,13 @@ public final class LegacySolr8Main {
     Path base = Paths.get(args[0]);
     int nodes = Integer.parseInt(args[1]);
     Files.createDirectories(base);
-    Path conf = Paths.get(LegacySolr8Main.class.getResource("/configsets/backfill/conf").toURI());
+    Path configsets = Paths.get(LegacySolr8Main.class.getResource("/configsets").toURI());
     MiniSolrCloudCluster cluster =
         new MiniSolrCloudCluster(nodes, base, JettyConfig.builder().setContext("/solr").build());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(cluster)));
-    cluster.uploadConfigSet(conf, "backfill");
+    for (String name : new String[] {"backfill", "backfill-docvalues"}) {
+      cluster.uploadConfigSet(configsets.resolve(name).resolve("conf"), name);
+    }
     String urls = cluster.getJettySolrRunners().stream()
         .map(j -> j.getBaseUrl().toString()).collect(Collectors.joining(","));
     System.out.println("READY zkHost=" + cluster.getZkServer().getZkAddress() + " urls=" + urls + " solr="
@@ -42,10 +44,10 @@ public final class LegacySolr8Main {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null && !line.trim().equals("stop"); ) {
       String[] cmd = line.trim().split("\\s+");
-      if (cmd.length == 3 && cmd[0].equals("create")) {
+      if ((cmd.length == 3 || cmd.length == 4) && cmd[0].equals("create")) {
         try {
           int shards = Integer.parseInt(cmd[2]);
-          CollectionAdminRequest.createCollection(cmd[1], "backfill", shards, 1)
+          CollectionAdminRequest.createCollection(cmd[1], cmd.length == 4 ? cmd[3] : "backfill", shards, 1)
               .setMaxShardsPerNode(shards).process(cluster.getSolrClient());
           cluster.waitForActiveCollection(cmd[1], shards, shards);
           System.out.println("CREATED " + cmd[1]);

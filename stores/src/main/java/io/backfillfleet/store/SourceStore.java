@@ -17,6 +17,11 @@ public interface SourceStore extends AutoCloseable {
   /** A reader of a tenant's window, sorted by (timestamp, id), starting after {@code after}. */
   WindowReader reader(String tenant, TimeWindow window, Cursor after);
 
+  /** How windows are read, and why (the planner's dry run prints it). */
+  default String readPath() {
+    return "";
+  }
+
   /** Which of these ids exist in the source now (to re-check written pages against live deletes). */
   java.util.Set<String> existingIds(java.util.Collection<String> ids);
 

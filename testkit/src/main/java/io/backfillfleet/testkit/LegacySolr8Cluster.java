@@ -96,9 +96,14 @@ public final class LegacySolr8Cluster implements AutoCloseable {
   }
 
   /** Creates a collection with the backfill configset, one replica per shard, and waits until it is active. */
-  public synchronized void createCollection(String name, int shards) {
+  public void createCollection(String name, int shards) {
+    createCollection(name, shards, SolrTestCluster.CONFIGSET);
+  }
+
+  /** The same with another configset of the testkit ({@link SolrTestCluster#DOCVALUES_CONFIGSET}). */
+  public synchronized void createCollection(String name, int shards, String configSet) {
     try {
-      in.write("create " + name + " " + shards + "\n");
+      in.write("create " + name + " " + shards + " " + configSet + "\n");
       in.flush();
       String line;
       while ((line = out.readLine()) != null && !line.startsWith("CREATED " + name) && !line.startsWith("FAILED ")) { }

@@ -18,6 +18,8 @@ import org.apache.solr.cloud.MiniSolrCloudCluster;
  */
 public final class SolrTestCluster implements AutoCloseable {
   public static final String CONFIGSET = "backfill";
+  /** Every field single-valued with docValues: a source with it is read through /export. */
+  public static final String DOCVALUES_CONFIGSET = "backfill-docvalues";
   private static SolrTestCluster legacy;
   private static SolrTestCluster target;
 
@@ -57,8 +59,10 @@ public final class SolrTestCluster implements AutoCloseable {
   /** Uploads the test configset into an external cluster (an embedded one gets it when it starts). */
   void uploadConfigSet() {
     try {
-      org.apache.solr.common.cloud.ZkStateReader.from(client).getZkClient()
-          .uploadToZK(configSet(), "/configs/" + CONFIGSET, null);
+      for (String name : List.of(CONFIGSET, DOCVALUES_CONFIGSET)) {
+        org.apache.solr.common.cloud.ZkStateReader.from(client).getZkClient()
+            .uploadToZK(configSet(name), "/configs/" + name, null);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot upload configset " + CONFIGSET + " to " + zkHost + ": " + e, e);
     }
@@ -69,6 +73,7 @@ public final class SolrTestCluster implements AutoCloseable {
     try {
       return new SolrTestCluster(new MiniSolrCloudCluster.Builder(nodes, baseDir)
           .addConfig(CONFIGSET, configSet())
+          .addConfig(DOCVALUES_CONFIGSET, configSet(DOCVALUES_CONFIGSET))
           .withTraceIdGenerationDisabled() // avoids LuceneTestCase.rarely(), which needs a RandomizedContext
           .build());
     } catch (Exception e) {
@@ -109,11 +114,16 @@ public final class SolrTestCluster implements AutoCloseable {
    * The test configset (id, tenant, ts as pdate with docValues, text and typed fields, the 'tolerant' chain),
    * copied out of the classpath because it may sit inside the testkit jar.
    */
-  public static synchronized Path configSet() {
+  public static Path configSet() {
+    return configSet(CONFIGSET);
+  }
+
+  /** A configset of the testkit by name, copied out of the classpath. */
+  public static synchronized Path configSet(String name) {
     try {
-      Path dir = Files.createTempDirectory("configset-" + CONFIGSET + "-");
+      Path dir = Files.createTempDirectory("configset-" + name + "-");
       for (String file : List.of("schema.xml", "solrconfig.xml")) {
-        try (InputStream in = SolrTestCluster.class.getResourceAsStream("/configsets/" + CONFIGSET + "/conf/" + file)) {
+        try (InputStream in = SolrTestCluster.class.getResourceAsStream("/configsets/" + name + "/conf/" + file)) {
           if (in == null) throw new IllegalStateException("configset file " + file + " is missing from the testkit");
           Files.copy(in, dir.resolve(file));
         }
@@ -126,8 +136,13 @@ public final class SolrTestCluster implements AutoCloseable {
 
   /** Creates a collection with the test configset and waits until every replica is active. */
   public void createCollection(String name, int shards) {
+    createCollection(name, shards, CONFIGSET);
+  }
+
+  /** The same with another configset of the testkit ({@link #DOCVALUES_CONFIGSET}). */
+  public void createCollection(String name, int shards, String configSet) {
     try {
-      CollectionAdminRequest.createCollection(name, CONFIGSET, shards, 1).process(client);
+      CollectionAdminRequest.createCollection(name, configSet, shards, 1).process(client);
       if (cluster != null) {
         cluster.waitForActiveCollection(name, shards, shards);
       } else {

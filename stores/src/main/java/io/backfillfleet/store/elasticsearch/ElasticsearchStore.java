@@ -265,6 +265,11 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   @Override
+  public String readPath() {
+    return "Elasticsearch point-in-time with search_after (sorted by timestamp and id)";
+  }
+
+  @Override
   public WindowReader reader(String tenant, TimeWindow window, Cursor after) {
     return new PitReader(tenant, window, after);
   }

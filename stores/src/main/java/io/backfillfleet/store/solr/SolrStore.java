@@ -63,6 +63,7 @@ public final class SolrStore implements SearchStore {
   private final RetryPolicy retry;
   private final Optional<String[]> basicAuth;
   private volatile Set<String> excludedFields;
+  private volatile SolrReadPath readPath;
 
   public SolrStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -183,8 +184,35 @@ public final class SolrStore implements SearchStore {
   }
 
   @Override
+  public String readPath() {
+    return readPathChoice().reason();
+  }
+
+  private SolrReadPath readPathChoice() {
+    SolrReadPath p = readPath;
+    if (p != null) return p;
+    Set<String> excluded = excludedFields();
+    ModifiableSolrParams showDefaults = new ModifiableSolrParams();
+    showDefaults.set("showDefaults", true);
+    List<Map<String, Object>> fields = retry.call(where(), "reading the schema's fields", SolrStore::isTransient,
+        () -> auth(new SchemaRequest.Fields(showDefaults)).process(client, config.collection()).getFields());
+    List<Map<String, Object>> dynamic = retry.call(where(), "reading the schema's dynamic fields",
+        SolrStore::isTransient,
+        () -> auth(new SchemaRequest.DynamicFields(showDefaults)).process(client, config.collection()).getDynamicFields());
+    readPath = SolrReadPath.choose(fields, dynamic, excluded, config.zkHost() != null && !config.zkHost().isBlank(),
+        basicAuth.isPresent());
+    return readPath;
+  }
+
+  @Override
   public WindowReader reader(String tenant, TimeWindow window, Cursor after) {
     Set<String> excluded = excludedFields();
+    // a saved cursor keeps the path it was written by; a new read of a timed window takes the schema's choice
+    boolean export = !window.missingTimestamp()
+        && (SolrExportReader.isExportCursor(after) || (after.isStart() && readPathChoice().export()));
+    if (export) {
+      return new SolrExportReader(config, readPathChoice().fields(), tenantFilter(tenant), windowFilter(window), after);
+    }
     return new WindowReader() {
       private String mark = after.isStart() ? CursorMarkParams.CURSOR_MARK_START : after.value();
       private boolean done;

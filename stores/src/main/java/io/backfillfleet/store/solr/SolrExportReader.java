@@ -1,0 +1,138 @@
+package io.backfillfleet.store.solr;
+
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.Page;
+import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.store.StoreException;
+import io.backfillfleet.store.StoreUnavailableException;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.solr.client.solrj.io.SolrClientCache;
+import org.apache.solr.client.solrj.io.Tuple;
+import org.apache.solr.client.solrj.io.stream.CloudSolrStream;
+import org.apache.solr.client.solrj.io.stream.StreamContext;
+import org.apache.solr.common.params.ModifiableSolrParams;
+
+/**
+ * Reads a tenant's timed window through {@code /export} on every shard, merged by {@link CloudSolrStream} in
+ * (timestamp, id) order. One stream serves every page; the cursor is the last (timestamp, id) pair, so a new
+ * reader (after a crash, in another process) filters past it and goes on.
+ */
+final class SolrExportReader implements WindowReader {
+  static final String PREFIX = "export:";
+
+  private final StoreConfig config;
+  private final List<String> fields;
+  private final String tenantFilter;
+  private final String windowFilter;
+  private final SolrClientCache cache = new SolrClientCache();
+  private CloudSolrStream stream;
+  private Cursor position;
+  private boolean done;
+
+  SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after) {
+    this.config = config;
+    this.fields = fields;
+    this.tenantFilter = tenantFilter;
+    this.windowFilter = windowFilter;
+    this.position = after;
+  }
+
+  /** Whether a saved cursor was written by this reader. */
+  static boolean isExportCursor(Cursor c) {
+    return c.value().startsWith(PREFIX);
+  }
+
+  static Cursor cursor(Instant ts, String id) {
+    return Cursor.of(PREFIX + ts.toEpochMilli() + ":" + id);
+  }
+
+  /** The filter for "strictly after (ts, id)" in (ts asc, id asc) order. */
+  static String afterFilter(Cursor c, String tsField, String idField) {
+    String v = c.value().substring(PREFIX.length());
+    int colon = v.indexOf(':');
+    String ts = Instant.ofEpochMilli(Long.parseLong(v.substring(0, colon))).toString();
+    String id = v.substring(colon + 1).replace("\\", "\\\\").replace("\"", "\\\"");
+    return tsField + ":{" + ts + " TO *] OR (" + tsField + ":[" + ts + " TO " + ts + "] AND " + idField + ":{\"" + id
+        + "\" TO *])";
+  }
+
+  private void open() throws IOException {
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    p.set("q", "*:*");
+    p.add("fq", tenantFilter, windowFilter);
+    if (!position.isStart()) p.add("fq", afterFilter(position, config.timestampField(), config.idField()));
+    p.set("fl", String.join(",", fields));
+    p.set("sort", config.timestampField() + " asc," + config.idField() + " asc");
+    p.set("qt", "/export");
+    stream = new CloudSolrStream(config.zkHost(), config.collection(), p);
+    StreamContext context = new StreamContext();
+    context.setSolrClientCache(cache);
+    stream.setStreamContext(context);
+    stream.open();
+  }
+
+  @Override
+  public Page readPage(int pageSize) {
+    if (done) return new Page(List.of(), position, true);
+    try {
+      if (stream == null) open();
+      List<Doc> docs = new ArrayList<>(pageSize);
+      while (docs.size() < pageSize) {
+        Tuple t = stream.read();
+        if (t.EOF) {
+          done = true;
+          break;
+        }
+        docs.add(toDoc(t));
+      }
+      return new Page(docs, position, done);
+    } catch (IOException e) {
+      closeStream(); // a later readPage opens a new stream after the last document handed out
+      throw new StoreUnavailableException(config.describe(), "reading through /export", 1, e);
+    }
+  }
+
+  private Doc toDoc(Tuple t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String f : fields) {
+      Object v = t.get(f);
+      if (v == null) continue;
+      out.put(f, v instanceof Date d ? d.toInstant().toString() : v);
+    }
+    Object id = t.get(config.idField());
+    Object ts = t.get(config.timestampField());
+    if (id == null || ts == null) {
+      throw new StoreException(config.describe() + ": an exported document lacks '" + config.idField() + "' or '"
+          + config.timestampField() + "'");
+    }
+    Instant when = ts instanceof Date d ? d.toInstant() : ts instanceof Number n ? Instant.ofEpochMilli(n.longValue())
+        : Instant.parse(ts.toString());
+    position = cursor(when, String.valueOf(id));
+    return new Doc(String.valueOf(id), out);
+  }
+
+  private void closeStream() {
+    try {
+      if (stream != null) stream.close();
+    } catch (IOException e) {
+      // nothing left to lose on a read stream
+    } finally {
+      stream = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeStream();
+    cache.close();
+  }
+}
