@@ -41,32 +41,9 @@ public final class CopyBenchmark {
       Cluster fresh = clusters.fresh();
       clusters.seedLegacy(FaultSuite.history(docs));
 
-      // read-only: every tenant's whole history, page by page, as the workers read it
-      List<Doc> all = new ArrayList<>(docs);
-      long t = System.nanoTime();
-      try (SearchStore src = Stores.open("source", legacy.storeConfig())) {
-        for (TenantSpan span : src.tenants()) {
-          for (TimeWindow w : List.of(TimeWindow.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")),
-              TimeWindow.withoutTimestamp())) {
-            try (WindowReader r = src.reader(span.tenant(), w, Cursor.START)) {
-              for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
-                all.addAll(p.docs());
-                if (p.last()) break;
-              }
-            }
-          }
-        }
-      }
-      double read = rate(all.size(), t);
-      if (all.size() != docs) throw new IllegalStateException("read " + all.size() + " of " + docs);
-      // create-only writes of the same documents into an empty collection
-      fresh.createCollection("scratch");
-      t = System.nanoTime();
-      try (SearchStore dst = Stores.open("target", fresh.storeConfig("scratch"))) {
-        for (int i = 0; i < all.size(); i += 1000) dst.createIfAbsent(all.subList(i, Math.min(all.size(), i + 1000)));
-      }
-      double write = rate(all.size(), t);
-      all = null;
+      double[] rw = readAndWriteRates(legacy, fresh, docs);
+      double read = rw[0];
+      double write = rw[1];
       double serial = 1 / (1 / read + 1 / write);
 
       System.out.printf(Locale.ROOT, "%n%-34s %12s %10s %16s%n", engine + ", " + docs + " docs, 20 tenants", "docs/s",
@@ -75,26 +52,8 @@ public final class CopyBenchmark {
       System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "store create-only write (1 writer)", write);
       System.out.printf(Locale.ROOT, "%-34s %12.0f %10.2f%n", "serial limit 1/(1/read+1/write)", serial, 1.0);
       for (int workers : new int[] {1, 2, 4}) {
-        String coll = "copy" + workers;
-        fresh.createCollection(coll);
-        Path jobFile = dir.resolve("job-" + workers + ".yaml");
-        Files.writeString(jobFile, "job: bench-" + workers + "\n"
-            + "zookeeper: {connect: \"" + zk.getConnectionString() + "\", root: /backfill}\n"
-            + "source: " + legacy.storeYaml() + "\n"
-            + "target: " + fresh.storeYaml(coll) + "\n"
-            + "plan: {docsPerSlice: " + Math.max(1000, docs / 100) + "}\n");
-        BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
-        if (apply.code() != 0) throw new IllegalStateException(apply.err());
         long packets0 = ZooKeeperServers.mntr(zk.getConnectionString(), "zk_packets_received");
-        long t0 = System.nanoTime();
-        List<Process> ps = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-          ps.add(backfill.startWorker(jobFile, "b" + workers + "-" + w, "--settle-seconds", "1", "--concurrency", "2"));
-        }
-        for (Process p : ps) {
-          if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IllegalStateException("a worker failed");
-        }
-        double copy = rate(docs, t0);
+        double copy = fleetRate(backfill, zk.getConnectionString(), legacy, fresh, "copy" + workers, docs, workers, dir);
         long packets = ZooKeeperServers.mntr(zk.getConnectionString(), "zk_packets_received") - packets0;
         System.out.printf(Locale.ROOT, "%-34s %12.0f %10.2f %16.0f%n", "backfill, " + workers + " worker process"
             + (workers > 1 ? "es" : ""), copy, copy / serial, packets * 1e6 / docs);
@@ -112,7 +71,62 @@ public final class CopyBenchmark {
     System.exit(0);
   }
 
-  private static double rate(long n, long t0) {
+  /**
+   * {read-only, create-only write} rates in docs/s: every tenant's whole history read page by page as the workers
+   * read it, then the same documents written create-only into an empty collection of the target.
+   */
+  static double[] readAndWriteRates(Cluster legacy, Cluster fresh, int docs) {
+    List<Doc> all = new ArrayList<>(docs);
+    long t = System.nanoTime();
+    try (SearchStore src = Stores.open("source", legacy.storeConfig())) {
+      for (TenantSpan span : src.tenants()) {
+        for (TimeWindow w : List.of(TimeWindow.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")),
+            TimeWindow.withoutTimestamp())) {
+          try (WindowReader r = src.reader(span.tenant(), w, Cursor.START)) {
+            for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
+              all.addAll(p.docs());
+              if (p.last()) break;
+            }
+          }
+        }
+      }
+    }
+    double read = rate(all.size(), t);
+    if (all.size() != docs) throw new IllegalStateException("read " + all.size() + " of " + docs);
+    fresh.createCollection("scratch");
+    t = System.nanoTime();
+    try (SearchStore dst = Stores.open("target", fresh.storeConfig("scratch"))) {
+      for (int i = 0; i < all.size(); i += 1000) dst.createIfAbsent(all.subList(i, Math.min(all.size(), i + 1000)));
+    }
+    return new double[] {read, rate(all.size(), t)};
+  }
+
+  /** The backfill's rate with {@code workers} worker processes of the jar, into a new collection {@code coll}. */
+  static double fleetRate(BackfillJar backfill, String zkConnect, Cluster legacy, Cluster fresh, String coll, int docs,
+      int workers, Path dir, String... workerArgs) throws Exception {
+    fresh.createCollection(coll);
+    Path jobFile = dir.resolve("job-" + coll + ".yaml");
+    Files.writeString(jobFile, "job: bench-" + coll + "\n"
+        + "zookeeper: {connect: \"" + zkConnect + "\", root: /backfill}\n"
+        + "source: " + legacy.storeYaml() + "\n"
+        + "target: " + fresh.storeYaml(coll) + "\n"
+        + "plan: {docsPerSlice: " + Math.max(1000, docs / 100) + "}\n");
+    BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
+    if (apply.code() != 0) throw new IllegalStateException(apply.err());
+    long t0 = System.nanoTime();
+    List<Process> ps = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      List<String> args = new ArrayList<>(List.of("--settle-seconds", "1"));
+      args.addAll(List.of(workerArgs.length == 0 ? new String[] {"--concurrency", "2"} : workerArgs));
+      ps.add(backfill.startWorker(jobFile, coll + "-" + w, args.toArray(String[]::new)));
+    }
+    for (Process p : ps) {
+      if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IllegalStateException("a worker failed");
+    }
+    return rate(docs, t0);
+  }
+
+  static double rate(long n, long t0) {
     return n / ((System.nanoTime() - t0) / 1e9);
   }
 }

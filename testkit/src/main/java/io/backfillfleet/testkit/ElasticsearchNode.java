@@ -121,7 +121,15 @@ public final class ElasticsearchNode implements AutoCloseable {
 
   /** Starts a node and waits until its HTTP port is bound. */
   public static ElasticsearchNode start(String version, Path javaHome, String heap) throws IOException, InterruptedException {
-    Path esHome = distribution(version);
+    return start(distribution(version), version, javaHome, heap, List.of());
+  }
+
+  /**
+   * Starts a node of another distribution directory (e.g. 7.17 with the reindex module added, for the peer
+   * benchmark) with extra {@code -E} settings.
+   */
+  public static ElasticsearchNode start(Path esHome, String version, Path javaHome, String heap, List<String> settings)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(esHome.resolve("bin/elasticsearch"))) {
       throw new IllegalStateException("no Elasticsearch " + version + " distribution at " + esHome
           + "; build the testkit module first (mvn -pl testkit install), which unpacks it");
@@ -153,6 +161,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         "action.destructive_requires_name=false")) {
       cmd.add("-E" + s);
     }
+    for (String s : settings) cmd.add("-E" + s);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
     Map<String, String> env = pb.environment();
