@@ -211,6 +211,11 @@ public final class SolrStore implements SearchStore {
     boolean export = !window.missingTimestamp()
         && (SolrExportReader.isExportCursor(after) || (after.isStart() && readPathChoice().export()));
     if (export) {
+      if (!readPathChoice().export()) {
+        throw new StoreConfigException(where() + ": this slice was started through /export, which the schema no longer"
+            + " allows (" + readPathChoice().reason() + "); reset the slice to copy it again with cursorMark (safe:"
+            + " writes are create-only)");
+      }
       return new SolrExportReader(config, readPathChoice().fields(), tenantFilter(tenant), windowFilter(window), after);
     }
     return new WindowReader() {
