@@ -110,7 +110,8 @@ public final class CopyBenchmark {
         + "zookeeper: {connect: \"" + zkConnect + "\", root: /backfill}\n"
         + "source: " + legacy.storeYaml() + "\n"
         + "target: " + fresh.storeYaml(coll) + "\n"
-        + "plan: {docsPerSlice: " + Math.max(1000, docs / 100) + "}\n");
+        // slices of at least 5,000 documents: each slice has a fixed cost (claim, point-in-time, the settle delay)
+        + "plan: {docsPerSlice: " + Math.max(5000, docs / 100) + "}\n");
     BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
     if (apply.code() != 0) throw new IllegalStateException(apply.err());
     long t0 = System.nanoTime();

@@ -83,12 +83,14 @@ public final class PeerBenchmark {
   /** One pair's rows: our fleet at 1, 2 and 4 workers, then each peer, each with the ratio of our best to it. */
   private final class Pair {
     final String name;
+    final String slug; // for index and collection names
     final double serial;
     final List<String[]> rows = new ArrayList<>();
     double best;
 
     Pair(String name, Cluster legacy, Cluster fresh) {
       this.name = name;
+      this.slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
       double[] rw = CopyBenchmark.readAndWriteRates(legacy, fresh, docs);
       this.serial = 1 / (1 / rw[0] + 1 / rw[1]);
       System.out.printf(Locale.ROOT, "%s: store read %.0f docs/s, create-only write %.0f docs/s, serial limit %.0f%n",
@@ -97,8 +99,9 @@ public final class PeerBenchmark {
 
     void fleet(Cluster legacy, Cluster fresh) throws Exception {
       for (int workers : new int[] {1, 2, 4}) {
-        double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, name + "-fleet" + workers, docs, workers, dir);
-        requireCount(fresh, name + "-fleet" + workers);
+        String coll = slug + "-fleet" + workers;
+        double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, workers, dir);
+        requireCount(fresh, coll);
         add("backfill-fleet, " + workers + " worker" + (workers > 1 ? "s" : ""), r);
         best = Math.max(best, r);
       }
@@ -152,16 +155,15 @@ public final class PeerBenchmark {
     Cluster legacy = seededSource(src);
     Cluster fresh = ElasticsearchCluster.shared(dst, "events");
     Pair p = new Pair("ES " + version, legacy, fresh);
-    // the worker's defaults are chosen from these rows: one worker, pages of 500-2000, 1-4 slices in flight
-    for (int pageSize : new int[] {500, 1000, 2000}) {
-      for (int inFlight : new int[] {1, 2, 4}) {
-        String coll = "tune-p" + pageSize + "-k" + inFlight;
-        double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
-            String.valueOf(pageSize), "--concurrency", String.valueOf(inFlight));
-        p.requireCount(fresh, coll);
-        System.out.printf(Locale.ROOT, "TUNE ES 8, 1 worker, page size %d, slices in flight %d: %.0f docs/s%n",
-            pageSize, inFlight, r);
-      }
+    // the worker's defaults are chosen from these rows: one worker, page size at 2 slices in flight, then 1 and 4
+    // slices in flight at 1000 per page
+    for (int[] pk : new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}}) {
+      String coll = "tune-p" + pk[0] + "-k" + pk[1];
+      double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
+          String.valueOf(pk[0]), "--concurrency", String.valueOf(pk[1]));
+      p.requireCount(fresh, coll);
+      System.out.printf(Locale.ROOT, "TUNE ES 8, 1 worker, page size %d, slices in flight %d: %.0f docs/s%n",
+          pk[0], pk[1], r);
     }
     p.fleet(legacy, fresh);
     p.add("elasticdump (--bulkAction=create)", elasticdump(src, dst, version, fresh, "elasticdump"));
