@@ -22,6 +22,12 @@ interface Cluster extends AutoCloseable {
 
   void bulkIndex(List<HistoryDoc> docs);
 
+  /** Writes a whole history in bulk batches and makes it visible. */
+  default void seed(List<HistoryDoc> history) {
+    for (int i = 0; i < history.size(); i += 5000) bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
+    commit();
+  }
+
   /** A whole-document write: create or full replace, as a dual-writer does. */
   void upsert(HistoryDoc doc);
 

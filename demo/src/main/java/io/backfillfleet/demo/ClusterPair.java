@@ -17,7 +17,6 @@ record ClusterPair(Cluster legacy, Cluster fresh) {
 
   /** Writes the history into the legacy cluster, in bulk, and makes it visible. */
   void seedLegacy(List<Cluster.HistoryDoc> history) {
-    for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
-    legacy.commit();
+    legacy.seed(history);
   }
 }

@@ -141,8 +141,7 @@ public final class MigrationMatrix {
       source.createCollection();
       target.createCollection();
       List<Cluster.HistoryDoc> history = FaultSuite.history(docs);
-      for (int i = 0; i < history.size(); i += 5000) source.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
-      source.commit();
+      source.seed(history);
 
       Path jobFile = dir.resolve(name + ".yaml");
       Files.writeString(jobFile, "job: " + name + "\n"

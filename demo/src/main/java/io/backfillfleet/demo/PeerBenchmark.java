@@ -101,7 +101,7 @@ public final class PeerBenchmark {
       for (int workers : new int[] {1, 2, 4}) {
         String coll = slug + "-fleet" + workers;
         double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, workers, dir);
-        requireCount(fresh, coll);
+        requireCount(fresh, coll, docs);
         add("backfill-fleet, " + workers + " worker" + (workers > 1 ? "s" : ""), r);
         best = Math.max(best, r);
       }
@@ -119,9 +119,6 @@ public final class PeerBenchmark {
       }
     }
 
-    void requireCount(Cluster fresh, String collection) {
-      PeerBenchmark.requireCount(fresh, collection, docs);
-    }
   }
 
   /** Every copy is counted afterwards: a tool that copied less than everything has no rate. */
@@ -161,7 +158,7 @@ public final class PeerBenchmark {
       String coll = "tune-p" + pk[0] + "-k" + pk[1];
       double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
           String.valueOf(pk[0]), "--concurrency", String.valueOf(pk[1]));
-      p.requireCount(fresh, coll);
+      requireCount(fresh, coll, docs);
       System.out.printf(Locale.ROOT, "TUNE ES 8, 1 worker, page size %d, slices in flight %d: %.0f docs/s%n",
           pk[0], pk[1], r);
     }
@@ -179,7 +176,7 @@ public final class PeerBenchmark {
     Cluster fresh = SolrCluster.shared(solr9.zkHost() + "/solr", "events",
         (name, shards) -> solr9.createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
     legacy.createCollection();
-    seed(legacy);
+    legacy.seed(FaultSuite.history(docs));
     Pair p = new Pair("Solr " + solr8.version() + " -> 9.10.1", legacy, fresh);
     try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
       System.out.println(p.name + ": read path " + s.readPath());
@@ -199,14 +196,8 @@ public final class PeerBenchmark {
   private Cluster seededSource(ElasticsearchNode src) {
     Cluster legacy = ElasticsearchCluster.shared(src, "events");
     legacy.createCollection();
-    seed(legacy);
+    legacy.seed(FaultSuite.history(docs));
     return legacy;
-  }
-
-  private void seed(Cluster legacy) {
-    List<Cluster.HistoryDoc> history = FaultSuite.history(docs);
-    for (int i = 0; i < history.size(); i += 5000) legacy.bulkIndex(history.subList(i, Math.min(history.size(), i + 5000)));
-    legacy.commit();
   }
 
   private double reindex(ElasticsearchNode on, String index, String remoteUrl, Cluster counted) throws Exception {

@@ -11,10 +11,10 @@ import io.backfillfleet.store.WindowReader;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.solr.client.solrj.io.SolrClientCache;
 import org.apache.solr.client.solrj.io.Tuple;
 import org.apache.solr.client.solrj.io.stream.CloudSolrStream;
@@ -33,16 +33,19 @@ final class SolrExportReader implements WindowReader {
   private final List<String> fields;
   private final String tenantFilter;
   private final String windowFilter;
+  private final Function<Object, Instant> instant; // the store's reading of a timestamp value, with its error
   private final SolrClientCache cache = new SolrClientCache();
   private CloudSolrStream stream;
   private Cursor position;
   private boolean done;
 
-  SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after) {
+  SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after,
+      Function<Object, Instant> instant) {
     this.config = config;
     this.fields = fields;
     this.tenantFilter = tenantFilter;
     this.windowFilter = windowFilter;
+    this.instant = instant;
     this.position = after;
   }
 
@@ -106,7 +109,7 @@ final class SolrExportReader implements WindowReader {
     for (String f : fields) {
       Object v = t.get(f);
       if (v == null) continue;
-      out.put(f, v instanceof Date d ? d.toInstant().toString() : v);
+      out.put(f, SolrStore.neutral(v));
     }
     Object id = t.get(config.idField());
     Object ts = t.get(config.timestampField());
@@ -114,9 +117,7 @@ final class SolrExportReader implements WindowReader {
       throw new StoreException(config.describe() + ": an exported document lacks '" + config.idField() + "' or '"
           + config.timestampField() + "'");
     }
-    Instant when = ts instanceof Date d ? d.toInstant() : ts instanceof Number n ? Instant.ofEpochMilli(n.longValue())
-        : Instant.parse(ts.toString());
-    position = cursor(when, String.valueOf(id));
+    position = cursor(instant.apply(ts), String.valueOf(id));
     return new Doc(String.valueOf(id), out);
   }
 

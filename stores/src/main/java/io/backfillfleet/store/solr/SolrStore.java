@@ -216,7 +216,8 @@ public final class SolrStore implements SearchStore {
             + " allows (" + readPathChoice().reason() + "); reset the slice to copy it again with cursorMark (safe:"
             + " writes are create-only)");
       }
-      return new SolrExportReader(config, readPathChoice().fields(), tenantFilter(tenant), windowFilter(window), after);
+      return new SolrExportReader(config, readPathChoice().fields(), tenantFilter(tenant), windowFilter(window), after,
+          this::instant);
     }
     return new WindowReader() {
       private String mark = after.isStart() ? CursorMarkParams.CURSOR_MARK_START : after.value();
@@ -254,7 +255,8 @@ public final class SolrStore implements SearchStore {
     return new Doc(String.valueOf(id), fields);
   }
 
-  private static Object neutral(Object v) {
+  /** A Solr value in the neutral form: dates as ISO-8601 strings, lists element by element. */
+  static Object neutral(Object v) {
     if (v instanceof Date date) return date.toInstant().toString();
     if (v instanceof Collection<?> c) {
       List<Object> out = new ArrayList<>(c.size());
