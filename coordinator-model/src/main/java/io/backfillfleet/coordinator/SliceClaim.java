@@ -133,12 +133,42 @@ public final class SliceClaim {
       if (end) open = false;
     } catch (CoordinationException e) {
       if (fencedCause(e)) {
+        Stat landed = landedBefore(data, end);
+        if (landed != null) { // the first try was applied, only its answer was lost: not fenced
+          version = landed.getVersion();
+          work = next;
+          if (end) open = false;
+          return;
+        }
         open = false;
         throw new FencedException(sliceId, "its work node or claim changed since this worker wrote it (version "
             + version + ")");
       }
       throw e;
     }
+  }
+
+  /**
+   * After a connection loss the client retries a transaction that may already have been applied; the retry then
+   * fails on the version it moved itself. If the work node holds exactly what this holder wrote (and, for a
+   * checkpoint, its claim is still this session's), that write landed. Returns its stat, or null if fenced.
+   */
+  private Stat landedBefore(byte[] data, boolean end) {
+    CuratorFramework zk = conn.curator();
+    Stat stat = new Stat();
+    byte[] now = conn.call("re-reading slice " + sliceId, () -> {
+      try {
+        return zk.getData().storingStatIn(stat).forPath(layout.slicePath(sliceId));
+      } catch (KeeperException.NoNodeException gone) {
+        return null;
+      }
+    });
+    if (now == null || !java.util.Arrays.equals(now, data)) return null;
+    Stat claimNode = conn.call("re-reading the claim of slice " + sliceId,
+        () -> zk.checkExists().forPath(layout.claimPath(sliceId)));
+    long session = conn.call("reading the session id", () -> zk.getZookeeperClient().getZooKeeper().getSessionId());
+    boolean mine = claimNode != null && claimNode.getEphemeralOwner() == session;
+    return end ? (claimNode == null ? stat : null) : (mine ? stat : null);
   }
 
   private void awaitSession(String what) {

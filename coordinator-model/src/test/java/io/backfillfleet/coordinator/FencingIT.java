@@ -64,6 +64,31 @@ class FencingIT {
   }
 
   @Test
+  void aCheckpointWhoseAnswerWasLostIsNotMistakenForFencing() throws Exception {
+    ZkSettings settings = ZkFixture.sharedServer(ZkFixture.freshRoot());
+    java.time.Clock clock = java.time.Clock.fixed(ZkFixture.T0, java.time.ZoneOffset.UTC);
+    try (CoordinatorConnection a = ZkFixture.connect(settings)) {
+      new JobRepository(a).publish(ZkFixture.spec("lostack", "p1"), ZkFixture.slices(1));
+      try (SliceBoard board = new SliceBoard(a, "lostack", clock).start(Duration.ofSeconds(10))) {
+        SliceClaim claim = board.claimNext("worker-a").orElseThrow();
+        String path = a.layout("lostack").slicePath(claim.sliceId());
+        CursorCheckpoint cp = ZkFixture.checkpoint("c1", 10);
+        // the first try of this checkpoint was applied, its answer lost; the retry then meets the version it moved
+        a.curator().setData().forPath(path, NodeCodec.encode(claim.work().checkpointed(cp, List.of(), clock.instant())));
+        claim.checkpoint(cp, List.of());
+        assertThat(claim.isOpen()).as("still the holder").isTrue();
+        claim.checkpoint(ZkFixture.checkpoint("c2", 20), List.of());
+        assertThat(new JobStatusReader(a).read("lostack").slices().get(claim.sliceId()).cursor()).isEqualTo("c2");
+
+        // anything else written there in between still fences
+        a.curator().setData().forPath(path, a.curator().getData().forPath(path));
+        assertThatThrownBy(() -> claim.checkpoint(ZkFixture.checkpoint("c3", 30), List.of()))
+            .isInstanceOf(FencedException.class);
+      }
+    }
+  }
+
+  @Test
   void failureReturnsTheSliceToPendingUntilAttemptsRunOut() throws Exception {
     ZkSettings settings = ZkFixture.sharedServer(ZkFixture.freshRoot());
     try (CoordinatorConnection a = ZkFixture.connect(settings)) {

@@ -113,6 +113,7 @@ public final class FaultSuite {
       long start = System.nanoTime();
       InstanceSpec downMember = null;
       boolean throttled = false, paused = false, resumed = false, frozeOne = false, outageDone = false;
+      double lastKill = 0;
       long deadline = start + TimeUnit.MINUTES.toNanos(10);
       while (System.nanoTime() < deadline) {
         Thread.sleep(1000); // the fault schedule's tick
@@ -121,7 +122,9 @@ public final class FaultSuite {
         if (alive.isEmpty()) break;
         JsonNode st = backfill.status(jobFile);
         boolean nearlyDone = st != null && st.path("done").asInt() + 2 >= st.path("slices").asInt();
-        if (!nearlyDone && (int) s % 4 == 0 && alive.size() >= 2) {
+        // every 4 s or more (a tick is 1 s plus a status call, so "s % 4 == 0" could skip every kill of a short run)
+        if (!nearlyDone && s - lastKill >= 4 && alive.size() >= 2) {
+          lastKill = s;
           Process victim = alive.get(rnd.nextInt(alive.size()));
           victim.destroyForcibly(); // SIGKILL, as a node failure would
           victim.waitFor(10, TimeUnit.SECONDS);

@@ -39,21 +39,18 @@ final class LiveWriter implements Runnable {
       if (kind < 3) {
         Cluster.HistoryDoc created = new Cluster.HistoryDoc("live-" + n, base.tenant(), now.minusSeconds(r.nextInt(86_400)),
             "live-" + n, n % 1000);
-        retrying(() -> legacy.upsert(created));
-        retrying(() -> fresh.upsert(created));
+        String at = retrying(() -> legacy.upsert(created), () -> fresh.upsert(created));
         last.put(created.id(), created.origin());
-        journal.add(n + " create " + created.id());
+        journal.add(n + " create " + created.id() + at);
       } else if (kind < 7) {
         Cluster.HistoryDoc updated = new Cluster.HistoryDoc(base.id(), base.tenant(), base.ts(), "live-" + n, n % 1000);
-        retrying(() -> legacy.upsert(updated));
-        retrying(() -> fresh.upsert(updated));
+        String at = retrying(() -> legacy.upsert(updated), () -> fresh.upsert(updated));
         last.put(updated.id(), updated.origin());
-        journal.add(n + " update " + updated.id());
+        journal.add(n + " update " + updated.id() + at);
       } else {
-        retrying(() -> legacy.delete(base.id()));
-        retrying(() -> fresh.delete(base.id()));
+        String at = retrying(() -> legacy.delete(base.id()), () -> fresh.delete(base.id()));
         last.put(base.id(), DELETED);
-        journal.add(n + " delete " + base.id());
+        journal.add(n + " delete " + base.id() + at);
       }
       try {
         Thread.sleep(10); // a steady trickle of live traffic
@@ -61,6 +58,14 @@ final class LiveWriter implements Runnable {
         return;
       }
     }
+  }
+
+  /** Legacy first, then the new cluster; returns when each was acknowledged, for the journal. */
+  private static String retrying(Runnable legacyWrite, Runnable freshWrite) {
+    retrying(legacyWrite);
+    java.time.LocalTime legacyAt = java.time.LocalTime.now();
+    retrying(freshWrite);
+    return " (legacy " + legacyAt + ", new " + java.time.LocalTime.now() + ")";
   }
 
   /** A dual-writer does not drop a write when a cluster is briefly down: it retries (up to 3 minutes). */

@@ -23,6 +23,7 @@ import java.util.Set;
  * so a crash never leaves an unchecked page behind; the next holder re-reads and re-checks it.
  */
 final class DeleteRecheck {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeleteRecheck.class);
   /** A written page waiting for its re-check, with the position and counts just after it. */
   private record Written(Cursor after, CopyProgress progress, List<String> ids, long writtenAtNanos) {}
 
@@ -46,6 +47,17 @@ final class DeleteRecheck {
 
   void written(Cursor after, CopyProgress progress, Collection<String> ids) {
     pending.addLast(new Written(after, progress, List.copyOf(ids), System.nanoTime()));
+  }
+
+  /**
+   * A page whose write failed may still have landed, in part or late (a timed-out request, a retry after this
+   * worker lost its claim). Its ids are re-checked like a written page's, but the safe point does not move past it.
+   */
+  void maybeWritten(Collection<String> ids) {
+    Written before = pending.peekLast();
+    Cursor at = before == null ? safe.cursor() : before.after();
+    CopyProgress counts = before == null ? safe.progress() : before.progress();
+    pending.addLast(new Written(at, counts, List.copyOf(ids), System.nanoTime()));
   }
 
   /** Re-checks the pages whose settle delay has passed (all of them if {@code waitForAll}, sleeping as needed). */
@@ -72,7 +84,10 @@ final class DeleteRecheck {
     for (String id : ids) if (!stillInSource.contains(id)) gone.add(id);
     if (gone.isEmpty()) return;
     Map<String, String> seen = target.versions(gone);
-    deleted += target.deleteIfUnchanged(seen).size();
+    List<String> removed = target.deleteIfUnchanged(seen);
+    deleted += removed.size();
+    LOG.debug("re-check of {} ids: gone from the source {}, in the target at {}, deleted {}", ids.size(), gone, seen,
+        removed);
   }
 
   /** After an abnormal end: re-check what this worker wrote and has not re-checked yet; log, never throw. */
@@ -81,7 +96,7 @@ final class DeleteRecheck {
     try {
       recheck(true);
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(DeleteRecheck.class).error("slice {}: could not re-check {} written pages against"
+      LOG.error("slice {}: could not re-check {} written pages against"
           + " the source ({}); run 'backfill verify' before cutting over", sliceId, pending.size(), e.getMessage());
     }
   }
@@ -91,13 +106,24 @@ final class DeleteRecheck {
    * were never re-checked, and this reader does not see the documents deleted since. So every target document of
    * the window that the source no longer has is deleted, at the version seen.
    */
-  void reconcileWindow(String tenant, io.backfillfleet.store.TimeWindow window) {
+  void reconcileWindow(String tenant, io.backfillfleet.store.TimeWindow window, java.util.function.Consumer<String> unreadable) {
     if (!(target instanceof SourceStore readable)) return;
     target.makeVisible(); // the earlier holder's writes may not be searchable yet
     List<String> batch = new ArrayList<>();
+    long seenInTarget = 0;
     try (io.backfillfleet.store.WindowReader r = readable.reader(tenant, window, Cursor.START)) {
-      for (io.backfillfleet.store.Page p = r.readPage(1000); ; p = r.readPage(1000)) {
+      while (true) {
+        io.backfillfleet.store.Page p;
+        try {
+          p = r.readPage(1000);
+        } catch (io.backfillfleet.store.StoreUnavailableException e) {
+          throw e;
+        } catch (io.backfillfleet.store.StoreException e) {
+          unreadable.accept(e.getMessage()); // the target cannot be read by window; a failed delete is not this
+          return;
+        }
         for (io.backfillfleet.store.Doc d : p.docs()) batch.add(d.id());
+        seenInTarget += p.docs().size();
         if (batch.size() >= 1000 || p.last()) {
           check(batch);
           batch.clear();
@@ -105,6 +131,7 @@ final class DeleteRecheck {
         if (p.last()) break;
       }
     }
+    LOG.debug("reconciled window {} of tenant {}: {} documents in the target", window, tenant, seenInTarget);
     CopyProgress p = safe.progress();
     safe = new SafePoint(safe.cursor(), new CopyProgress(p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
         p.docsRejected(), deleted));

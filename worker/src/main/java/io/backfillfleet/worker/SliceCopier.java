@@ -73,6 +73,7 @@ final class SliceCopier {
     CopyProgress progress = w.progress();
     Cursor start = Cursor.of(w.cursor());
     DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress);
+    LOG.debug("slice {} claimed at epoch {}, from cursor {}", claim.sliceId(), w.epoch(), w.cursor());
     try {
       return copy(claim, stopRequested, w, window, progress, start, recheck);
     } finally {
@@ -98,7 +99,13 @@ final class SliceCopier {
         }
         throttle.acquire(page.docs().size());
         claim.verifyHeld(); // never write a page for a slice that is no longer ours
-        WriteResult r = write(page.docs());
+        WriteResult r;
+        try {
+          r = write(page.docs());
+        } catch (RuntimeException e) {
+          recheck.maybeWritten(ids(page));
+          throw e;
+        }
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
             r.rejected().size(), 0));
         if (!r.rejected().isEmpty()) {
@@ -108,9 +115,10 @@ final class SliceCopier {
           LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
               claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
         }
-        List<String> written = new ArrayList<>(r.created());
-        written.addAll(r.alreadyPresent());
-        recheck.written(page.next(), progress, written);
+        LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
+            r.created());
+        // every id sent is re-checked, rejected ones too: a shard may have stored a document it reported as failed
+        recheck.written(page.next(), progress, ids(page));
         if (page.last()) {
           recheck.recheck(true);
           if (w.epoch() > 1) reconcile(claim, w, window, recheck); // an earlier holder may have written more
@@ -163,18 +171,13 @@ final class SliceCopier {
 
   /**
    * The window reconciliation of a taken-over slice. If the target cannot be read by window (an Elasticsearch target
-   * without a keyword id field, say), the slice still completes and the log says how to check it instead.
+   * without a keyword id field, say), the slice still completes and the log says how to check it instead. A failure
+   * while re-checking or deleting fails the slice like any copy error: it is retried and reconciled again.
    */
   private static void reconcile(SliceClaim claim, WorkNode w, TimeWindow window, DeleteRecheck recheck) {
-    try {
-      recheck.reconcileWindow(w.tenant(), window);
-    } catch (StoreUnavailableException e) {
-      throw e;
-    } catch (StoreException e) {
-      LOG.error("slice {} was taken over from another worker, and its window could not be reconciled on the target"
-          + " ({}); run 'backfill verify --job {} --ids' and 'backfill repair --delete-extra' before cutting over",
-          claim.sliceId(), e.getMessage(), claim.job());
-    }
+    recheck.reconcileWindow(w.tenant(), window, problem -> LOG.error("slice {} was taken over from another worker, and"
+        + " its window could not be read on the target to reconcile it ({}); run 'backfill verify --job {} --ids' and"
+        + " 'backfill repair --delete-extra' before cutting over", claim.sliceId(), problem, claim.job()));
   }
 
   /** Graceful stop: re-check what has settled, checkpoint the last re-checked position, give the slice back. */
@@ -186,6 +189,10 @@ final class SliceCopier {
     claim.release();
     LOG.info("slice {} released at {} documents read", claim.sliceId(), cp.progress().docsRead());
     return Outcome.STOPPED;
+  }
+
+  private static List<String> ids(Page page) {
+    return page.docs().stream().map(Doc::id).toList();
   }
 
   private static CursorCheckpoint checkpointOf(DeleteRecheck.SafePoint safe) {

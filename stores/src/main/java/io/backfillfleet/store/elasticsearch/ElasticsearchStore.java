@@ -10,7 +10,9 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.get.GetResult;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.TransportException;
@@ -49,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
@@ -380,14 +383,31 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public Set<String> existingIds(Collection<String> ids) {
-    if (ids.isEmpty()) return Set.of();
-    MgetResponse<ObjectNode> r = call("looking up ids", () -> client.mget(m -> m.index(config.collection())
-        .ids(List.copyOf(ids)).source(s -> s.fetch(false)), ObjectNode.class));
     Set<String> out = new HashSet<>();
-    r.docs().forEach(d -> {
-      if (d.isResult() && d.result().found()) out.add(d.result().id());
-    });
+    lookUp("looking up ids", ids).forEach(d -> out.add(d.id()));
     return out;
+  }
+
+  /**
+   * The documents among {@code ids} that exist (id, seq_no, primary term). A lookup the cluster could not answer
+   * (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target document that
+   * the source still has, or keep one it no longer has.
+   */
+  private List<GetResult<ObjectNode>> lookUp(String action,
+      Collection<String> ids) {
+    if (ids.isEmpty()) return List.of();
+    return call(action, () -> {
+      MgetResponse<ObjectNode> r = client.mget(m -> m.index(config.collection()).ids(List.copyOf(ids))
+          .source(s -> s.fetch(false)), ObjectNode.class);
+      List<GetResult<ObjectNode>> found = new ArrayList<>();
+      for (var d : r.docs()) {
+        if (d.isFailure()) {
+          throw new IOException("the cluster could not look up " + d.failure().id() + ": " + d.failure().error().reason());
+        }
+        if (d.result().found()) found.add(d.result());
+      }
+      return found;
+    });
   }
 
   @Override
@@ -397,69 +417,78 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public Map<String, String> versions(Collection<String> ids) {
-    if (ids.isEmpty()) return Map.of();
-    MgetResponse<ObjectNode> r = call("reading versions", () -> client.mget(m -> m.index(config.collection())
-        .ids(List.copyOf(ids)).source(s -> s.fetch(false)), ObjectNode.class));
     Map<String, String> out = new java.util.LinkedHashMap<>();
-    r.docs().forEach(d -> {
-      if (d.isResult() && d.result().found() && d.result().seqNo() != null) {
-        out.put(d.result().id(), d.result().seqNo() + ":" + d.result().primaryTerm());
-      }
-    });
+    for (var d : lookUp("reading versions", ids)) {
+      if (d.seqNo() != null) out.put(d.id(), d.seqNo() + ":" + d.primaryTerm());
+    }
     return out;
   }
 
   @Override
   public List<String> deleteIfUnchanged(Map<String, String> idToVersion) {
-    if (idToVersion.isEmpty()) return List.of();
     List<String> ids = List.copyOf(idToVersion.keySet());
-    BulkResponse r = call("deleting " + ids.size() + " documents", () -> {
-      BulkRequest.Builder br = new BulkRequest.Builder().index(config.collection());
-      for (String id : ids) {
-        String[] v = idToVersion.get(id).split(":");
-        br.operations(op -> op.delete(d -> d.id(id).ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))));
-      }
-      return client.bulk(br.build());
+    Map<String, BulkResponseItem> items = bulk("deleting", ids, id -> {
+      String[] v = idToVersion.get(id).split(":");
+      return BulkOperation.of(op -> op.delete(d -> d.id(id)
+          .ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))));
     });
     List<String> deleted = new ArrayList<>();
-    for (int i = 0; i < r.items().size(); i++) {
-      BulkResponseItem it = r.items().get(i);
-      if (it.error() == null && it.status() == 200) deleted.add(ids.get(i)); // 409: changed since; 404: already gone
+    for (String id : ids) {
+      if (items.get(id).error() == null) deleted.add(id); // 409: changed since; 404: already gone
     }
     return deleted;
+  }
+
+  /**
+   * One bulk request for {@code ids}, answers by id. Items the cluster refused as busy or failing (429, 5xx) are
+   * sent again with backoff and, if still refused after maxAttempts, raised: such an item was not done, and
+   * counting it as done (or as refused for good) would lose or keep a document by mistake.
+   */
+  private Map<String, BulkResponseItem> bulk(String what, List<String> ids,
+      Function<String, BulkOperation> operation) {
+    Map<String, BulkResponseItem> out = new HashMap<>();
+    List<String> pending = ids;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      List<String> batch = pending;
+      BulkResponse r = call(what + " " + batch.size() + " documents", () -> {
+        BulkRequest.Builder br = new BulkRequest.Builder().index(config.collection());
+        for (String id : batch) br.operations(operation.apply(id));
+        return client.bulk(br.build());
+      });
+      List<String> retryLater = new ArrayList<>();
+      for (int i = 0; i < r.items().size(); i++) {
+        BulkResponseItem it = r.items().get(i);
+        if (it.error() != null && (it.status() == 429 || it.status() >= 500)) retryLater.add(batch.get(i));
+        else out.put(batch.get(i), it);
+      }
+      if (!retryLater.isEmpty() && attempt >= config.maxAttempts()) {
+        throw new StoreUnavailableException(where(), what + " " + retryLater.size() + " documents the cluster kept "
+            + "refusing as busy", attempt, new IOException("HTTP 429/5xx per item"));
+      }
+      if (!retryLater.isEmpty()) retry.backoff(attempt);
+      pending = retryLater;
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ target
 
   @Override
   public WriteResult createIfAbsent(List<Doc> docs) {
+    Map<String, Doc> byId = new java.util.LinkedHashMap<>();
+    for (Doc d : docs) byId.put(d.id(), d);
+    List<String> ids = docs.stream().map(Doc::id).toList();
+    Map<String, BulkResponseItem> items = bulk("writing", List.copyOf(byId.keySet()),
+        id -> BulkOperation.of(op -> op.create(c -> c.id(id)
+            .document(byId.get(id).fields()))));
     List<String> created = new ArrayList<>();
     List<String> present = new ArrayList<>();
     List<WriteResult.Rejected> rejected = new ArrayList<>();
-    List<Doc> pending = docs;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      List<Doc> batch = pending;
-      BulkResponse r = call("writing " + batch.size() + " documents", () -> {
-        BulkRequest.Builder br = new BulkRequest.Builder().index(config.collection());
-        for (Doc d : batch) br.operations(op -> op.create(c -> c.id(d.id()).document(d.fields())));
-        return client.bulk(br.build());
-      });
-      List<Doc> retryLater = new ArrayList<>();
-      List<BulkResponseItem> items = r.items();
-      for (int i = 0; i < items.size(); i++) {
-        BulkResponseItem it = items.get(i);
-        String id = batch.get(i).id();
-        if (it.error() == null) created.add(id);
-        else if (it.status() == 409) present.add(id);
-        else if (it.status() == 429 || it.status() >= 500) retryLater.add(batch.get(i));
-        else rejected.add(new WriteResult.Rejected(id, it.error().type() + ": " + it.error().reason()));
-      }
-      if (!retryLater.isEmpty() && attempt >= config.maxAttempts()) {
-        throw new StoreUnavailableException(where(), "writing " + retryLater.size() + " documents the cluster kept "
-            + "refusing as busy", attempt, new IOException("HTTP 429/5xx per item"));
-      }
-      if (!retryLater.isEmpty()) retry.backoff(attempt);
-      pending = retryLater;
+    for (String id : ids) {
+      BulkResponseItem it = items.get(id);
+      if (it.error() == null) created.add(id);
+      else if (it.status() == 409) present.add(id);
+      else rejected.add(new WriteResult.Rejected(id, it.error().type() + ": " + it.error().reason()));
     }
     return new WriteResult(created, present, rejected);
   }

@@ -9,6 +9,7 @@ import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
 import io.backfillfleet.store.StoreException;
+import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TenantSpan;
 import io.backfillfleet.store.TimeWindow;
 import io.backfillfleet.store.WindowReader;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -329,7 +331,7 @@ public final class SolrStore implements SearchStore {
   public WriteResult createIfAbsent(List<Doc> docs) {
     if (docs.isEmpty()) return WriteResult.empty();
     List<WriteResult.Rejected> rejected = new ArrayList<>();
-    UpdateRequest ur = new UpdateRequest();
+    List<SolrInputDocument> pending = new ArrayList<>();
     List<String> sent = new ArrayList<>();
     for (Doc d : docs) {
       Optional<String> problem = SolrDocuments.unsupported(d);
@@ -339,33 +341,28 @@ public final class SolrStore implements SearchStore {
       }
       SolrInputDocument in = SolrDocuments.toSolr(d, config.idField());
       in.setField(VERSION_FIELD, -1L); // create-only: "this id must not exist"
-      ur.add(in);
+      pending.add(in);
       sent.add(d.id());
     }
-    if (sent.isEmpty()) return new WriteResult(List.of(), List.of(), rejected);
-    ur.setParam("update.chain", config.updateChain());
-    UpdateResponse rsp;
-    try {
-      rsp = retry.call(where(), "writing " + sent.size() + " documents", SolrStore::isTransient,
-          () -> auth(ur).process(client, config.collection()));
-    } catch (SolrException e) {
-      if (String.valueOf(e.getMessage()).contains("unknown UpdateRequestProcessorChain")) {
-        throw new StoreConfigException(where() + " has no update chain '" + config.updateChain() + "': add one with "
-            + "TolerantUpdateProcessorFactory (maxErrors=-1) before DistributedUpdateProcessorFactory to its solrconfig.xml"
-            + " (README: 'Solr target collections'), or set updateChain to the name of such a chain");
-      }
-      throw new StoreException(where() + ": writing failed: " + e.getMessage(), e);
-    }
     Set<String> present = new HashSet<>();
-    Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
-    if (errors instanceof List<?> list) {
-      for (Object o : list) {
-        NamedList<?> err = (NamedList<?>) o;
-        String id = String.valueOf(err.get("id"));
-        String msg = String.valueOf(err.get("message"));
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      Map<String, String> errors = send(pending);
+      List<SolrInputDocument> retryLater = new ArrayList<>();
+      for (SolrInputDocument in : pending) {
+        String id = String.valueOf(in.getFieldValue(config.idField()));
+        String msg = errors.get(id);
+        if (msg == null) continue;
         if (msg.contains("version conflict")) present.add(id);
+        else if (unavailable(msg)) retryLater.add(in);
         else rejected.add(new WriteResult.Rejected(id, msg));
       }
+      if (!retryLater.isEmpty() && attempt >= config.maxAttempts()) {
+        throw new StoreUnavailableException(where(), "writing " + retryLater.size() + " documents whose shards kept "
+            + "failing", attempt, new IOException(errors.get(String.valueOf(retryLater.get(0).getFieldValue(
+            config.idField())))));
+      }
+      if (!retryLater.isEmpty()) retry.backoff(attempt);
+      pending = retryLater;
     }
     Set<String> rejectedIds = new HashSet<>();
     rejected.forEach(r -> rejectedIds.add(r.id()));
@@ -376,6 +373,47 @@ public final class SolrStore implements SearchStore {
       else if (!rejectedIds.contains(id)) created.add(id);
     }
     return new WriteResult(created, already, rejected);
+  }
+
+  /** One update request through the tolerant chain; the errors it tolerated, by document id. */
+  private Map<String, String> send(List<SolrInputDocument> docs) {
+    UpdateRequest ur = new UpdateRequest();
+    ur.add(docs);
+    ur.setParam("update.chain", config.updateChain());
+    UpdateResponse rsp;
+    try {
+      rsp = retry.call(where(), "writing " + docs.size() + " documents", SolrStore::isTransient,
+          () -> auth(ur).process(client, config.collection()));
+    } catch (SolrException e) {
+      if (String.valueOf(e.getMessage()).contains("unknown UpdateRequestProcessorChain")) {
+        throw new StoreConfigException(where() + " has no update chain '" + config.updateChain() + "': add one with "
+            + "TolerantUpdateProcessorFactory (maxErrors=-1) before DistributedUpdateProcessorFactory to its solrconfig.xml"
+            + " (README: 'Solr target collections'), or set updateChain to the name of such a chain");
+      }
+      throw new StoreException(where() + ": writing failed: " + e.getMessage(), e);
+    }
+    Map<String, String> out = new HashMap<>();
+    Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
+    if (errors instanceof List<?> list) {
+      for (Object o : list) {
+        NamedList<?> err = (NamedList<?>) o;
+        out.put(String.valueOf(err.get("id")), String.valueOf(err.get("message")));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A per-document error of the tolerant chain that says a shard could not be reached (its node down or
+   * restarting), not that the document is bad: such a document is sent again, never dead-lettered.
+   */
+  static boolean unavailable(String message) {
+    if (message.startsWith("ERROR: [doc=")) return false; // Solr's wording for a document it cannot index
+    String m = message.toLowerCase(java.util.Locale.ROOT);
+    return m.contains("connection refused") || m.contains("no active servers") || m.contains("healthy node")
+        || m.contains("service unavailable") || m.contains("idle timeout") || m.contains("timed out")
+        || m.contains("not the leader") || m.contains("updates are disabled")
+        || m.contains("async exception during distributed update");
   }
 
   @Override
@@ -403,7 +441,16 @@ public final class SolrStore implements SearchStore {
     Set<String> refused = new HashSet<>();
     Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
     if (errors instanceof List<?> list) {
-      for (Object o : list) refused.add(String.valueOf(((NamedList<?>) o).get("id")));
+      for (Object o : list) {
+        NamedList<?> err = (NamedList<?>) o;
+        String msg = String.valueOf(err.get("message"));
+        // only a version conflict means "changed since"; any other error means the delete was not done, and
+        // taking it as done would leave a document the source no longer has
+        if (!msg.contains("version conflict")) {
+          throw new StoreException(where() + ": deleting " + err.get("id") + " failed: " + msg);
+        }
+        refused.add(String.valueOf(err.get("id")));
+      }
     }
     return idToVersion.keySet().stream().filter(id -> !refused.contains(id)).toList();
   }
