@@ -24,11 +24,13 @@ import sun.misc.Signal;
 final class WorkCommand implements Callable<Integer> {
   @Mixin ZkOptions zk;
 
-  @Option(names = "--concurrency", defaultValue = "2", paramLabel = "K", description = "Slices copied at once (default ${DEFAULT-VALUE}).")
-  int concurrency;
+  @Option(names = "--concurrency", paramLabel = "K",
+      description = "Slices copied at once (default: 4 from Elasticsearch, 2 from Solr; measured, see README).")
+  int concurrency = WorkerSettings.AUTO;
 
-  @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N", description = "Documents per page (default ${DEFAULT-VALUE}).")
-  int pageSize;
+  @Option(names = "--page-size", paramLabel = "N",
+      description = "Documents per page (default: 2000 from Elasticsearch, 1000 from Solr; measured, see README).")
+  int pageSize = WorkerSettings.AUTO;
 
   @Option(names = "--checkpoint-pages", defaultValue = "5", paramLabel = "N",
       description = "Checkpoint after N pages (default ${DEFAULT-VALUE}) ...")

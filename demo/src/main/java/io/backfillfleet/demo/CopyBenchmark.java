@@ -118,7 +118,7 @@ public final class CopyBenchmark {
     List<Process> ps = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       List<String> args = new ArrayList<>(List.of("--settle-seconds", "1"));
-      args.addAll(List.of(workerArgs.length == 0 ? new String[] {"--concurrency", "2"} : workerArgs));
+      args.addAll(List.of(workerArgs)); // none: the worker's defaults for the source engine
       ps.add(backfill.startWorker(jobFile, coll + "-" + w, args.toArray(String[]::new)));
     }
     for (Process p : ps) {

@@ -151,9 +151,12 @@ public final class FaultSuite {
         }
         if (!outageDone && s >= 8) {
           background.add(CompletableFuture.runAsync(() -> {
+            System.err.println("faults: " + java.time.LocalTime.now() + " stopping the target");
             fresh.stopNodes();
             sleep(6000); // the target is down for a while
+            System.err.println("faults: " + java.time.LocalTime.now() + " starting the target");
             fresh.startNodes();
+            System.err.println("faults: " + java.time.LocalTime.now() + " the target is back");
           }));
           outages++;
           outageDone = true;

@@ -107,6 +107,21 @@ public final class PeerBenchmark {
       }
     }
 
+    /**
+     * The rows the worker's defaults for this source engine come from ({@code WorkerSettings.forSource}): one
+     * worker, each {page size, slices in flight}.
+     */
+    void tune(Cluster legacy, Cluster fresh, int[][] pageAndInFlight) throws Exception {
+      for (int[] pk : pageAndInFlight) {
+        String coll = slug + "-tune-p" + pk[0] + "-k" + pk[1];
+        double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
+            String.valueOf(pk[0]), "--concurrency", String.valueOf(pk[1]));
+        requireCount(fresh, coll, docs);
+        System.out.printf(Locale.ROOT, "TUNE %s, 1 worker, page size %d, slices in flight %d: %.0f docs/s%n", name,
+            pk[0], pk[1], r);
+      }
+    }
+
     void add(String tool, double rate) {
       System.out.printf(Locale.ROOT, "%s: %-40s %8.0f docs/s%n", name, tool, rate);
       rows.add(new String[] {tool, String.format(Locale.ROOT, "%.0f", rate), String.valueOf(rate)});
@@ -152,16 +167,7 @@ public final class PeerBenchmark {
     Cluster legacy = seededSource(src);
     Cluster fresh = ElasticsearchCluster.shared(dst, "events");
     Pair p = new Pair("ES " + version, legacy, fresh);
-    // the worker's defaults are chosen from these rows: one worker, page size at 2 slices in flight, then 1 and 4
-    // slices in flight at 1000 per page
-    for (int[] pk : new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}}) {
-      String coll = "tune-p" + pk[0] + "-k" + pk[1];
-      double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
-          String.valueOf(pk[0]), "--concurrency", String.valueOf(pk[1]));
-      requireCount(fresh, coll, docs);
-      System.out.printf(Locale.ROOT, "TUNE ES 8, 1 worker, page size %d, slices in flight %d: %.0f docs/s%n",
-          pk[0], pk[1], r);
-    }
+    p.tune(legacy, fresh, new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}, {2000, 4}});
     p.fleet(legacy, fresh);
     p.add("elasticdump (--bulkAction=create)", elasticdump(src, dst, version, fresh, "elasticdump"));
     p.print();
@@ -181,6 +187,7 @@ public final class PeerBenchmark {
     try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
       System.out.println(p.name + ": read path " + s.readPath());
     }
+    p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}});
     p.fleet(legacy, fresh);
     p.add("streaming expression update(select(search /export)), create-only", streamingCopy(solr8, solr9, fresh));
     p.print();

@@ -40,7 +40,7 @@ public final class FleetWorker implements AutoCloseable {
 
   private final CoordinatorConnection conn;
   private final String job;
-  private final WorkerSettings settings;
+  private volatile WorkerSettings settings; // AUTO values are filled in for the source engine when the job is read
   private final WorkerMetrics metrics = new WorkerMetrics();
   private final Throttle throttle = new Throttle();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -74,6 +74,9 @@ public final class FleetWorker implements AutoCloseable {
     try (SliceBoard board = new SliceBoard(conn, job).start(Duration.ofSeconds(60))) {
       JobSpec spec = awaitReady(board);
       if (spec == null) return Result.STOPPED;
+      settings = settings.forSource(JobStores.source(spec).engineKind());
+      LOG.info("worker {}: {} slices in flight, pages of {} documents", settings.workerId(), settings.concurrency(),
+          settings.pageSize());
       try (SearchStore source = Stores.open("source", JobStores.source(spec));
            SearchStore target = Stores.open("target", JobStores.target(spec));
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,

@@ -1,12 +1,14 @@
 package io.backfillfleet.worker;
 
 import io.backfillfleet.coordinator.JobLayout;
+import io.backfillfleet.store.Engine;
 import java.time.Duration;
 
 /**
  * How one worker process behaves.
  *
- * @param concurrency       slices copied at once by this process
+ * @param concurrency       slices copied at once by this process ({@link #AUTO}: chosen for the source engine)
+ * @param pageSize          documents per page ({@link #AUTO}: chosen for the source engine)
  * @param checkpointPages   checkpoint after this many written pages ...
  * @param checkpointEvery   ... or after this much time, whichever comes first
  * @param shutdownGrace     after SIGTERM: time to finish the page in flight, checkpoint and release
@@ -20,8 +22,12 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
 
   public WorkerSettings {
     JobLayout.requireValidName("worker id", workerId);
-    if (concurrency < 1 || concurrency > 64) throw new IllegalArgumentException("--concurrency must be 1..64");
-    if (pageSize < 1 || pageSize > 10_000) throw new IllegalArgumentException("--page-size must be 1..10000");
+    if (concurrency != AUTO && (concurrency < 1 || concurrency > 64)) {
+      throw new IllegalArgumentException("--concurrency must be 1..64");
+    }
+    if (pageSize != AUTO && (pageSize < 1 || pageSize > 10_000)) {
+      throw new IllegalArgumentException("--page-size must be 1..10000");
+    }
     if (checkpointPages < 1) throw new IllegalArgumentException("--checkpoint-pages must be at least 1");
     checkpointEvery = checkpointEvery == null ? Duration.ofSeconds(10) : checkpointEvery;
     shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(25) : shutdownGrace;
@@ -29,6 +35,22 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
     progressLogEvery = progressLogEvery == null ? Duration.ofSeconds(10) : progressLogEvery;
     settleDelay = settleDelay == null ? Duration.ofSeconds(5) : settleDelay;
     if (settleDelay.isNegative()) throw new IllegalArgumentException("--settle-seconds cannot be negative");
+  }
+
+  /** For concurrency or page size: let {@link #forSource} choose. */
+  public static final int AUTO = 0;
+
+  /**
+   * Fills in what was left to {@link #AUTO}, from measurement (README, "Speed against the peers"): an Elasticsearch
+   * worker is latency-bound, so 4 slices in flight with pages of 2,000 (1 worker on ES 8: 2,467 / 3,767 / 7,221
+   * docs/s at 1 / 2 / 4 in flight; pages of 500 / 1,000 / 2,000 at 2 in flight: 3,204 / 3,767 / 4,216). Solr keeps
+   * 2 in flight and pages of 1,000 (see the Solr rows of the same benchmark).
+   */
+  public WorkerSettings forSource(Engine source) {
+    boolean es = source == Engine.ELASTICSEARCH;
+    return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : es ? 4 : 2,
+        pageSize != AUTO ? pageSize : es ? 2000 : 1000, checkpointPages, checkpointEvery, shutdownGrace,
+        failureBackoff, progressLogEvery, settleDelay);
   }
 
   public static WorkerSettings defaults(String workerId) {
