@@ -2,8 +2,14 @@ package io.backfillfleet.worker;
 
 import io.backfillfleet.coordinator.CopyProgress;
 import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SourceStore;
+import io.backfillfleet.store.StoreException;
+import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TargetStore;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +18,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The guard against resurrected deletes (DESIGN.md section 7). A document read from legacy, deleted from both
@@ -23,7 +32,7 @@ import java.util.Set;
  * so a crash never leaves an unchecked page behind; the next holder re-reads and re-checks it.
  */
 final class DeleteRecheck {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeleteRecheck.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DeleteRecheck.class);
   /** A written page waiting for its re-check, with the position and counts just after it. */
   private record Written(Cursor after, CopyProgress progress, List<String> ids, long writtenAtNanos) {}
 
@@ -106,23 +115,23 @@ final class DeleteRecheck {
    * were never re-checked, and this reader does not see the documents deleted since. So every target document of
    * the window that the source no longer has is deleted, at the version seen.
    */
-  void reconcileWindow(String tenant, io.backfillfleet.store.TimeWindow window, java.util.function.Consumer<String> unreadable) {
+  void reconcileWindow(String tenant, TimeWindow window, Consumer<String> unreadable) {
     if (!(target instanceof SourceStore readable)) return;
     target.makeVisible(); // the earlier holder's writes may not be searchable yet
     List<String> batch = new ArrayList<>();
     long seenInTarget = 0;
-    try (io.backfillfleet.store.WindowReader r = readable.reader(tenant, window, Cursor.START)) {
+    try (WindowReader r = readable.reader(tenant, window, Cursor.START)) {
       while (true) {
-        io.backfillfleet.store.Page p;
+        Page p;
         try {
           p = r.readPage(1000);
-        } catch (io.backfillfleet.store.StoreUnavailableException e) {
+        } catch (StoreUnavailableException e) {
           throw e;
-        } catch (io.backfillfleet.store.StoreException e) {
+        } catch (StoreException e) {
           unreadable.accept(e.getMessage()); // the target cannot be read by window; a failed delete is not this
           return;
         }
-        for (io.backfillfleet.store.Doc d : p.docs()) batch.add(d.id());
+        for (Doc d : p.docs()) batch.add(d.id());
         seenInTarget += p.docs().size();
         if (batch.size() >= 1000 || p.last()) {
           check(batch);
