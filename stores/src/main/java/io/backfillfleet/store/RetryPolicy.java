@@ -1,8 +1,12 @@
 package io.backfillfleet.store;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** Bounded retries with exponential backoff and full jitter, for transient store errors (I/O, 429, 5xx). */
@@ -33,6 +37,27 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
       }
     }
     throw new StoreUnavailableException(endpoint, action, maxAttempts, last);
+  }
+
+  /**
+   * For requests that answer item by item (bulk writes and deletes): {@code round} sends the items still pending
+   * and returns those the store refused for a transient reason (busy, a shard unreachable), each with the reason.
+   * They are sent again after a backoff, up to {@code maxAttempts} rounds in all, then raised as
+   * {@link StoreUnavailableException}: an item refused every time was not done, and must not be counted as done or
+   * as refused for good.
+   */
+  public <T> void resendRefused(String endpoint, String action, List<T> items, Function<List<T>, Map<T, String>> round) {
+    List<T> pending = items;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      Map<T, String> refused = round.apply(pending);
+      if (refused.isEmpty()) return;
+      if (attempt >= maxAttempts) {
+        throw new StoreUnavailableException(endpoint, action + " (" + refused.size() + " of them refused every time)",
+            attempt, new IOException(refused.values().iterator().next()));
+      }
+      backoff(attempt);
+      pending = List.copyOf(refused.keySet());
+    }
   }
 
   /** Sleeps before retry number {@code attempt} (1-based): exponential, capped, with jitter. */

@@ -47,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -417,7 +418,7 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public Map<String, String> versions(Collection<String> ids) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     for (var d : lookUp("reading versions", ids)) {
       if (d.seqNo() != null) out.put(d.id(), d.seqNo() + ":" + d.primaryTerm());
     }
@@ -440,34 +441,29 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   /**
-   * One bulk request for {@code ids}, answers by id. Items the cluster refused as busy or failing (429, 5xx) are
-   * sent again with backoff and, if still refused after maxAttempts, raised: such an item was not done, and
-   * counting it as done (or as refused for good) would lose or keep a document by mistake.
+   * One bulk request for {@code ids}, answers by id. Items refused as busy or failing (429, 5xx) are sent again
+   * ({@link RetryPolicy#resendRefused}).
    */
   private Map<String, BulkResponseItem> bulk(String what, List<String> ids,
       Function<String, BulkOperation> operation) {
     Map<String, BulkResponseItem> out = new HashMap<>();
-    List<String> pending = ids;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      List<String> batch = pending;
+    retry.resendRefused(where(), what + " " + ids.size() + " documents", ids, batch -> {
       BulkResponse r = call(what + " " + batch.size() + " documents", () -> {
         BulkRequest.Builder br = new BulkRequest.Builder().index(config.collection());
         for (String id : batch) br.operations(operation.apply(id));
         return client.bulk(br.build());
       });
-      List<String> retryLater = new ArrayList<>();
+      Map<String, String> refused = new LinkedHashMap<>();
       for (int i = 0; i < r.items().size(); i++) {
         BulkResponseItem it = r.items().get(i);
-        if (it.error() != null && (it.status() == 429 || it.status() >= 500)) retryLater.add(batch.get(i));
-        else out.put(batch.get(i), it);
+        if (it.error() != null && (it.status() == 429 || it.status() >= 500)) {
+          refused.put(batch.get(i), "HTTP " + it.status() + " " + it.error().type() + ": " + it.error().reason());
+        } else {
+          out.put(batch.get(i), it);
+        }
       }
-      if (!retryLater.isEmpty() && attempt >= config.maxAttempts()) {
-        throw new StoreUnavailableException(where(), what + " " + retryLater.size() + " documents the cluster kept "
-            + "refusing as busy", attempt, new IOException("HTTP 429/5xx per item"));
-      }
-      if (!retryLater.isEmpty()) retry.backoff(attempt);
-      pending = retryLater;
-    }
+      return refused;
+    });
     return out;
   }
 
@@ -475,7 +471,7 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public WriteResult createIfAbsent(List<Doc> docs) {
-    Map<String, Doc> byId = new java.util.LinkedHashMap<>();
+    Map<String, Doc> byId = new LinkedHashMap<>();
     for (Doc d : docs) byId.put(d.id(), d);
     List<String> ids = docs.stream().map(Doc::id).toList();
     Map<String, BulkResponseItem> items = bulk("writing", List.copyOf(byId.keySet()),

@@ -9,7 +9,6 @@ import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
 import io.backfillfleet.store.StoreException;
-import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TenantSpan;
 import io.backfillfleet.store.TimeWindow;
 import io.backfillfleet.store.WindowReader;
@@ -213,12 +212,13 @@ public final class SolrStore implements SearchStore {
     boolean export = !window.missingTimestamp()
         && (SolrExportReader.isExportCursor(after) || (after.isStart() && readPathChoice().export()));
     if (export) {
-      if (!readPathChoice().export()) {
+      SolrReadPath path = readPathChoice();
+      if (!path.export()) {
         throw new StoreConfigException(where() + ": this slice was started through /export, which the schema no longer"
-            + " allows (" + readPathChoice().reason() + "); reset the slice to copy it again with cursorMark (safe:"
+            + " allows (" + path.reason() + "); reset the slice to copy it again with cursorMark (safe:"
             + " writes are create-only)");
       }
-      return new SolrExportReader(config, readPathChoice().fields(), tenantFilter(tenant), windowFilter(window), after,
+      return new SolrExportReader(config, path.fields(), tenantFilter(tenant), windowFilter(window), after,
           this::instant);
     }
     return new WindowReader() {
@@ -287,9 +287,7 @@ public final class SolrStore implements SearchStore {
 
   @Override
   public Set<String> existingIds(Collection<String> ids) {
-    Set<String> out = new HashSet<>();
-    out.addAll(settledRealTimeGet(ids, config.idField()).keySet());
-    return out;
+    return new HashSet<>(settledRealTimeGet(ids, config.idField()).keySet());
   }
 
   /**
@@ -359,7 +357,7 @@ public final class SolrStore implements SearchStore {
   public WriteResult createIfAbsent(List<Doc> docs) {
     if (docs.isEmpty()) return WriteResult.empty();
     List<WriteResult.Rejected> rejected = new ArrayList<>();
-    List<SolrInputDocument> pending = new ArrayList<>();
+    Map<String, SolrInputDocument> byId = new LinkedHashMap<>();
     List<String> sent = new ArrayList<>();
     for (Doc d : docs) {
       Optional<String> problem = SolrDocuments.unsupported(d);
@@ -369,29 +367,22 @@ public final class SolrStore implements SearchStore {
       }
       SolrInputDocument in = SolrDocuments.toSolr(d, config.idField());
       in.setField(VERSION_FIELD, -1L); // create-only: "this id must not exist"
-      pending.add(in);
+      byId.put(d.id(), in);
       sent.add(d.id());
     }
     Set<String> present = new HashSet<>();
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      Map<String, String> errors = send(pending);
-      List<SolrInputDocument> retryLater = new ArrayList<>();
-      for (SolrInputDocument in : pending) {
-        String id = String.valueOf(in.getFieldValue(config.idField()));
+    retry.resendRefused(where(), "writing " + byId.size() + " documents", List.copyOf(byId.keySet()), batch -> {
+      Map<String, String> errors = send(batch.stream().map(byId::get).toList());
+      Map<String, String> refused = new LinkedHashMap<>();
+      for (String id : batch) {
         String msg = errors.get(id);
         if (msg == null) continue;
-        if (msg.contains("version conflict")) present.add(id);
-        else if (unavailable(msg)) retryLater.add(in);
+        if (versionConflict(msg)) present.add(id);
+        else if (unavailable(msg)) refused.put(id, msg);
         else rejected.add(new WriteResult.Rejected(id, msg));
       }
-      if (!retryLater.isEmpty() && attempt >= config.maxAttempts()) {
-        throw new StoreUnavailableException(where(), "writing " + retryLater.size() + " documents whose shards kept "
-            + "failing", attempt, new IOException(errors.get(String.valueOf(retryLater.get(0).getFieldValue(
-            config.idField())))));
-      }
-      if (!retryLater.isEmpty()) retry.backoff(attempt);
-      pending = retryLater;
-    }
+      return refused;
+    });
     Set<String> rejectedIds = new HashSet<>();
     rejected.forEach(r -> rejectedIds.add(r.id()));
     List<String> created = new ArrayList<>();
@@ -420,7 +411,12 @@ public final class SolrStore implements SearchStore {
       }
       throw new StoreException(where() + ": writing failed: " + e.getMessage(), e);
     }
-    Map<String, String> out = new HashMap<>();
+    return toleratedErrors(rsp);
+  }
+
+  /** The per-document errors the tolerant chain reported instead of failing the request: message by id. */
+  private static Map<String, String> toleratedErrors(UpdateResponse rsp) {
+    Map<String, String> out = new LinkedHashMap<>();
     Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
     if (errors instanceof List<?> list) {
       for (Object o : list) {
@@ -429,6 +425,11 @@ public final class SolrStore implements SearchStore {
       }
     }
     return out;
+  }
+
+  /** Solr's answer to a create-only add of an existing id, or to a delete at a version the document no longer has. */
+  private static boolean versionConflict(String message) {
+    return message.contains("version conflict");
   }
 
   /**
@@ -465,21 +466,13 @@ public final class SolrStore implements SearchStore {
     } catch (SolrException e) {
       throw explain("deleting documents", e);
     }
-    Set<String> refused = new HashSet<>();
-    Object errors = rsp.getResponseHeader() == null ? null : rsp.getResponseHeader().get("errors");
-    if (errors instanceof List<?> list) {
-      for (Object o : list) {
-        NamedList<?> err = (NamedList<?>) o;
-        String msg = String.valueOf(err.get("message"));
-        // only a version conflict means "changed since"; any other error means the delete was not done, and
-        // taking it as done would leave a document the source no longer has
-        if (!msg.contains("version conflict")) {
-          throw new StoreException(where() + ": deleting " + err.get("id") + " failed: " + msg);
-        }
-        refused.add(String.valueOf(err.get("id")));
-      }
-    }
-    return idToVersion.keySet().stream().filter(id -> !refused.contains(id)).toList();
+    Map<String, String> refused = toleratedErrors(rsp);
+    refused.forEach((id, msg) -> {
+      // only a version conflict means "changed since"; any other error means the delete was not done, and
+      // taking it as done would leave a document the source no longer has
+      if (!versionConflict(msg)) throw new StoreException(where() + ": deleting " + id + " failed: " + msg);
+    });
+    return idToVersion.keySet().stream().filter(id -> !refused.containsKey(id)).toList();
   }
 
   // ------------------------------------------------------------------ helpers
