@@ -1,6 +1,7 @@
 package io.backfillfleet.coordinator;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -98,11 +99,7 @@ public final class SliceClaim {
   public synchronized void verifyHeld() {
     requireOpen();
     awaitSession("verifying the claim of");
-    org.apache.zookeeper.data.Stat stat = conn.call("verifying the claim of slice " + sliceId,
-        () -> conn.curator().checkExists().forPath(layout.claimPath(sliceId)));
-    long session = conn.call("reading the session id", () -> conn.curator().getZookeeperClient().getZooKeeper()
-        .getSessionId());
-    if (stat == null || stat.getEphemeralOwner() != session) {
+    if (!ownedByThisSession(claimNode())) {
       open = false;
       throw new FencedException(sliceId, "its claim now belongs to another session");
     }
@@ -163,12 +160,21 @@ public final class SliceClaim {
         return null;
       }
     });
-    if (now == null || !java.util.Arrays.equals(now, data)) return null;
-    Stat claimNode = conn.call("re-reading the claim of slice " + sliceId,
-        () -> zk.checkExists().forPath(layout.claimPath(sliceId)));
-    long session = conn.call("reading the session id", () -> zk.getZookeeperClient().getZooKeeper().getSessionId());
-    boolean mine = claimNode != null && claimNode.getEphemeralOwner() == session;
-    return end ? (claimNode == null ? stat : null) : (mine ? stat : null);
+    if (now == null || !Arrays.equals(now, data)) return null;
+    Stat claim = claimNode();
+    return end ? (claim == null ? stat : null) : (ownedByThisSession(claim) ? stat : null);
+  }
+
+  /** The claim node as ZooKeeper has it now (not the local view), or null. */
+  private Stat claimNode() {
+    return conn.call("reading the claim of slice " + sliceId,
+        () -> conn.curator().checkExists().forPath(layout.claimPath(sliceId)));
+  }
+
+  private boolean ownedByThisSession(Stat claimNode) {
+    long session = conn.call("reading the session id",
+        () -> conn.curator().getZookeeperClient().getZooKeeper().getSessionId());
+    return claimNode != null && claimNode.getEphemeralOwner() == session;
   }
 
   private void awaitSession(String what) {

@@ -80,9 +80,7 @@ final class DeleteRecheck {
       }
       check(w.ids());
       pending.removeFirst();
-      CopyProgress p = w.progress();
-      safe = new SafePoint(w.after(), new CopyProgress(p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
-          p.docsRejected(), deleted));
+      safe = safeAt(w.after(), w.progress());
     }
   }
 
@@ -141,9 +139,13 @@ final class DeleteRecheck {
       }
     }
     LOG.debug("reconciled window {} of tenant {}: {} documents in the target", window, tenant, seenInTarget);
-    CopyProgress p = safe.progress();
-    safe = new SafePoint(safe.cursor(), new CopyProgress(p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
-        p.docsRejected(), deleted));
+    safe = safeAt(safe.cursor(), safe.progress());
+  }
+
+  /** A safe point at {@code at} with {@code counts}, its deletions being all this re-check has done so far. */
+  private SafePoint safeAt(Cursor at, CopyProgress counts) {
+    return new SafePoint(at, new CopyProgress(counts.docsRead(), counts.docsCreated(), counts.docsAlreadyPresent(),
+        counts.docsRejected(), deleted));
   }
 
   SafePoint safePoint() {

@@ -40,7 +40,7 @@ public final class FleetWorker implements AutoCloseable {
 
   private final CoordinatorConnection conn;
   private final String job;
-  private volatile WorkerSettings settings; // AUTO values are filled in for the source engine when the job is read
+  private final WorkerSettings settings; // as given: AUTO values are filled in per run, for the job's source engine
   private final WorkerMetrics metrics = new WorkerMetrics();
   private final Throttle throttle = new Throttle();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -74,36 +74,36 @@ public final class FleetWorker implements AutoCloseable {
     try (SliceBoard board = new SliceBoard(conn, job).start(Duration.ofSeconds(60))) {
       JobSpec spec = awaitReady(board);
       if (spec == null) return Result.STOPPED;
-      settings = settings.forSource(JobStores.source(spec).engineKind());
-      LOG.info("worker {}: {} slices in flight, pages of {} documents", settings.workerId(), settings.concurrency(),
-          settings.pageSize());
+      WorkerSettings resolved = settings.forSource(JobStores.source(spec).engineKind());
+      LOG.info("worker {}: {} slices in flight, pages of {} documents", resolved.workerId(), resolved.concurrency(),
+          resolved.pageSize());
       try (SearchStore source = Stores.open("source", JobStores.source(spec));
            SearchStore target = Stores.open("target", JobStores.target(spec));
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
-               settings.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
-           JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + settings.workerId()).build()) {
+               resolved.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
+           JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + resolved.workerId()).build()) {
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
-        ExecutorService slots = Executors.newFixedThreadPool(settings.concurrency(), named("slice"));
-        ExecutorService readAhead = Executors.newFixedThreadPool(settings.concurrency(), named("read-ahead"));
+        ExecutorService slots = Executors.newFixedThreadPool(resolved.concurrency(), named("slice"));
+        ExecutorService readAhead = Executors.newFixedThreadPool(resolved.concurrency(), named("read-ahead"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
         ProgressLog progress = new ProgressLog(metrics, board, held, throttle);
         ticker.scheduleAtFixedRate(() -> {
           throttle.update(board.control().maxDocsPerSecond(), board.liveWorkers());
           registration.update(registration.info().withActivity(List.copyOf(held), metrics.docsRead.getOneMinuteRate()));
         }, 0, 500, TimeUnit.MILLISECONDS);
-        ticker.scheduleAtFixedRate(progress::log, settings.progressLogEvery().toMillis(),
-            settings.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
-        SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), new DeadLetters(conn), settings,
+        ticker.scheduleAtFixedRate(progress::log, resolved.progressLogEvery().toMillis(),
+            resolved.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
+        SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), new DeadLetters(conn), resolved,
             metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, spec.maxAttempts());
-        Semaphore free = new Semaphore(settings.concurrency());
+        Semaphore free = new Semaphore(resolved.concurrency());
         try {
-          return loop(board, copier, slots, free);
+          return loop(board, copier, slots, free, resolved);
         } finally {
           slots.shutdown();
-          if (!slots.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+          if (!slots.awaitTermination(resolved.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("slices still copying after the grace period of {}; their claims end with this process",
-                settings.shutdownGrace());
+                resolved.shutdownGrace());
             slots.shutdownNow();
           }
           readAhead.shutdownNow();
@@ -117,8 +117,8 @@ public final class FleetWorker implements AutoCloseable {
     }
   }
 
-  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, Semaphore free)
-      throws InterruptedException {
+  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, Semaphore free,
+      WorkerSettings resolved) throws InterruptedException {
     while (!stopRequested) {
       if (board.control().paused()) {
         board.awaitChange(Duration.ofSeconds(1));
@@ -127,7 +127,7 @@ public final class FleetWorker implements AutoCloseable {
       if (!free.tryAcquire(1, TimeUnit.SECONDS)) continue;
       Optional<SliceClaim> claim;
       try {
-        claim = stopRequested ? Optional.empty() : board.claimNext(settings.workerId());
+        claim = stopRequested ? Optional.empty() : board.claimNext(resolved.workerId());
       } catch (CoordinationException e) {
         free.release();
         LOG.warn("cannot claim right now: {}", e.getMessage());
@@ -136,7 +136,7 @@ public final class FleetWorker implements AutoCloseable {
       }
       if (claim.isEmpty()) {
         free.release();
-        if (board.isFinished() && free.availablePermits() == settings.concurrency()) {
+        if (board.isFinished() && free.availablePermits() == resolved.concurrency()) {
           if (!board.corruptSlices().isEmpty()) {
             LOG.error("no work left that this worker can do, but {} slices are corrupt and were skipped: {}",
                 board.corruptSlices().size(), board.corruptSlices().values());
@@ -154,7 +154,7 @@ public final class FleetWorker implements AutoCloseable {
         try {
           SliceCopier.Outcome outcome = copier.copy(c, () -> stopRequested);
           if (outcome == SliceCopier.Outcome.FAILED_WILL_RETRY || outcome == SliceCopier.Outcome.FAILED) {
-            sleepQuietly(settings.failureBackoff());
+            sleepQuietly(resolved.failureBackoff());
           }
         } finally {
           giveBackIfStillHeld(c);
