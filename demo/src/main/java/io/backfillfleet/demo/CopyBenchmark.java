@@ -32,8 +32,7 @@ public final class CopyBenchmark {
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Path dir = Files.createTempDirectory("backfill-bench-");
     BackfillJar backfill = new BackfillJar(jar, dir);
-    List<AutoCloseable> closers = new ArrayList<>();
-    try {
+    try (Closers closers = new Closers("bench")) {
       ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
       closers.add(zk);
       ClusterPair clusters = ClusterPair.start(engine, dir, closers);
@@ -59,14 +58,6 @@ public final class CopyBenchmark {
             + (workers > 1 ? "es" : ""), copy, copy / serial, packets * 1e6 / docs);
       }
       System.out.println("(backfill rates include each worker JVM's start-up and the final settle delay of 1 s)");
-    } finally {
-      for (int i = closers.size() - 1; i >= 0; i--) {
-        try {
-          closers.get(i).close();
-        } catch (Exception e) {
-          System.err.println("bench: closing: " + e.getMessage());
-        }
-      }
     }
     System.exit(0);
   }

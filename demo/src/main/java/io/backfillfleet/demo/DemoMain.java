@@ -28,7 +28,7 @@ public final class DemoMain {
   private static final int[] RETENTION_DAYS = {30, 60, 90, 180, 365, 365, 730, 730, 1095, 1460, 1825, 3650};
 
   private final List<Process> workers = Collections.synchronizedList(new ArrayList<>(List.of()));
-  private final List<AutoCloseable> servers = Collections.synchronizedList(new ArrayList<>());
+  private final Closers servers = new Closers("demo");
   private final Path dir;
   private final BackfillJar backfill;
 
@@ -180,15 +180,7 @@ public final class DemoMain {
 
   private void stopEverything() {
     for (Process p : workers) p.destroyForcibly();
-    List<AutoCloseable> reversed = new ArrayList<>(servers);
-    Collections.reverse(reversed);
-    for (AutoCloseable s : reversed) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        System.err.println("demo: stopping a server: " + e.getMessage());
-      }
-    }
+    servers.close();
   }
 
   private static void require(boolean ok, String message) {

@@ -75,7 +75,7 @@ public final class FaultSuite {
     long t0 = System.nanoTime();
     Path dir = Files.createTempDirectory("backfill-faults-");
     BackfillJar backfill = new BackfillJar(jar, dir);
-    List<AutoCloseable> closers = Collections.synchronizedList(new ArrayList<>());
+    Closers closers = new Closers("faults");
     List<Process> workers = Collections.synchronizedList(new ArrayList<>());
     try {
       TestingCluster zk = ZooKeeperServers.ensemble(3);
@@ -204,15 +204,7 @@ public final class FaultSuite {
           Duration.ofNanos(System.nanoTime() - t0).toSeconds());
     } finally {
       for (Process p : workers) p.destroyForcibly();
-      List<AutoCloseable> reversed = new ArrayList<>(closers);
-      Collections.reverse(reversed);
-      for (AutoCloseable c : reversed) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          System.err.println("faults: closing: " + e.getMessage());
-        }
-      }
+      closers.close();
     }
   }
 

@@ -55,8 +55,7 @@ public final class PeerBenchmark {
     }
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Path dir = Files.createTempDirectory("backfill-peers-");
-    List<AutoCloseable> closers = new ArrayList<>();
-    try {
+    try (Closers closers = new Closers("peers")) {
       ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
       closers.add(zk);
       PeerBenchmark b = new PeerBenchmark(new BackfillJar(jar, dir), dir, zk.getConnectionString(), docs);
@@ -68,14 +67,6 @@ public final class PeerBenchmark {
       System.out.println("\nPEERS " + docs + " documents, 20 tenants, " + Runtime.getRuntime().availableProcessors()
           + " cores, everything on this machine:");
       b.table.forEach(System.out::println);
-    } finally {
-      for (int i = closers.size() - 1; i >= 0; i--) {
-        try {
-          closers.get(i).close();
-        } catch (Exception e) {
-          System.err.println("peers: closing: " + e.getMessage());
-        }
-      }
     }
     System.exit(0);
   }
@@ -145,7 +136,7 @@ public final class PeerBenchmark {
     }
   }
 
-  private void elasticsearch7(List<AutoCloseable> closers) throws Exception {
+  private void elasticsearch7(Closers closers) throws Exception {
     Path dist = Paths.get(System.getProperty("bench.es7.reindex.dist", "/tmp/backfill-fleet-es-dist/elasticsearch-7.17.29-reindex"));
     String version = System.getProperty("backfill.es7.version", "7.17.29");
     ElasticsearchNode src = node(dist, version, List.of(), closers);
@@ -160,7 +151,7 @@ public final class PeerBenchmark {
     p.print();
   }
 
-  private void elasticsearch8(List<AutoCloseable> closers) throws Exception {
+  private void elasticsearch8(Closers closers) throws Exception {
     String version = System.getProperty("backfill.es8.version", "8.19.21");
     ElasticsearchNode src = node(ElasticsearchNode.distribution(version), version, List.of(), closers);
     ElasticsearchNode dst = node(ElasticsearchNode.distribution(version), version, List.of(), closers);
@@ -193,7 +184,7 @@ public final class PeerBenchmark {
     p.print();
   }
 
-  private static ElasticsearchNode node(Path dist, String version, List<String> settings, List<AutoCloseable> closers)
+  private static ElasticsearchNode node(Path dist, String version, List<String> settings, Closers closers)
       throws Exception {
     ElasticsearchNode n = ElasticsearchNode.start(dist, version, Paths.get(System.getProperty("java.home")), "1g", settings);
     closers.add(n);
