@@ -29,7 +29,8 @@ final class VerifyCommands {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Compares source and target slice by slice before reads are cut over.",
-          "Counts every copied slice's window on both clusters after a commit/refresh on both.",
+          "Counts every copied slice's window on both clusters after a commit/refresh on both;",
+          "  with --ids it compares the ids too (do this once before cut-over).",
           "A mismatch is counted again after --settle-seconds before it is reported.",
           "Results are stored in the work nodes: a second run skips verified slices unless --again.",
           "Exit code 3 while mismatches or uncopied slices remain."},
@@ -40,7 +41,9 @@ final class VerifyCommands {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;
     @Option(names = "--again", description = "Verify slices verified before, too.") boolean again;
-    @Option(names = "--ids", description = "For mismatched slices, list the ids missing in / extra in the target.") boolean ids;
+    @Option(names = "--ids", description = {"Compare the id sets of every slice too, not only the counts (reads every id"
+        + " on both clusters: slower), and list the ids missing in / extra in the target.",
+        "Counts alone cannot see a lost document next to an extra one in the same slice."}) boolean ids;
     @Option(names = "--settle-seconds", defaultValue = "5", paramLabel = "S",
         description = "Wait before re-counting a mismatch (default ${DEFAULT-VALUE}).") int settle;
     @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
@@ -75,14 +78,17 @@ final class VerifyCommands {
   @Command(name = "repair", mixinStandardHelpOptions = true,
       description = {"Fixes the slices the last verify found mismatched.",
           "Copies the missing documents again, create-only.",
-          "With --delete-extra it also deletes target documents the source lacks, only at the version seen, so a",
-          "  concurrent live write is never deleted.",
+          "With --delete-extra it also deletes target documents the source lacks: confirmed gone again after",
+          "  --settle-seconds and only at the version seen before, so a concurrent live write is never deleted.",
           "Run 'backfill verify --again' afterwards."})
   static final class Repair implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;
     @Option(names = "--delete-extra", description = "Also delete target documents the source does not have.")
     boolean deleteExtra;
+    @Option(names = "--settle-seconds", defaultValue = "5", paramLabel = "S",
+        description = "With --delete-extra: wait before confirming a document gone; longer than the dual-writer's"
+            + " lag between its two writes (default ${DEFAULT-VALUE}).") int settle;
     @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
 
     @Override
@@ -92,7 +98,8 @@ final class VerifyCommands {
         JobSpec js = spec(conn, job);
         try (SearchStore source = Stores.open("source", JobStores.source(js));
              SearchStore target = Stores.open("target", JobStores.target(js))) {
-          Repairer.Result r = new Repairer(conn, source, target, JobStores.mapping(js)).repair(job, deleteExtra);
+          Repairer.Result r = new Repairer(conn, source, target, JobStores.mapping(js),
+              Duration.ofSeconds(settle)).repair(job, deleteExtra);
           spec.commandLine().getOut().printf("repaired %d slices: %d documents created, %d deleted%n", r.slices(),
               r.created(), r.deleted());
           return ExitCodes.OK;

@@ -15,9 +15,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,36 +26,54 @@ import org.slf4j.LoggerFactory;
  * The guard against resurrected deletes (DESIGN.md section 7). A document read from legacy, deleted from both
  * clusters by a live delete, then written by the backfill would come back. So every written page is re-checked
  * against the source once a settle delay (longer than the dual-writer's lag) has passed, and ids the source no
- * longer has are deleted from the target, only at the version just seen there, so a live re-create survives.
+ * longer has are deleted from the target in two steps ({@link GoneFromSource}): their target versions are read,
+ * and after another settle delay the source is asked again; what is still gone is deleted at the version read,
+ * so a live re-create survives whichever cluster the dual-writer wrote first.
  *
  * <p>It also decides what may be checkpointed: only positions whose pages were re-checked ({@link #safePoint()}),
  * so a crash never leaves an unchecked page behind; the next holder re-reads and re-checks it.
  */
 final class DeleteRecheck {
   private static final Logger LOG = LoggerFactory.getLogger(DeleteRecheck.class);
+
   /** A written page waiting for its re-check, with the position and counts just after it. */
-  private record Written(Cursor after, CopyProgress progress, List<String> ids, long writtenAtNanos) {}
+  private static final class Written {
+    final Cursor after;
+    final CopyProgress progress;
+    final List<String> ids;
+    long dueAtNanos;
+    /** Null until the first look; then the ids the source lacked, waiting to be confirmed gone. */
+    Map<String, String> suspects;
+
+    Written(Cursor after, CopyProgress progress, List<String> ids, long dueAtNanos) {
+      this.after = after;
+      this.progress = progress;
+      this.ids = ids;
+      this.dueAtNanos = dueAtNanos;
+    }
+  }
 
   /** A position that may be checkpointed, with the counts that go with it. */
   record SafePoint(Cursor cursor, CopyProgress progress) {}
 
-  private final SourceStore source;
-  private final TargetStore target;
+  private final GoneFromSource gone;
+  /** The target, when it can be read by window (for reconciling a taken-over slice); else null. */
+  private final SourceStore readableTarget;
   private final long settleNanos;
   private final Deque<Written> pending = new ArrayDeque<>();
   private long deleted;
   private SafePoint safe;
 
   DeleteRecheck(SourceStore source, TargetStore target, Duration settle, Cursor start, CopyProgress atStart) {
-    this.source = source;
-    this.target = target;
+    this.gone = new GoneFromSource(source, target);
+    this.readableTarget = target instanceof SourceStore readable ? readable : null;
     this.settleNanos = settle.toNanos();
     this.deleted = atStart.docsDeletedAfterRecheck();
     this.safe = new SafePoint(start, atStart);
   }
 
   void written(Cursor after, CopyProgress progress, Collection<String> ids) {
-    pending.addLast(new Written(after, progress, List.copyOf(ids), System.nanoTime()));
+    pending.addLast(new Written(after, progress, List.copyOf(ids), System.nanoTime() + settleNanos));
   }
 
   /**
@@ -64,37 +82,42 @@ final class DeleteRecheck {
    */
   void maybeWritten(Collection<String> ids) {
     Written before = pending.peekLast();
-    Cursor at = before == null ? safe.cursor() : before.after();
-    CopyProgress counts = before == null ? safe.progress() : before.progress();
-    pending.addLast(new Written(at, counts, List.copyOf(ids), System.nanoTime()));
+    Cursor at = before == null ? safe.cursor() : before.after;
+    CopyProgress counts = before == null ? safe.progress() : before.progress;
+    pending.addLast(new Written(at, counts, List.copyOf(ids), System.nanoTime() + settleNanos));
   }
 
-  /** Re-checks the pages whose settle delay has passed (all of them if {@code waitForAll}, sleeping as needed). */
+  /**
+   * Re-checks the pages whose settle delay has passed, in order (all of them if {@code waitForAll}, sleeping as
+   * needed). A page whose ids the source lacked waits one more settle delay for the confirming look.
+   */
   void recheck(boolean waitForAll) {
     while (!pending.isEmpty()) {
       Written w = pending.peekFirst();
-      long wait = w.writtenAtNanos() + settleNanos - System.nanoTime();
+      long wait = w.dueAtNanos - System.nanoTime();
       if (wait > 0) {
         if (!waitForAll) return;
         sleep(wait);
       }
-      check(w.ids());
+      if (w.suspects == null) {
+        w.suspects = gone.suspects(w.ids);
+        if (!w.suspects.isEmpty()) {
+          w.dueAtNanos = System.nanoTime() + settleNanos;
+          continue;
+        }
+      } else {
+        deleteConfirmed(w.suspects, w.ids.size());
+      }
       pending.removeFirst();
-      safe = safeAt(w.after(), w.progress());
+      safe = safeAt(w.after, w.progress);
     }
   }
 
-  private void check(List<String> ids) {
-    if (ids.isEmpty()) return;
-    Set<String> stillInSource = source.existingIds(ids);
-    List<String> gone = new ArrayList<>();
-    for (String id : ids) if (!stillInSource.contains(id)) gone.add(id);
-    if (gone.isEmpty()) return;
-    Map<String, String> seen = target.versions(gone);
-    List<String> removed = target.deleteIfUnchanged(seen);
+  private void deleteConfirmed(Map<String, String> suspects, int checked) {
+    List<String> removed = gone.deleteConfirmed(suspects);
     deleted += removed.size();
-    LOG.debug("re-check of {} ids: gone from the source {}, in the target at {}, deleted {}", ids.size(), gone, seen,
-        removed);
+    LOG.debug("re-check of {} ids: gone from the source {}, in the target at {}, deleted {}", checked,
+        suspects.keySet(), suspects, removed);
   }
 
   /** After an abnormal end: re-check what this worker wrote and has not re-checked yet; log, never throw. */
@@ -114,11 +137,12 @@ final class DeleteRecheck {
    * the window that the source no longer has is deleted, at the version seen.
    */
   void reconcileWindow(String tenant, TimeWindow window, Consumer<String> unreadable) {
-    if (!(target instanceof SourceStore readable)) return;
-    target.makeVisible(); // the earlier holder's writes may not be searchable yet
+    if (readableTarget == null) return;
+    readableTarget.makeVisible(); // the earlier holder's writes may not be searchable yet
     List<String> batch = new ArrayList<>();
+    Map<String, String> suspects = new HashMap<>();
     long seenInTarget = 0;
-    try (WindowReader r = readable.reader(tenant, window, Cursor.START)) {
+    try (WindowReader r = readableTarget.reader(tenant, window, Cursor.START)) {
       while (true) {
         Page p;
         try {
@@ -132,10 +156,19 @@ final class DeleteRecheck {
         for (Doc d : p.docs()) batch.add(d.id());
         seenInTarget += p.docs().size();
         if (batch.size() >= 1000 || p.last()) {
-          check(batch);
+          suspects.putAll(gone.suspects(batch));
           batch.clear();
         }
         if (p.last()) break;
+      }
+    }
+    if (!suspects.isEmpty()) {
+      sleep(settleNanos); // the confirming look comes a dual-writer's lag after the versions were read
+      List<Map.Entry<String, String>> all = new ArrayList<>(suspects.entrySet());
+      for (int i = 0; i < all.size(); i += 1000) {
+        Map<String, String> chunk = new HashMap<>();
+        all.subList(i, Math.min(all.size(), i + 1000)).forEach(e -> chunk.put(e.getKey(), e.getValue()));
+        deleteConfirmed(chunk, chunk.size());
       }
     }
     LOG.debug("reconciled window {} of tenant {}: {} documents in the target", window, tenant, seenInTarget);

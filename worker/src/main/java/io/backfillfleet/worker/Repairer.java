@@ -9,27 +9,31 @@ import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.WindowReader;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Repairs the slices the last verification found mismatched: copies the window again create-only (so only the
  * missing documents are written), and with {@code deleteExtra} deletes target documents the source does not
- * have, only at the version seen, so a concurrent live write is never deleted. Run verify again afterwards.
+ * have, confirmed gone after {@code settle} and only at the version seen before (see {@link GoneFromSource}), so
+ * a concurrent live write is never deleted. Run verify again afterwards.
  */
 public final class Repairer {
   private final CoordinatorConnection conn;
   private final SearchStore source;
   private final SearchStore target;
   private final FieldMapping mapping;
+  private final Duration settle;
 
-  public Repairer(CoordinatorConnection conn, SearchStore source, SearchStore target, FieldMapping mapping) {
+  public Repairer(CoordinatorConnection conn, SearchStore source, SearchStore target, FieldMapping mapping,
+      Duration settle) {
     this.conn = conn;
     this.source = source;
     this.target = target;
     this.mapping = mapping;
+    this.settle = settle;
   }
 
   public record Result(int slices, long created, long deleted) {}
@@ -51,12 +55,24 @@ public final class Repairer {
       if (deleteExtra) {
         TreeSet<String> src = Verifier.ids(source, w);
         List<String> extra = Verifier.ids(target, w).stream().filter(id -> !src.contains(id)).toList();
-        Set<String> reappeared = source.existingIds(extra); // a live create since the listing: keep it
-        List<String> gone = extra.stream().filter(id -> !reappeared.contains(id)).toList();
-        deleted += target.deleteIfUnchanged(target.versions(gone)).size();
+        GoneFromSource gone = new GoneFromSource(source, target);
+        Map<String, String> suspects = gone.suspects(extra); // a live create since the listing is not one
+        if (!suspects.isEmpty()) {
+          sleep(settle); // the confirming look comes a dual-writer's lag after the versions were read
+          deleted += gone.deleteConfirmed(suspects).size();
+        }
       }
     }
     target.makeVisible();
     return new Result(slices, created, deleted);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis()); // nothing to wait on but the dual-writer's lag
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to confirm extra documents gone", e);
+    }
   }
 }

@@ -57,6 +57,17 @@ public final class Verifier {
     }
   }
 
+  /** Counts of a slice's window on both clusters, and the id differences when ids were compared. */
+  private record Comparison(long sourceCount, long targetCount, List<String> missing, List<String> extra) {
+    boolean matches() {
+      return sourceCount == targetCount && missing.isEmpty() && extra.isEmpty();
+    }
+  }
+
+  /**
+   * Verifies the copied slices. With {@code compareIds} the id sets of every slice are compared too (a full read of
+   * both windows), so a lost document next to a resurrected one cannot hide behind equal counts.
+   */
   public Report verify(String job, boolean again, boolean compareIds) {
     JobStatus status = new JobStatusReader(conn).read(job);
     source.makeVisible();
@@ -75,9 +86,8 @@ public final class Verifier {
         skipped++;
         continue;
       }
-      long s = source.count(w.tenant(), window(w));
-      long t = target.count(w.tenant(), window(w));
-      if (s == t) results.add(record(job, e.getKey(), w, s, t, List.of(), List.of()));
+      Comparison c = compare(w, compareIds);
+      if (c.matches()) results.add(record(job, e.getKey(), w, c));
       else mismatched.add(e);
     }
     if (!mismatched.isEmpty()) {
@@ -85,27 +95,27 @@ public final class Verifier {
       source.makeVisible();
       target.makeVisible();
       for (Map.Entry<String, WorkNode> e : mismatched) {
-        WorkNode w = e.getValue();
-        long s = source.count(w.tenant(), window(w));
-        long t = target.count(w.tenant(), window(w));
-        List<String> missing = List.of();
-        List<String> extra = List.of();
-        if (s != t && compareIds) {
-          TreeSet<String> src = ids(source, w);
-          TreeSet<String> tgt = ids(target, w);
-          missing = src.stream().filter(id -> !tgt.contains(id)).toList();
-          extra = tgt.stream().filter(id -> !src.contains(id)).toList();
-        }
-        results.add(record(job, e.getKey(), w, s, t, missing, extra));
+        results.add(record(job, e.getKey(), e.getValue(), compare(e.getValue(), compareIds)));
       }
     }
     return new Report(results, skipped, notDone);
   }
 
-  private SliceResult record(String job, String id, WorkNode w, long s, long t, List<String> missing, List<String> extra) {
-    new SliceAdmin(conn, clock).recordVerification(job, id,
-        new SliceVerification(s, t, missing.size(), extra.size(), s == t, clock.instant()));
-    return new SliceResult(id, w.tenant(), window(w), s, t, s == t, missing, extra);
+  private Comparison compare(WorkNode w, boolean ids) {
+    long s = source.count(w.tenant(), window(w));
+    long t = target.count(w.tenant(), window(w));
+    if (!ids) return new Comparison(s, t, List.of(), List.of());
+    TreeSet<String> src = ids(source, w);
+    TreeSet<String> tgt = ids(target, w);
+    return new Comparison(s, t, src.stream().filter(id -> !tgt.contains(id)).toList(),
+        tgt.stream().filter(id -> !src.contains(id)).toList());
+  }
+
+  private SliceResult record(String job, String id, WorkNode w, Comparison c) {
+    new SliceAdmin(conn, clock).recordVerification(job, id, new SliceVerification(c.sourceCount(), c.targetCount(),
+        c.missing().size(), c.extra().size(), c.matches(), clock.instant()));
+    return new SliceResult(id, w.tenant(), window(w), c.sourceCount(), c.targetCount(), c.matches(), c.missing(),
+        c.extra());
   }
 
   static TimeWindow window(WorkNode w) {

@@ -49,7 +49,7 @@ class LiveDeletesIT {
     try (SearchStore source = Stores.open("source", fx.source); SearchStore target = Stores.open("target", fx.target);
          CoordinatorConnection conn = fx.connect();
          SliceBoard board = new SliceBoard(conn, "deletes").start(Duration.ofSeconds(10))) {
-      SearchStore liveWriterAfterFirstRead = new LiveWriterHook(source, page -> {
+      SearchStore liveWriterAfterFirstRead = new LiveWriterHook(source, (asked, answer) -> { }, page -> {
         if (deletedLive.get() != null) return;
         List<String> ids = page.docs().stream().map(Doc::id).toList();
         List<String> delete = ids.subList(0, 10);
@@ -73,14 +73,7 @@ class LiveDeletesIT {
 
       target.makeVisible();
       assertThat(target.existingIds(deletedLive.get())).as("not resurrected").isEmpty();
-      Map<String, Object> origin = new HashMap<>();
-      try (WindowReader r = target.reader("tenant-0", TimeWindow.of(FleetFixture.T0, FleetFixture.T0.plusSeconds(86_400L * 6)),
-          Cursor.START)) {
-        for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
-          p.docs().forEach(d -> origin.put(d.id(), d.fields().get("origin")));
-          if (p.last()) break;
-        }
-      }
+      Map<String, Object> origin = originsInTarget(target);
       assertThat(origin).hasSize(490);
       for (String id : recreatedLive.get()) assertThat(origin.get(id)).as(id).isEqualTo("live");
       WorkNode w = new JobStatusReader(conn).read("deletes").slices().values().iterator().next();
@@ -89,13 +82,108 @@ class LiveDeletesIT {
     }
   }
 
-  /** The real source store, with a live writer acting right after each page is read. */
+  /**
+   * The re-check asks the source, then looks at the target. A live re-create landing in between (legacy first, or
+   * the new cluster first within the dual-writer's lag) must survive: deleting at the version read after the source
+   * answered would delete the live document itself.
+   */
+  @ParameterizedTest
+  @MethodSource("engines")
+  void aLiveRecreateRightAfterTheSourceSaidGoneSurvives(String engine) throws Exception {
+    FleetFixture fx = engine.equals("solr") ? FleetFixture.solr() : FleetFixture.elasticsearch();
+    List<Doc> docs = FleetFixture.timed(300, 5);
+    FleetFixture.write(fx.source, docs);
+    fx.publish("race", 1_000_000, null);
+    AtomicReference<List<String>> deletedLive = new AtomicReference<>();
+    AtomicReference<Thread> lateLegacyWrite = new AtomicReference<>();
+    try (SearchStore source = Stores.open("source", fx.source); SearchStore target = Stores.open("target", fx.target);
+         CoordinatorConnection conn = fx.connect();
+         SliceBoard board = new SliceBoard(conn, "race").start(Duration.ofSeconds(10))) {
+      SearchStore hooked = new LiveWriterHook(source, (asked, answer) -> {
+        List<String> deleted = deletedLive.get();
+        if (deleted == null || lateLegacyWrite.get() != null || !asked.contains(deleted.get(0))
+            || answer.contains(deleted.get(0))) {
+          return;
+        }
+        // the source has just said both are gone; now the live writer re-creates them as whole new documents:
+        // the first in legacy, then in the new cluster ...
+        Doc first = FleetFixture.doc("tenant-0", deleted.get(0), FleetFixture.T0.plusSeconds(1), "live");
+        source.createIfAbsent(List.of(first));
+        replaceInTarget(target, first);
+        // ... the second in the new cluster first, and in legacy 200 ms later (inside the settle delay)
+        Doc second = FleetFixture.doc("tenant-0", deleted.get(1), FleetFixture.T0.plusSeconds(1), "live");
+        replaceInTarget(target, second);
+        Thread late = new Thread(() -> {
+          sleepMillis(200);
+          source.createIfAbsent(List.of(second));
+        });
+        lateLegacyWrite.set(late);
+        late.start();
+      }, page -> {
+        if (deletedLive.get() != null) return;
+        // after the first read, the live writer deletes ten of its documents in both clusters (the target has none
+        // of them yet): the backfill then writes them back, and its re-check must delete them again
+        List<String> delete = page.docs().stream().map(Doc::id).toList().subList(0, 10);
+        assertThat(source.deleteIfUnchanged(source.versions(delete))).hasSize(10);
+        deletedLive.set(List.copyOf(delete));
+      });
+      SliceCopier copier = new SliceCopier(hooked, target, FieldMapping.NONE, new DeadLetters(conn),
+          WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofSeconds(1)), new WorkerMetrics(),
+          new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(), 3);
+      SliceClaim claim = board.claimNext("w").orElseThrow();
+      assertThat(copier.copy(claim, () -> false)).isEqualTo(SliceCopier.Outcome.COMPLETED);
+      assertThat(lateLegacyWrite.get()).as("the live writer acted after the source said gone").isNotNull();
+      lateLegacyWrite.get().join();
+
+      target.makeVisible();
+      List<String> deleted = deletedLive.get();
+      assertThat(target.existingIds(deleted)).as("the two live re-creates are kept, the other eight stay deleted")
+          .containsExactlyInAnyOrder(deleted.get(0), deleted.get(1));
+      Map<String, Object> origin = originsInTarget(target);
+      assertThat(origin.get(deleted.get(0))).isEqualTo("live");
+      assertThat(origin.get(deleted.get(1))).isEqualTo("live");
+      assertThat(origin).hasSize(292);
+      WorkNode w = new JobStatusReader(conn).read("race").slices().values().iterator().next();
+      assertThat(w.docsDeletedAfterRecheck()).isEqualTo(8);
+    }
+  }
+
+  /** A live upsert of a document the target already has: a new version of it. */
+  private static void replaceInTarget(SearchStore target, Doc doc) {
+    assertThat(target.deleteIfUnchanged(target.versions(List.of(doc.id())))).containsExactly(doc.id());
+    assertThat(target.createIfAbsent(List.of(doc)).created()).hasSize(1);
+  }
+
+  private static Map<String, Object> originsInTarget(SearchStore target) {
+    Map<String, Object> origin = new HashMap<>();
+    try (WindowReader r = target.reader("tenant-0", TimeWindow.of(FleetFixture.T0, FleetFixture.T0.plusSeconds(86_400L * 6)),
+        Cursor.START)) {
+      for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
+        p.docs().forEach(d -> origin.put(d.id(), d.fields().get("origin")));
+        if (p.last()) return origin;
+      }
+    }
+  }
+
+  private static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms); // the dual-writer's lag between its two writes, on purpose
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The real source store, with a live writer acting right after each page is read or each id lookup. */
   private static final class LiveWriterHook implements SearchStore {
     private final SearchStore real;
+    private final java.util.function.BiConsumer<java.util.Collection<String>, java.util.Set<String>> afterLookup;
     private final java.util.function.Consumer<Page> afterRead;
 
-    LiveWriterHook(SearchStore real, java.util.function.Consumer<Page> afterRead) {
+    LiveWriterHook(SearchStore real,
+        java.util.function.BiConsumer<java.util.Collection<String>, java.util.Set<String>> afterLookup,
+        java.util.function.Consumer<Page> afterRead) {
       this.real = real;
+      this.afterLookup = afterLookup;
       this.afterRead = afterRead;
     }
 
@@ -120,7 +208,11 @@ class LiveDeletesIT {
     @Override public List<io.backfillfleet.store.TenantSpan> tenants() { return real.tenants(); }
     @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) { return real.histogram(t, w, b); }
     @Override public long count(String t, TimeWindow w) { return real.count(t, w); }
-    @Override public java.util.Set<String> existingIds(java.util.Collection<String> ids) { return real.existingIds(ids); }
+    @Override public java.util.Set<String> existingIds(java.util.Collection<String> ids) {
+      java.util.Set<String> answer = real.existingIds(ids);
+      afterLookup.accept(ids, answer);
+      return answer;
+    }
     @Override public void makeVisible() { real.makeVisible(); }
     @Override public io.backfillfleet.store.WriteResult createIfAbsent(List<Doc> d) { return real.createIfAbsent(d); }
     @Override public Map<String, String> versions(java.util.Collection<String> ids) { return real.versions(ids); }
