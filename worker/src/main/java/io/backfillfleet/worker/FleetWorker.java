@@ -84,7 +84,8 @@ public final class FleetWorker implements AutoCloseable {
            JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + resolved.workerId()).build()) {
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
-        ExecutorService slots = Executors.newFixedThreadPool(resolved.concurrency(), named("slice"));
+        // a thread per slice being copied, and one per slice only settling (see loop)
+        ExecutorService slots = Executors.newFixedThreadPool(2 * resolved.concurrency(), named("slice"));
         ExecutorService readAhead = Executors.newFixedThreadPool(resolved.concurrency(), named("read-ahead"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
         ProgressLog progress = new ProgressLog(metrics, board, held, throttle);
@@ -96,9 +97,8 @@ public final class FleetWorker implements AutoCloseable {
             resolved.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
         SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), new DeadLetters(conn), resolved,
             metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, spec.maxAttempts());
-        Semaphore free = new Semaphore(resolved.concurrency());
         try {
-          return loop(board, copier, slots, free, resolved);
+          return loop(board, copier, slots, resolved);
         } finally {
           slots.shutdown();
           if (!slots.awaitTermination(resolved.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -117,26 +117,33 @@ public final class FleetWorker implements AutoCloseable {
     }
   }
 
-  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, Semaphore free,
-      WorkerSettings resolved) throws InterruptedException {
+  /**
+   * Claims and copies up to {@code concurrency} slices at once. A slice whose last page is written only waits out
+   * its settle delay before its last re-check: it frees its copy slot then and holds a settling slot instead (as
+   * many as copy slots), so the settle delay of each slice does not stall the copy.
+   */
+  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, WorkerSettings resolved)
+      throws InterruptedException {
+    Semaphore copying = new Semaphore(resolved.concurrency());
+    Semaphore settling = new Semaphore(resolved.concurrency());
     while (!stopRequested) {
       if (board.control().paused()) {
         board.awaitChange(Duration.ofSeconds(1));
         continue;
       }
-      if (!free.tryAcquire(1, TimeUnit.SECONDS)) continue;
+      if (!copying.tryAcquire(1, TimeUnit.SECONDS)) continue;
       Optional<SliceClaim> claim;
       try {
         claim = stopRequested ? Optional.empty() : board.claimNext(resolved.workerId());
       } catch (CoordinationException e) {
-        free.release();
+        copying.release();
         LOG.warn("cannot claim right now: {}", e.getMessage());
         board.awaitChange(Duration.ofSeconds(2));
         continue;
       }
       if (claim.isEmpty()) {
-        free.release();
-        if (board.isFinished() && free.availablePermits() == resolved.concurrency()) {
+        copying.release();
+        if (board.isFinished() && held.isEmpty()) {
           if (!board.corruptSlices().isEmpty()) {
             LOG.error("no work left that this worker can do, but {} slices are corrupt and were skipped: {}",
                 board.corruptSlices().size(), board.corruptSlices().values());
@@ -151,8 +158,13 @@ public final class FleetWorker implements AutoCloseable {
       held.add(c.sliceId());
       metrics.claimsHeld.incrementAndGet();
       slots.execute(() -> {
+        boolean[] settlingSlot = {false};
         try {
-          SliceCopier.Outcome outcome = copier.copy(c, () -> stopRequested);
+          SliceCopier.Outcome outcome = copier.copy(c, () -> stopRequested, () -> {
+            settling.acquireUninterruptibly();
+            settlingSlot[0] = true;
+            copying.release();
+          });
           if (outcome == SliceCopier.Outcome.FAILED_WILL_RETRY || outcome == SliceCopier.Outcome.FAILED) {
             sleepQuietly(resolved.failureBackoff());
           }
@@ -160,7 +172,8 @@ public final class FleetWorker implements AutoCloseable {
           giveBackIfStillHeld(c);
           held.remove(c.sliceId());
           metrics.claimsHeld.decrementAndGet();
-          free.release();
+          if (settlingSlot[0]) settling.release();
+          else copying.release();
         }
       });
     }

@@ -68,6 +68,14 @@ final class SliceCopier {
   }
 
   Outcome copy(SliceClaim claim, BooleanSupplier stopRequested) {
+    return copy(claim, stopRequested, () -> { });
+  }
+
+  /**
+   * Copies the slice; {@code settling} runs once the last page is written, when only the slice's tail is left
+   * (waiting out the settle delay, the last re-checks, completing), so the caller can start copying another slice.
+   */
+  Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, Runnable settling) {
     WorkNode w = claim.work();
     TimeWindow window = w.missingTimestamp() ? TimeWindow.withoutTimestamp() : TimeWindow.of(w.from(), w.to());
     CopyProgress progress = w.progress();
@@ -75,7 +83,7 @@ final class SliceCopier {
     DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress);
     LOG.debug("slice {} claimed at epoch {}, from cursor {}", claim.sliceId(), w.epoch(), w.cursor());
     try {
-      return copy(claim, stopRequested, w, window, progress, start, recheck);
+      return copy(claim, stopRequested, settling, w, window, progress, start, recheck);
     } finally {
       // Whatever ended the copy (fenced, failed, an outage), pages this worker wrote are re-checked: only the writer
       // knows which ids it wrote, and a live delete of one of them must not be undone by this write.
@@ -83,8 +91,8 @@ final class SliceCopier {
     }
   }
 
-  private Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, WorkNode w, TimeWindow window,
-      CopyProgress progress, Cursor start, DeleteRecheck recheck) {
+  private Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, Runnable settling, WorkNode w,
+      TimeWindow window, CopyProgress progress, Cursor start, DeleteRecheck recheck) {
     List<RejectedDoc> unsavedRejected = new ArrayList<>();
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
@@ -120,6 +128,7 @@ final class SliceCopier {
         // every id sent is re-checked, rejected ones too: a shard may have stored a document it reported as failed
         recheck.written(page.next(), progress, ids(page));
         if (page.last()) {
+          settling.run();
           recheck.recheck(true);
           if (w.epoch() > 1) reconcile(claim, w, window, recheck); // an earlier holder may have written more
           CursorCheckpoint last = checkpointOf(recheck.safePoint());
