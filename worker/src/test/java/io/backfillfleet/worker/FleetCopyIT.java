@@ -40,6 +40,32 @@ class FleetCopyIT {
     return Stream.of("solr", "elasticsearch");
   }
 
+  /**
+   * A slice whose last page is written only waits out its settle delay; meanwhile the worker copies the next one. A
+   * worker with one slice in flight is seen holding two claims at once, and still completes everything.
+   */
+  @org.junit.jupiter.api.Test
+  void aSliceWaitingOutItsSettleDelayDoesNotHoldUpTheNextSlice() throws Exception {
+    FleetFixture fx = FleetFixture.solr();
+    FleetFixture.write(fx.source, FleetFixture.timed(600, 6));
+    Plan plan = fx.publish("settle", 150, null);
+    assertThat(plan.slices().size()).isGreaterThanOrEqualTo(3);
+    WorkerSettings oneInFlight = new WorkerSettings("w", 1, 100, 5, null, null, null, null, Duration.ofSeconds(3));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (CoordinatorConnection c = fx.connect(); CoordinatorConnection watcher = fx.connect()) {
+      Future<FleetWorker.Result> run = pool.submit(() -> new FleetWorker(c, "settle", oneInFlight).run());
+      org.awaitility.Awaitility.await("two slices claimed at once by a worker copying one at a time")
+          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> new JobStatusReader(watcher).read("settle").claims().size() >= 2);
+      assertThat(run.get(120, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+      JobStatus done = new JobStatusReader(watcher).read("settle");
+      assertThat(done.slices().values()).allMatch(w -> w.state() == SliceState.DONE);
+      assertThat(done.slices().values().stream().mapToLong(WorkNode::docsCreated).sum()).isEqualTo(600);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("engines")
   void threeWorkersCopyEverythingAndNeverOverwriteALiveDocument(String engine) throws Exception {
