@@ -116,8 +116,8 @@ final class DeleteRecheck {
   private void deleteConfirmed(Map<String, String> suspects, int checked) {
     List<String> removed = gone.deleteConfirmed(suspects);
     deleted += removed.size();
-    LOG.debug("re-check of {} ids: gone from the source {}, in the target at {}, deleted {}", checked,
-        suspects.keySet(), suspects, removed);
+    LOG.debug("re-check of {} ids: gone from the source twice and in the target at {}, deleted {}", checked,
+        suspects, removed);
   }
 
   /** After an abnormal end: re-check what this worker wrote and has not re-checked yet; log, never throw. */
