@@ -190,7 +190,7 @@ public final class FaultSuite {
       JsonNode st = backfill.status(jobFile);
       int notDone = st == null ? -1 : st.path("slices").asInt() - st.path("done").asInt();
       long alreadyPresent = st == null ? -1 : st.path("docsAlreadyPresent").asLong();
-      BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2");
+      BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2", "--ids");
       LiveCheck check = LiveCheck.of(live, fresh);
       int overwritten = (int) check.problems().stream().filter(p -> p.contains("expected the live version")).count();
       int resurrected = (int) check.problems().stream().filter(p -> p.contains("resurrected")).count();

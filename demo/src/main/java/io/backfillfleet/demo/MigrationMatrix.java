@@ -170,7 +170,7 @@ public final class MigrationMatrix {
       source.commit();
       target.commit();
 
-      BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "1");
+      BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "1", "--ids");
       int[] diff = FaultSuite.compareIds(source, target, history);
       LiveCheck check = LiveCheck.of(live, target);
       check.problems().stream().limit(10).forEach(p -> System.err.println("MATRIX " + cell + ": " + p));
