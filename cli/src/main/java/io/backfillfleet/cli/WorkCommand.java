@@ -25,7 +25,7 @@ final class WorkCommand implements Callable<Integer> {
   @Mixin ZkOptions zk;
 
   @Option(names = "--concurrency", paramLabel = "K",
-      description = {"Slices copied at once (default: 4 from Elasticsearch, 2 from Solr; measured, see README).",
+      description = {"Slices copied at once (default 4; measured, see README).",
           "A slice whose pages are all written waits out --settle-seconds without counting here, so a worker may",
           "  hold up to twice as many claims."})
   int concurrency = WorkerSettings.AUTO;

@@ -41,14 +41,15 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
   public static final int AUTO = 0;
 
   /**
-   * Fills in what was left to {@link #AUTO}, from measurement (README, "Speed against the peers"): an Elasticsearch
-   * worker is latency-bound, so 4 slices in flight with pages of 2,000 (1 worker on ES 8: 2,467 / 3,767 / 7,221
-   * docs/s at 1 / 2 / 4 in flight; pages of 500 / 1,000 / 2,000 at 2 in flight: 3,204 / 3,767 / 4,216). Solr keeps
-   * 2 in flight and pages of 1,000 (see the Solr rows of the same benchmark).
+   * Fills in what was left to {@link #AUTO}, from measurement (README, "Speed against the peers"; one worker,
+   * 100,000 documents): a worker is latency-bound, so 4 slices in flight. ES 8 at pages of 1,000: 4,907 / 7,471 /
+   * 10,176 docs/s at 1 / 2 / 4 in flight; at 2 in flight pages of 500 / 1,000 / 2,000: 6,448 / 7,471 / 7,828, so
+   * pages of 2,000. Solr 8 source at 2 / 4 in flight: 6,020 / 9,901 (pages of 1,000), 6,844 / 9,941 (2,000), so
+   * pages stay at 1,000 (smaller real-time gets and updates for the same speed).
    */
   public WorkerSettings forSource(Engine source) {
     boolean es = source == Engine.ELASTICSEARCH;
-    return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : es ? 4 : 2,
+    return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : 4,
         pageSize != AUTO ? pageSize : es ? 2000 : 1000, checkpointPages, checkpointEvery, shutdownGrace,
         failureBackoff, progressLogEvery, settleDelay);
   }

@@ -17,7 +17,7 @@ class WorkerSettingsTest {
     assertThat(auto.forSource(Engine.ELASTICSEARCH)).extracting(WorkerSettings::concurrency, WorkerSettings::pageSize)
         .containsExactly(4, 2000);
     assertThat(auto.forSource(Engine.SOLR)).extracting(WorkerSettings::concurrency, WorkerSettings::pageSize)
-        .containsExactly(2, 1000);
+        .containsExactly(4, 1000);
   }
 
   @Test
