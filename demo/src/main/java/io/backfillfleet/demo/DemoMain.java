@@ -127,7 +127,7 @@ public final class DemoMain {
     legacy.commit();
     fresh.commit();
 
-    say("7/8 verify: every slice's window counted on both clusters");
+    say("7/8 verify: every slice's window counted and its ids compared on both clusters");
     BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2", "--ids");
     System.out.print(verify.out());
 
