@@ -164,12 +164,7 @@ final class DeleteRecheck {
     }
     if (!suspects.isEmpty()) {
       sleep(settleNanos); // the confirming look comes a dual-writer's lag after the versions were read
-      List<Map.Entry<String, String>> all = new ArrayList<>(suspects.entrySet());
-      for (int i = 0; i < all.size(); i += 1000) {
-        Map<String, String> chunk = new HashMap<>();
-        all.subList(i, Math.min(all.size(), i + 1000)).forEach(e -> chunk.put(e.getKey(), e.getValue()));
-        deleteConfirmed(chunk, chunk.size());
-      }
+      deleteConfirmed(suspects, suspects.size());
     }
     LOG.debug("reconciled window {} of tenant {}: {} documents in the target", window, tenant, seenInTarget);
     safe = safeAt(safe.cursor(), safe.progress());

@@ -1,5 +1,6 @@
 package io.backfillfleet.worker;
 
+import com.google.common.collect.Lists;
 import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.TargetStore;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.Set;
  * Deleting at a version read after a single source answer would delete a re-create that landed in between.
  */
 final class GoneFromSource {
+  /** Ids per request: a page's worth, whatever the caller hands over. */
+  private static final int BATCH = 1000;
   private final SourceStore source;
   private final TargetStore target;
 
@@ -33,19 +36,25 @@ final class GoneFromSource {
 
   /** Ids the source does not have, with the target's version of each (ids the target lacks are left out). */
   Map<String, String> suspects(Collection<String> ids) {
-    if (ids.isEmpty()) return Map.of();
-    Set<String> inSource = source.existingIds(ids);
-    List<String> gone = new ArrayList<>();
-    for (String id : ids) if (!inSource.contains(id)) gone.add(id);
-    return gone.isEmpty() ? Map.of() : target.versions(gone);
+    Map<String, String> out = new HashMap<>();
+    for (List<String> batch : Lists.partition(List.copyOf(ids), BATCH)) {
+      Set<String> inSource = source.existingIds(batch);
+      List<String> gone = new ArrayList<>();
+      for (String id : batch) if (!inSource.contains(id)) gone.add(id);
+      if (!gone.isEmpty()) out.putAll(target.versions(gone));
+    }
+    return out;
   }
 
   /** Asks the source again; deletes the suspects it still lacks, each at its version of {@link #suspects}. */
   List<String> deleteConfirmed(Map<String, String> suspects) {
-    if (suspects.isEmpty()) return List.of();
-    Set<String> back = source.existingIds(suspects.keySet());
-    Map<String, String> confirmed = new HashMap<>(suspects);
-    confirmed.keySet().removeAll(back);
-    return confirmed.isEmpty() ? List.of() : target.deleteIfUnchanged(confirmed);
+    List<String> deleted = new ArrayList<>();
+    for (List<String> batch : Lists.partition(List.copyOf(suspects.keySet()), BATCH)) {
+      Set<String> back = source.existingIds(batch);
+      Map<String, String> confirmed = new HashMap<>();
+      for (String id : batch) if (!back.contains(id)) confirmed.put(id, suspects.get(id));
+      if (!confirmed.isEmpty()) deleted.addAll(target.deleteIfUnchanged(confirmed));
+    }
+    return deleted;
   }
 }

@@ -10,6 +10,7 @@ import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.WindowReader;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -42,6 +43,8 @@ public final class Repairer {
     int slices = 0;
     long created = 0;
     long deleted = 0;
+    GoneFromSource gone = new GoneFromSource(source, target);
+    Map<String, String> suspects = new HashMap<>();
     for (Map.Entry<String, WorkNode> e : new JobStatusReader(conn).read(job).slices().entrySet()) {
       WorkNode w = e.getValue();
       if (w.state() != SliceState.DONE || w.verify() == null || w.verify().matches()) continue;
@@ -55,13 +58,12 @@ public final class Repairer {
       if (deleteExtra) {
         TreeSet<String> src = Verifier.ids(source, w);
         List<String> extra = Verifier.ids(target, w).stream().filter(id -> !src.contains(id)).toList();
-        GoneFromSource gone = new GoneFromSource(source, target);
-        Map<String, String> suspects = gone.suspects(extra); // a live create since the listing is not one
-        if (!suspects.isEmpty()) {
-          sleep(settle); // the confirming look comes a dual-writer's lag after the versions were read
-          deleted += gone.deleteConfirmed(suspects).size();
-        }
+        suspects.putAll(gone.suspects(extra)); // a live create since the listing is not one
       }
+    }
+    if (!suspects.isEmpty()) {
+      sleep(settle); // one wait for all slices: the confirming look comes a dual-writer's lag after the versions
+      deleted += gone.deleteConfirmed(suspects).size();
     }
     target.makeVisible();
     return new Result(slices, created, deleted);
