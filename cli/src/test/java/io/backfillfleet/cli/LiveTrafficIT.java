@@ -7,7 +7,6 @@ import io.backfillfleet.coordinator.JobControlStore;
 import io.backfillfleet.coordinator.ZkSettings;
 import io.backfillfleet.testkit.SolrTestCluster;
 import io.backfillfleet.testkit.ZooKeeperServers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,14 +72,7 @@ class LiveTrafficIT {
 
     String zk = ZooKeeperServers.shared().getConnectString();
     String root = "/live-" + UUID.randomUUID();
-    Path jobFile = dir.resolve("job.yaml");
-    Files.writeString(jobFile, """
-        job: live
-        zookeeper: {connect: "%s", root: "%s"}
-        source: {engine: solr, zkHost: "%s/solr", collection: %s}
-        target: {engine: solr, zkHost: "%s/solr", collection: %s}
-        plan: {docsPerSlice: 600}
-        """.formatted(zk, root, legacy.zkHost(), coll, target.zkHost(), coll));
+    Path jobFile = PlanCommandIT.solrToSolrJob(dir, "live", root, coll, 600);
     assertThat(PlanCommandIT.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet").code()).isZero();
     try (CoordinatorConnection admin = new CoordinatorConnection(ZkSettings.of(zk, root)).start()) {
       new JobControlStore(admin).update("live", c -> c.withMaxDocsPerSecond(1000, "test", Instant.now()));

@@ -8,6 +8,7 @@ import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.Stores;
 import io.backfillfleet.testkit.SolrTestCluster;
 import io.backfillfleet.testkit.ZooKeeperServers;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -40,6 +41,23 @@ class PlanCommandIT {
     StringWriter err = new StringWriter();
     int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /**
+   * Writes {@code dir/job.yaml}: job {@code job} under ZooKeeper root {@code root} of the shared ZooKeeper, copying
+   * collection {@code coll} of the legacy Solr test cluster into the same-named collection of the target one.
+   */
+  static Path solrToSolrJob(Path dir, String job, String root, String coll, int docsPerSlice) throws IOException {
+    Path jobFile = dir.resolve("job.yaml");
+    Files.writeString(jobFile, """
+        job: %s
+        zookeeper: {connect: "%s", root: "%s"}
+        source: {engine: solr, zkHost: "%s/solr", collection: %s}
+        target: {engine: solr, zkHost: "%s/solr", collection: %s}
+        plan: {docsPerSlice: %d}
+        """.formatted(job, ZooKeeperServers.shared().getConnectString(), root, SolrTestCluster.legacy().zkHost(), coll,
+        SolrTestCluster.target().zkHost(), coll, docsPerSlice));
+    return jobFile;
   }
 
   @BeforeAll

@@ -3,8 +3,6 @@ package io.backfillfleet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backfillfleet.testkit.SolrTestCluster;
-import io.backfillfleet.testkit.ZooKeeperServers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,16 +36,7 @@ class RepairIT {
     legacyClient.add(coll, seed);
     legacyClient.commit(coll);
 
-    Path jobFile = dir.resolve("job.yaml");
-    Files.writeString(jobFile, """
-        job: fix
-        zookeeper: {connect: "%s", root: "/repair-%s"}
-        source: {engine: solr, zkHost: "%s/solr", collection: %s}
-        target: {engine: solr, zkHost: "%s/solr", collection: %s}
-        plan: {docsPerSlice: 200}
-        """.formatted(ZooKeeperServers.shared().getConnectString(), UUID.randomUUID(), legacy.zkHost(), coll,
-        target.zkHost(), coll));
-    String job = jobFile.toString();
+    String job = PlanCommandIT.solrToSolrJob(dir, "fix", "/repair-" + UUID.randomUUID(), coll, 200).toString();
     assertThat(PlanCommandIT.run("plan", "--job-file", job, "--apply", "--quiet").code()).isZero();
     PlanCommandIT.Result work = PlanCommandIT.run("work", "--job-file", job, "--worker-id", "w", "--settle-seconds", "0");
     assertThat(work.code()).as(work.err()).isZero();

@@ -50,14 +50,7 @@ class WorkCommandIT {
     }
     String zk = ZooKeeperServers.shared().getConnectString();
     String root = "/work-" + UUID.randomUUID();
-    Path jobFile = dir.resolve("job.yaml");
-    Files.writeString(jobFile, """
-        job: sigterm
-        zookeeper: {connect: "%s", root: "%s"}
-        source: {engine: solr, zkHost: "%s/solr", collection: %s}
-        target: {engine: solr, zkHost: "%s/solr", collection: %s}
-        plan: {docsPerSlice: 1000000}
-        """.formatted(zk, root, SolrTestCluster.legacy().zkHost(), coll, SolrTestCluster.target().zkHost(), coll));
+    Path jobFile = PlanCommandIT.solrToSolrJob(dir, "sigterm", root, coll, 1_000_000);
     assertThat(PlanCommandIT.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet").code()).isZero();
 
     try (CoordinatorConnection admin = new CoordinatorConnection(ZkSettings.of(zk, root)).start()) {

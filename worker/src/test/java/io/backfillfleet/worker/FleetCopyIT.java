@@ -69,7 +69,7 @@ class FleetCopyIT {
   @ParameterizedTest
   @MethodSource("engines")
   void threeWorkersCopyEverythingAndNeverOverwriteALiveDocument(String engine) throws Exception {
-    FleetFixture fx = engine.equals("solr") ? FleetFixture.solr() : FleetFixture.elasticsearch();
+    FleetFixture fx = FleetFixture.of(engine);
     List<Doc> docs = new ArrayList<>(FleetFixture.skewed(new int[] {6000, 1500, 300, 200}, new int[] {20, 200, 900, 30}));
     for (int i = 0; i < 3; i++) { // the target will refuse these: 'bad_s' is renamed onto the integer field 'n'
       Map<String, Object> f = new LinkedHashMap<>(FleetFixture.doc("tenant-2", "bad-" + i, FleetFixture.T0.plusSeconds(i),

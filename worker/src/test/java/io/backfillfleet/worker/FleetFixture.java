@@ -46,6 +46,11 @@ final class FleetFixture {
     this.target = target;
   }
 
+  /** "solr" or "elasticsearch". */
+  static FleetFixture of(String engine) {
+    return engine.equals("solr") ? solr() : elasticsearch();
+  }
+
   static FleetFixture solr() {
     String name = "w" + UUID.randomUUID().toString().substring(0, 8);
     SolrTestCluster.legacy().createCollection(name, 2);

@@ -40,7 +40,7 @@ class LiveDeletesIT {
   @ParameterizedTest
   @MethodSource("engines")
   void documentsDeletedLiveAfterTheReadAreNotResurrectedAndLiveRecreatesSurvive(String engine) throws Exception {
-    FleetFixture fx = engine.equals("solr") ? FleetFixture.solr() : FleetFixture.elasticsearch();
+    FleetFixture fx = FleetFixture.of(engine);
     List<Doc> docs = FleetFixture.timed(500, 5);
     FleetFixture.write(fx.source, docs);
     fx.publish("deletes", 1_000_000, null);
@@ -65,11 +65,7 @@ class LiveDeletesIT {
         deletedLive.set(List.copyOf(delete));
         recreatedLive.set(List.copyOf(recreate));
       });
-      SliceCopier copier = new SliceCopier(liveWriterAfterFirstRead, target, FieldMapping.NONE, new DeadLetters(conn),
-          WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofMillis(300)), new WorkerMetrics(),
-          new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(), 3);
-      SliceClaim claim = board.claimNext("w").orElseThrow();
-      assertThat(copier.copy(claim, () -> false)).isEqualTo(SliceCopier.Outcome.COMPLETED);
+      copyTheOnlySlice(liveWriterAfterFirstRead, target, conn, board, Duration.ofMillis(300));
 
       target.makeVisible();
       assertThat(target.existingIds(deletedLive.get())).as("not resurrected").isEmpty();
@@ -90,7 +86,7 @@ class LiveDeletesIT {
   @ParameterizedTest
   @MethodSource("engines")
   void aLiveRecreateRightAfterTheSourceSaidGoneSurvives(String engine) throws Exception {
-    FleetFixture fx = engine.equals("solr") ? FleetFixture.solr() : FleetFixture.elasticsearch();
+    FleetFixture fx = FleetFixture.of(engine);
     List<Doc> docs = FleetFixture.timed(300, 5);
     FleetFixture.write(fx.source, docs);
     fx.publish("race", 1_000_000, null);
@@ -127,11 +123,7 @@ class LiveDeletesIT {
         assertThat(source.deleteIfUnchanged(source.versions(delete))).hasSize(10);
         deletedLive.set(List.copyOf(delete));
       });
-      SliceCopier copier = new SliceCopier(hooked, target, FieldMapping.NONE, new DeadLetters(conn),
-          WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofSeconds(1)), new WorkerMetrics(),
-          new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(), 3);
-      SliceClaim claim = board.claimNext("w").orElseThrow();
-      assertThat(copier.copy(claim, () -> false)).isEqualTo(SliceCopier.Outcome.COMPLETED);
+      copyTheOnlySlice(hooked, target, conn, board, Duration.ofSeconds(1));
       assertThat(lateLegacyWrite.get()).as("the live writer acted after the source said gone").isNotNull();
       lateLegacyWrite.get().join();
 
@@ -146,6 +138,16 @@ class LiveDeletesIT {
       WorkNode w = new JobStatusReader(conn).read("race").slices().values().iterator().next();
       assertThat(w.docsDeletedAfterRecheck()).isEqualTo(8);
     }
+  }
+
+  /** One worker copies the job's only slice, in pages of 100, to completion. */
+  private static void copyTheOnlySlice(SearchStore source, SearchStore target, CoordinatorConnection conn,
+      SliceBoard board, Duration settle) {
+    SliceCopier copier = new SliceCopier(source, target, FieldMapping.NONE, new DeadLetters(conn),
+        WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(settle), new WorkerMetrics(), new Throttle(),
+        new PauseGate(() -> false), Executors.newSingleThreadExecutor(), 3);
+    SliceClaim claim = board.claimNext("w").orElseThrow();
+    assertThat(copier.copy(claim, () -> false)).isEqualTo(SliceCopier.Outcome.COMPLETED);
   }
 
   /** A live upsert of a document the target already has: a new version of it. */
