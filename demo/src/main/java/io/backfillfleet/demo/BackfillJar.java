@@ -39,8 +39,11 @@ final class BackfillJar {
 
   /** Starts a worker process whose output is appended to worker-ID.log. */
   Process startWorker(Path jobFile, String workerId, String... extra) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar.toString(), "work", "--job-file",
-        jobFile.toString(), "--worker-id", workerId));
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+    // for profiling a benchmark's workers only, e.g. BENCH_WORKER_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/jfr/
+    String opts = System.getenv("BENCH_WORKER_JVM_OPTS");
+    if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
+    cmd.addAll(List.of("-jar", jar.toString(), "work", "--job-file", jobFile.toString(), "--worker-id", workerId));
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + workerId + ".log").toFile())).start();

@@ -1,26 +1,9 @@
 package io.backfillfleet.store.elasticsearch;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.MgetResponse;
-import co.elastic.clients.elasticsearch.core.SearchRequest;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.elasticsearch.core.get.GetResult;
-import co.elastic.clients.elasticsearch.core.search.Hit;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.TransportException;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
@@ -38,6 +21,7 @@ import io.backfillfleet.store.WindowReader;
 import io.backfillfleet.store.WriteResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -58,32 +42,36 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 /**
- * An Elasticsearch index as source and create-only target. One client version (elasticsearch-java 8.19) talks
- * to 7.17, 8.x and 9.x servers.
+ * An Elasticsearch index as source and create-only target. One client (Elastic's low-level REST client 8.19,
+ * with plain JSON every major accepts) talks to 7.17, 8.x and 9.x servers.
  *
  * <p>Reads use a point-in-time and {@code search_after} on (timestamp, id field): the cursor is those two sort
  * values, so it continues on a new point-in-time after a crash or an expiry. The id field must be a keyword
- * field holding the document id (Elasticsearch does not sort on {@code _id}). Aggregations and the
- * point-in-time go through the low-level client, whose plain JSON every major accepts (7.17 refuses the typed
- * PIT request body).
+ * field holding the document id (Elasticsearch does not sort on {@code _id}). The hot paths (pages, bulk
+ * writes, multi-gets) are written and read by {@link HotPathJson} straight from the bytes; the typed client
+ * (elasticsearch-java) cost the worker more CPU than the copy itself, and 7.17 refuses its PIT request body.
  */
 public final class ElasticsearchStore implements SearchStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEEP_ALIVE = "5m";
   private static final int COMPOSITE_PAGE = 1000;
+  private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
   private final StoreConfig config;
   private final RestClient rest;
-  private final ElasticsearchClient client;
   private final RetryPolicy retry;
 
   public ElasticsearchStore(StoreConfig config, Map<String, String> env) {
@@ -107,7 +95,6 @@ public final class ElasticsearchStore implements SearchStore {
       return h;
     });
     this.rest = b.build();
-    this.client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(JSON)));
   }
 
   private static SSLContext sslContext(StoreConfig config, Map<String, String> env) {
@@ -130,12 +117,10 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   static boolean isTransient(Exception e) {
-    if (e instanceof ElasticsearchException ee) return ee.status() == 429 || ee.status() >= 500;
     if (e instanceof ResponseException re) {
       int s = re.getResponse().getStatusLine().getStatusCode();
       return s == 429 || s >= 500;
     }
-    if (e instanceof TransportException te) return te.getCause() instanceof IOException || te.getCause() == null;
     return e instanceof IOException;
   }
 
@@ -143,12 +128,6 @@ public final class ElasticsearchStore implements SearchStore {
   private <T> T call(String action, java.util.concurrent.Callable<T> body) {
     try {
       return retry.call(where(), action, ElasticsearchStore::isTransient, body);
-    } catch (ElasticsearchException e) {
-      String detail = e.getMessage();
-      if (e.error() != null && !e.error().rootCause().isEmpty()) {
-        detail += " (" + e.error().rootCause().get(0).type() + ": " + e.error().rootCause().get(0).reason() + ")";
-      }
-      throw explain(action, e.status(), detail, e);
     } catch (StoreUnavailableException e) {
       throw e;
     } catch (StoreException e) {
@@ -175,12 +154,22 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   private JsonNode lowLevel(String action, String method, String path, Object body) {
-    return call(action, () -> {
-      Request r = new Request(method, path);
-      if (body != null) r.setJsonEntity(JSON.writeValueAsString(body));
-      var resp = rest.performRequest(r);
-      return resp.getEntity() == null ? JSON.nullNode() : JSON.readTree(resp.getEntity().getContent());
-    });
+    Request r = new Request(method, path);
+    if (body != null) r.setJsonEntity(HotPathJson.write(body));
+    return send(action, r, TREE);
+  }
+
+  /** Sends {@code request} with retries ({@link #call}) and binds the answer with {@code answer}. */
+  private <T> T send(String action, Request request, ObjectReader answer) {
+    return call(action, () -> execute(request, answer));
+  }
+
+  private <T> T execute(Request request, ObjectReader answer) throws IOException {
+    Response resp = rest.performRequest(request);
+    if (resp.getEntity() == null) return answer.readValue("null");
+    try (InputStream in = resp.getEntity().getContent()) {
+      return answer.readValue(in);
+    }
   }
 
   // ------------------------------------------------------------------ source
@@ -249,23 +238,16 @@ public final class ElasticsearchStore implements SearchStore {
     return Map.of("bool", bool);
   }
 
-  private Query query(String tenant, TimeWindow w) {
-    return Query.of(q -> q.bool(b -> {
-      b.filter(f -> f.term(t -> t.field(config.tenantField()).value(tenant)));
-      if (w.missingTimestamp()) {
-        b.mustNot(m -> m.exists(e -> e.field(config.timestampField())));
-      } else {
-        b.filter(f -> f.range(r -> r.date(d -> d.field(config.timestampField()).format("epoch_millis")
-            .gte(String.valueOf(w.from().toEpochMilli())).lt(String.valueOf(w.to().toEpochMilli())))));
-      }
-      return b;
-    }));
+  private Request countRequest(String tenant, TimeWindow window) {
+    Request r = new Request("POST", "/" + config.collection() + "/_count");
+    r.setJsonEntity(HotPathJson.write(Map.of("query", queryJson(tenant, window))));
+    return r;
   }
 
   @Override
   public long count(String tenant, TimeWindow window) {
     return call("counting tenant " + tenant + " " + window,
-        () -> client.count(c -> c.index(config.collection()).query(query(tenant, window))).count());
+        () -> this.<JsonNode>execute(countRequest(tenant, window), TREE).path("count").asLong());
   }
 
   @Override
@@ -282,7 +264,7 @@ public final class ElasticsearchStore implements SearchStore {
   private final class PitReader implements WindowReader {
     private final String tenant;
     private final TimeWindow window;
-    private List<FieldValue> searchAfter;
+    private List<Object> searchAfter;
     private String pit;
     private boolean done;
 
@@ -296,7 +278,7 @@ public final class ElasticsearchStore implements SearchStore {
     public Page readPage(int pageSize) {
       if (done) return new Page(List.of(), cursor(), true);
       if (pit == null) pit = openPit();
-      SearchResponse<ObjectNode> r;
+      HotPathJson.SearchAnswer r;
       try {
         r = search(pageSize);
       } catch (StoreException e) {
@@ -305,30 +287,39 @@ public final class ElasticsearchStore implements SearchStore {
         r = search(pageSize);
       }
       if (r.pitId() != null) pit = r.pitId();
-      List<Hit<ObjectNode>> hits = r.hits().hits();
+      List<HotPathJson.Hit> hits = r.hitList();
       List<Doc> docs = new ArrayList<>(hits.size());
-      for (Hit<ObjectNode> h : hits) {
-        Map<String, Object> fields = JSON.convertValue(h.source(), new TypeReference<Map<String, Object>>() {});
-        docs.add(new Doc(h.id(), fields));
-      }
+      for (HotPathJson.Hit h : hits) docs.add(new Doc(h.id(), h.source() == null ? Map.of() : h.source()));
       if (!hits.isEmpty()) searchAfter = hits.get(hits.size() - 1).sort();
       done = hits.size() < pageSize;
       return new Page(docs, cursor(), done);
     }
 
-    private SearchResponse<ObjectNode> search(int pageSize) {
-      String id = pit;
-      SearchRequest req = SearchRequest.of(s -> {
-        s.size(pageSize).pit(p -> p.id(id).keepAlive(k -> k.time(KEEP_ALIVE))).query(query(tenant, window))
-            .trackTotalHits(t -> t.enabled(false));
-        if (!window.missingTimestamp()) {
-          s.sort(so -> so.field(f -> f.field(config.timestampField()).order(SortOrder.Asc)));
+    private HotPathJson.SearchAnswer search(int pageSize) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("size", pageSize);
+      body.put("pit", Map.of("id", pit, "keep_alive", KEEP_ALIVE));
+      body.put("query", queryJson(tenant, window));
+      body.put("track_total_hits", false);
+      List<Object> sort = new ArrayList<>();
+      if (!window.missingTimestamp()) sort.add(Map.of(config.timestampField(), "asc"));
+      sort.add(Map.of(config.idField(), "asc"));
+      body.put("sort", sort);
+      if (searchAfter != null) body.put("search_after", searchAfter);
+      String action = "reading tenant " + tenant + " " + window;
+      // a page missing a failed shard's documents must fail, not pass for the whole page
+      Request req = new Request("POST", "/_search");
+      req.addParameter("allow_partial_search_results", "false");
+      req.addParameter("filter_path", HotPathJson.SEARCH_FILTER);
+      req.setJsonEntity(HotPathJson.write(body));
+      return call(action, () -> {
+        HotPathJson.SearchAnswer r = execute(req, HotPathJson.SEARCH);
+        if (r.shards() != null && r.shards().failed() > 0) {
+          throw new IOException(r.shards().failed() + " shards failed: " + (r.shards().failures() == null
+              || r.shards().failures().isEmpty() ? "no reason given" : r.shards().failures().get(0).reason()));
         }
-        s.sort(so -> so.field(f -> f.field(config.idField()).order(SortOrder.Asc)));
-        if (searchAfter != null) s.searchAfter(searchAfter);
-        return s;
+        return r;
       });
-      return call("reading tenant " + tenant + " " + window, () -> client.search(req, ObjectNode.class));
     }
 
     private Cursor cursor() {
@@ -354,29 +345,15 @@ public final class ElasticsearchStore implements SearchStore {
         .path("id").asText();
   }
 
-  static String encodeCursor(List<FieldValue> values) {
-    ArrayNode a = JSON.createArrayNode();
-    for (FieldValue v : values) {
-      if (v.isLong()) a.add(v.longValue());
-      else if (v.isDouble()) a.add(v.doubleValue());
-      else if (v.isBoolean()) a.add(v.booleanValue());
-      else if (v.isNull()) a.addNull();
-      else a.add(v.stringValue());
-    }
-    return a.toString();
+  static String encodeCursor(List<Object> sortValues) {
+    return HotPathJson.write(sortValues);
   }
 
-  static List<FieldValue> decodeCursor(String s) {
+  static List<Object> decodeCursor(String s) {
     try {
-      List<FieldValue> out = new ArrayList<>();
-      for (JsonNode n : JSON.readTree(s)) {
-        if (n.isIntegralNumber()) out.add(FieldValue.of(n.asLong()));
-        else if (n.isNumber()) out.add(FieldValue.of(n.asDouble()));
-        else if (n.isBoolean()) out.add(FieldValue.of(n.asBoolean()));
-        else if (n.isNull()) out.add(FieldValue.NULL);
-        else out.add(FieldValue.of(n.asText()));
-      }
-      return out;
+      List<Object> values = JSON.readValue(s, new TypeReference<List<Object>>() {});
+      if (values == null || values.isEmpty()) throw new IOException("not a non-empty array of sort values");
+      return values;
     } catch (IOException e) {
       throw new StoreException("saved cursor '" + s + "' is not an Elasticsearch cursor: " + e.getMessage(), e);
     }
@@ -394,18 +371,22 @@ public final class ElasticsearchStore implements SearchStore {
    * (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target document that
    * the source still has, or keep one it no longer has.
    */
-  private List<GetResult<ObjectNode>> lookUp(String action,
-      Collection<String> ids) {
+  private List<HotPathJson.MgetDoc> lookUp(String action, Collection<String> ids) {
     if (ids.isEmpty()) return List.of();
+    Request req = new Request("POST", "/" + config.collection() + "/_mget");
+    req.addParameter("_source", "false");
+    req.addParameter("filter_path", HotPathJson.MGET_FILTER);
+    req.setJsonEntity(HotPathJson.write(Map.of("ids", ids)));
     return call(action, () -> {
-      MgetResponse<ObjectNode> r = client.mget(m -> m.index(config.collection()).ids(List.copyOf(ids))
-          .source(s -> s.fetch(false)), ObjectNode.class);
-      List<GetResult<ObjectNode>> found = new ArrayList<>();
-      for (var d : r.docs()) {
-        if (d.isFailure()) {
-          throw new IOException("the cluster could not look up " + d.failure().id() + ": " + d.failure().error().reason());
-        }
-        if (d.result().found()) found.add(d.result());
+      HotPathJson.MgetAnswer r = execute(req, HotPathJson.MGET);
+      List<HotPathJson.MgetDoc> docs = r.docs() == null ? List.of() : r.docs();
+      if (docs.size() != ids.size()) {
+        throw new IOException("the cluster answered for " + docs.size() + " of " + ids.size() + " ids");
+      }
+      List<HotPathJson.MgetDoc> found = new ArrayList<>();
+      for (HotPathJson.MgetDoc d : docs) {
+        if (d.error() != null) throw new IOException("the cluster could not look up " + d.id() + " (" + d.error() + ")");
+        if (d.found()) found.add(d);
       }
       return found;
     });
@@ -413,13 +394,13 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public void makeVisible() {
-    call("refreshing", () -> client.indices().refresh(r -> r.index(config.collection())));
+    lowLevel("refreshing", "POST", "/" + config.collection() + "/_refresh", null);
   }
 
   @Override
   public Map<String, String> versions(Collection<String> ids) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (var d : lookUp("reading versions", ids)) {
+    for (HotPathJson.MgetDoc d : lookUp("reading versions", ids)) {
       if (d.seqNo() != null) out.put(d.id(), d.seqNo() + ":" + d.primaryTerm());
     }
     return out;
@@ -428,10 +409,10 @@ public final class ElasticsearchStore implements SearchStore {
   @Override
   public List<String> deleteIfUnchanged(Map<String, String> idToVersion) {
     List<String> ids = List.copyOf(idToVersion.keySet());
-    Map<String, BulkResponseItem> items = bulk("deleting", ids, id -> {
+    Map<String, HotPathJson.Item> items = bulk("deleting", ids, id -> {
       String[] v = idToVersion.get(id).split(":");
-      return BulkOperation.of(op -> op.delete(d -> d.id(id)
-          .ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))));
+      return new HotPathJson.BulkOp("delete", Map.of("_id", id, "if_seq_no", Long.parseLong(v[0]),
+          "if_primary_term", Long.parseLong(v[1])), null);
     });
     List<String> deleted = new ArrayList<>();
     for (String id : ids) {
@@ -444,20 +425,24 @@ public final class ElasticsearchStore implements SearchStore {
    * One bulk request for {@code ids}, answers by id. Items refused as busy or failing (429, 5xx) are sent again
    * ({@link RetryPolicy#resendRefused}).
    */
-  private Map<String, BulkResponseItem> bulk(String what, List<String> ids,
-      Function<String, BulkOperation> operation) {
-    Map<String, BulkResponseItem> out = new HashMap<>();
+  private Map<String, HotPathJson.Item> bulk(String what, List<String> ids,
+      Function<String, HotPathJson.BulkOp> operation) {
+    Map<String, HotPathJson.Item> out = new HashMap<>();
     retry.resendRefused(where(), what + " " + ids.size() + " documents", ids, batch -> {
-      BulkResponse r = call(what + " " + batch.size() + " documents", () -> {
-        BulkRequest.Builder br = new BulkRequest.Builder().index(config.collection());
-        for (String id : batch) br.operations(operation.apply(id));
-        return client.bulk(br.build());
-      });
+      Request req = new Request("POST", "/" + config.collection() + "/_bulk");
+      req.addParameter("filter_path", HotPathJson.BULK_FILTER);
+      req.setEntity(new ByteArrayEntity(HotPathJson.ndjson(batch.stream().map(operation).toList()), NDJSON));
+      HotPathJson.BulkAnswer r = send(what + " " + batch.size() + " documents", req, HotPathJson.BULK);
+      List<Map<String, HotPathJson.Item>> items = r.items() == null ? List.of() : r.items();
+      if (items.size() != batch.size()) {
+        throw new StoreException(where() + ": " + what + ": the cluster answered for " + items.size() + " of "
+            + batch.size() + " documents sent");
+      }
       Map<String, String> refused = new LinkedHashMap<>();
-      for (int i = 0; i < r.items().size(); i++) {
-        BulkResponseItem it = r.items().get(i);
+      for (int i = 0; i < items.size(); i++) {
+        HotPathJson.Item it = items.get(i).values().iterator().next(); // {"create": {...}} or {"delete": {...}}
         if (it.error() != null && (it.status() == 429 || it.status() >= 500)) {
-          refused.put(batch.get(i), "HTTP " + it.status() + " " + it.error().type() + ": " + it.error().reason());
+          refused.put(batch.get(i), "HTTP " + it.status() + " " + it.error());
         } else {
           out.put(batch.get(i), it);
         }
@@ -474,17 +459,16 @@ public final class ElasticsearchStore implements SearchStore {
     Map<String, Doc> byId = new LinkedHashMap<>();
     for (Doc d : docs) byId.put(d.id(), d);
     List<String> ids = docs.stream().map(Doc::id).toList();
-    Map<String, BulkResponseItem> items = bulk("writing", List.copyOf(byId.keySet()),
-        id -> BulkOperation.of(op -> op.create(c -> c.id(id)
-            .document(byId.get(id).fields()))));
+    Map<String, HotPathJson.Item> items = bulk("writing", List.copyOf(byId.keySet()),
+        id -> new HotPathJson.BulkOp("create", Map.of("_id", id), byId.get(id).fields()));
     List<String> created = new ArrayList<>();
     List<String> present = new ArrayList<>();
     List<WriteResult.Rejected> rejected = new ArrayList<>();
     for (String id : ids) {
-      BulkResponseItem it = items.get(id);
+      HotPathJson.Item it = items.get(id);
       if (it.error() == null) created.add(id);
       else if (it.status() == 409) present.add(id);
-      else rejected.add(new WriteResult.Rejected(id, it.error().type() + ": " + it.error().reason()));
+      else rejected.add(new WriteResult.Rejected(id, it.error().toString()));
     }
     return new WriteResult(created, present, rejected);
   }
