@@ -325,7 +325,7 @@ public final class SolrStore implements SearchStore {
   private SolrDocumentList realTimeGet(Collection<String> ids, String fl) {
     if (ids.isEmpty()) return new SolrDocumentList();
     ModifiableSolrParams p = new ModifiableSolrParams();
-    for (String id : ids) p.add("id", id);
+    p.add("id", ids.toArray(String[]::new)); // one call: adding them one by one copies the array every time
     p.set("fl", fl);
     QueryRequest req = new QueryRequest(p, SolrRequest.METHOD.POST);
     req.setPath("/get");
