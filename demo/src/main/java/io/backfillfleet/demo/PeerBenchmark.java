@@ -158,7 +158,7 @@ public final class PeerBenchmark {
     Cluster legacy = seededSource(src);
     Cluster fresh = ElasticsearchCluster.shared(dst, "events");
     Pair p = new Pair("ES " + version, legacy, fresh);
-    p.tune(legacy, fresh, new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}, {2000, 4}});
+    p.tune(legacy, fresh, new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}, {2000, 4}, {1000, 8}, {2000, 8}});
     p.fleet(legacy, fresh);
     p.add("elasticdump (--bulkAction=create)", elasticdump(src, dst, version, fresh, "elasticdump"));
     p.print();
@@ -178,7 +178,7 @@ public final class PeerBenchmark {
     try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
       System.out.println(p.name + ": read path " + s.readPath());
     }
-    p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}});
+    p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}, {1000, 8}});
     p.fleet(legacy, fresh);
     p.add("streaming expression update(select(search /export)), create-only", streamingCopy(solr8, solr9, fresh));
     p.print();

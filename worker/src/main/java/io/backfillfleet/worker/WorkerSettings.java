@@ -42,10 +42,11 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
 
   /**
    * Fills in what was left to {@link #AUTO}, from measurement (README, "Speed against the peers"; one worker,
-   * 100,000 documents): a worker is latency-bound, so 4 slices in flight. ES 8 at pages of 1,000: 4,907 / 7,471 /
-   * 10,176 docs/s at 1 / 2 / 4 in flight; at 2 in flight pages of 500 / 1,000 / 2,000: 6,448 / 7,471 / 7,828, so
-   * pages of 2,000. Solr 8 source at 2 / 4 in flight: 6,020 / 9,901 (pages of 1,000), 6,844 / 9,941 (2,000), so
-   * pages stay at 1,000 (smaller real-time gets and updates for the same speed).
+   * 100,000 documents): a worker is latency-bound, so 4 slices in flight. ES 8 at pages of 1,000: 5,227 / 8,408 /
+   * 13,738 / 15,782 docs/s at 1 / 2 / 4 / 8 in flight; at 2 in flight pages of 500 / 1,000 / 2,000: 6,895 / 8,408 /
+   * 9,306, so pages of 2,000. 8 in flight is faster still but holds twice the pages: not the default, since large
+   * documents would not fit the chart's worker pod. Solr 8 source at 2 / 4 in flight: 6,585 / 10,579 (pages of
+   * 1,000), 7,707 / 9,993 (2,000), so pages stay at 1,000.
    */
   public WorkerSettings forSource(Engine source) {
     boolean es = source == Engine.ELASTICSEARCH;
