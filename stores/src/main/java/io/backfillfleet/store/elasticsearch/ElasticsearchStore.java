@@ -64,7 +64,7 @@ import org.elasticsearch.client.RestClientBuilder;
  * (elasticsearch-java) cost the worker more CPU than the copy itself, and 7.17 refuses its PIT request body.
  */
 public final class ElasticsearchStore implements SearchStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = HotPathJson.JSON;
   private static final String KEEP_ALIVE = "5m";
   private static final int COMPOSITE_PAGE = 1000;
   private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
@@ -331,7 +331,7 @@ public final class ElasticsearchStore implements SearchStore {
       if (pit == null) return;
       try {
         Request r = new Request("DELETE", "/_pit");
-        r.setJsonEntity(JSON.writeValueAsString(Map.of("id", pit)));
+        r.setJsonEntity(HotPathJson.write(Map.of("id", pit)));
         rest.performRequest(r);
       } catch (Exception e) {
         // it expires by itself after its keep-alive

@@ -19,8 +19,8 @@ import java.util.Map;
  * and on a shared machine that CPU is taken from the clusters.
  */
 final class HotPathJson {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** The store's one mapper; answers carry more than the records read, so unknown properties are skipped. */
+  static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   static final ObjectReader SEARCH = JSON.readerFor(SearchAnswer.class);
   static final ObjectReader BULK = JSON.readerFor(BulkAnswer.class);
   static final ObjectReader MGET = JSON.readerFor(MgetAnswer.class);
