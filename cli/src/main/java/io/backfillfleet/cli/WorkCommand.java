@@ -25,7 +25,8 @@ final class WorkCommand implements Callable<Integer> {
   @Mixin ZkOptions zk;
 
   @Option(names = "--concurrency", paramLabel = "K",
-      description = {"Slices copied at once (default 4; measured, see README).",
+      description = {"Slices copied at once (default 8; measured, see README). The pages they hold are bounded by",
+          "  --page-memory-mb, so more slices do not need more memory.",
           "A slice whose pages are all written waits out --settle-seconds without counting here, so a worker may",
           "  hold up to twice as many claims."})
   int concurrency = WorkerSettings.AUTO;
@@ -33,6 +34,12 @@ final class WorkCommand implements Callable<Integer> {
   @Option(names = "--page-size", paramLabel = "N",
       description = "Documents per page (default: 2000 from Elasticsearch, 1000 from Solr; measured, see README).")
   int pageSize = WorkerSettings.AUTO;
+
+  @Option(names = "--page-memory-mb", paramLabel = "MB",
+      description = {"The most memory the pages read and not yet written may take at once (default: a quarter of the",
+          "  heap). Slices wait for room before reading, so large documents slow the copy instead of running the",
+          "  worker out of memory; the progress line says when reads waited for it; /metrics has backfill_pages_memory_held_bytes."})
+  long pageMemoryMb = WorkerSettings.AUTO;
 
   @Option(names = "--checkpoint-pages", defaultValue = "5", paramLabel = "N",
       description = "Checkpoint after N pages (default ${DEFAULT-VALUE}) ...")
@@ -67,7 +74,7 @@ final class WorkCommand implements Callable<Integer> {
     String id = workerId != null ? workerId : defaultWorkerId();
     WorkerSettings settings = new WorkerSettings(id, concurrency, pageSize, checkpointPages,
         Duration.ofSeconds(checkpointSeconds), Duration.ofSeconds(graceSeconds), null, null,
-        Duration.ofSeconds(settleSeconds));
+        Duration.ofSeconds(settleSeconds), pageMemoryMb << 20);
     try (CoordinatorConnection conn = zk.connect()) {
       FleetWorker worker = new FleetWorker(conn, job, settings);
       if (metricsPort != null) worker.withMetricsPort(metricsPort);

@@ -75,8 +75,10 @@ public final class FleetWorker implements AutoCloseable {
       JobSpec spec = awaitReady(board);
       if (spec == null) return Result.STOPPED;
       WorkerSettings resolved = settings.forSource(JobStores.source(spec).engineKind());
-      LOG.info("worker {}: {} slices in flight, pages of {} documents", resolved.workerId(), resolved.concurrency(),
-          resolved.pageSize());
+      PageMemoryBudget pageMemory = resolved.pageMemory();
+      metrics.watch(pageMemory);
+      LOG.info("worker {}: {} slices in flight, pages of {} documents, at most {} MiB of pages held at once",
+          resolved.workerId(), resolved.concurrency(), resolved.pageSize(), pageMemory.limitBytes() >> 20);
       try (SearchStore source = Stores.open("source", JobStores.source(spec));
            SearchStore target = Stores.open("target", JobStores.target(spec));
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
@@ -88,7 +90,7 @@ public final class FleetWorker implements AutoCloseable {
         ExecutorService slots = Executors.newFixedThreadPool(2 * resolved.concurrency(), named("slice"));
         ExecutorService readAhead = Executors.newFixedThreadPool(resolved.concurrency(), named("read-ahead"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
-        ProgressLog progress = new ProgressLog(metrics, board, held, throttle);
+        ProgressLog progress = new ProgressLog(metrics, board, held, throttle, pageMemory);
         ticker.scheduleAtFixedRate(() -> {
           throttle.update(board.control().maxDocsPerSecond(), board.liveWorkers());
           registration.update(registration.info().withActivity(List.copyOf(held), metrics.docsRead.getOneMinuteRate()));
@@ -96,7 +98,7 @@ public final class FleetWorker implements AutoCloseable {
         ticker.scheduleAtFixedRate(progress::log, resolved.progressLogEvery().toMillis(),
             resolved.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
         SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), new DeadLetters(conn), resolved,
-            metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, spec.maxAttempts());
+            metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts());
         try {
           return loop(board, copier, slots, resolved);
         } finally {

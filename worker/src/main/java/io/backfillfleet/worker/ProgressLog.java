@@ -13,12 +13,16 @@ final class ProgressLog {
   private final SliceBoard board;
   private final Set<String> held;
   private final Throttle throttle;
+  private final PageMemoryBudget pageMemory;
+  private long waitsLogged;
 
-  ProgressLog(WorkerMetrics metrics, SliceBoard board, Set<String> held, Throttle throttle) {
+  ProgressLog(WorkerMetrics metrics, SliceBoard board, Set<String> held, Throttle throttle,
+      PageMemoryBudget pageMemory) {
     this.metrics = metrics;
     this.board = board;
     this.held = held;
     this.throttle = throttle;
+    this.pageMemory = pageMemory;
   }
 
   void log() {
@@ -27,11 +31,20 @@ final class ProgressLog {
     double fleetRate = rate * board.liveWorkers();
     long left = board.remainingEstimatedDocs();
     String eta = fleetRate < 1 ? "unknown" : human(Duration.ofSeconds((long) (left / fleetRate)));
-    LOG.info("progress: {} docs/s here (1m), {} read here; slices {} done / {} failed / {} total, {} held here{}{};"
+    LOG.info("progress: {} docs/s here (1m), {} read here; slices {} done / {} failed / {} total, {} held here{}{}{};"
             + " ETA {} at the fleet's pace",
         Math.round(rate), metrics.docsRead.getCount(), c.done(), c.failed(), c.total(), held.size(),
         throttle.rate() > 0 ? ", throttled to " + Math.round(throttle.rate()) + " docs/s" : "",
-        board.control().paused() ? ", PAUSED" : "", eta);
+        board.control().paused() ? ", PAUSED" : "", memoryWaits(), eta);
+  }
+
+  /** Reads that waited for page memory since the last line: the heap, not the clusters, is holding the copy back. */
+  private String memoryWaits() {
+    long waits = pageMemory.waits();
+    long since = waits - waitsLogged;
+    waitsLogged = waits;
+    return since == 0 ? "" : ", " + since + " reads waited for page memory (" + (pageMemory.limitBytes() >> 20)
+        + " MiB; see --page-memory-mb)";
   }
 
   static String human(Duration d) {

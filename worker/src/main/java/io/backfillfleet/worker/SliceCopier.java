@@ -22,8 +22,6 @@ import io.backfillfleet.store.WindowReader;
 import io.backfillfleet.store.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -50,11 +48,12 @@ final class SliceCopier {
   private final Throttle throttle;
   private final PauseGate pause;
   private final ExecutorService readAhead;
+  private final PageMemoryBudget memory;
   private final int maxAttempts;
 
   SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, DeadLetters deadLetters,
       WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
-      int maxAttempts) {
+      PageMemoryBudget memory, int maxAttempts) {
     this.source = source;
     this.target = target;
     this.mapping = mapping;
@@ -64,6 +63,7 @@ final class SliceCopier {
     this.throttle = throttle;
     this.pause = pause;
     this.readAhead = readAhead;
+    this.memory = memory;
     this.maxAttempts = maxAttempts;
   }
 
@@ -96,23 +96,21 @@ final class SliceCopier {
     List<RejectedDoc> unsavedRejected = new ArrayList<>();
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
-    try (WindowReader reader = source.reader(w.tenant(), window, start)) {
-      CompletableFuture<Page> next = readAsync(reader);
+    try (WindowReader reader = source.reader(w.tenant(), window, start);
+         PageReadAhead pages = new PageReadAhead(reader, settings.pageSize(), readAhead, memory, metrics)) {
       while (true) {
-        Page page = join(next);
-        // overlap: the next read runs while this page is throttled and written
-        next = page.last() ? null : readAsync(reader);
-        if (!pause.awaitRunning(stopRequested)) {
-          return stop(claim, recheck, unsavedRejected);
-        }
-        throttle.acquire(page.docs().size());
-        claim.verifyHeld(); // never write a page for a slice that is no longer ours
+        PageReadAhead.HeldPage held = pages.take(); // the next read runs while this page is throttled and written
+        Page page = held.page;
         WriteResult r;
         try {
-          r = write(page.docs());
-        } catch (RuntimeException e) {
-          recheck.maybeWritten(ids(page));
-          throw e;
+          if (!pause.awaitRunning(stopRequested)) {
+            return stop(claim, recheck, unsavedRejected);
+          }
+          throttle.acquire(page.docs().size());
+          claim.verifyHeld(); // never write a page for a slice that is no longer ours
+          r = write(page, recheck);
+        } finally {
+          held.release(); // now, not at the end of the slice: its settle delay must not hold memory
         }
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
             r.rejected().size(), 0));
@@ -208,21 +206,12 @@ final class SliceCopier {
     return new CursorCheckpoint(safe.cursor().isStart() ? null : safe.cursor().value(), safe.progress());
   }
 
-  private CompletableFuture<Page> readAsync(WindowReader reader) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Timer.Context t = metrics.readLatency.time()) {
-        Page p = reader.readPage(settings.pageSize());
-        metrics.docsRead.mark(p.docs().size());
-        return p;
-      }
-    }, readAhead);
-  }
-
-  private static Page join(CompletableFuture<Page> f) {
+  /** Writes the page; if that fails, its ids may still have landed, so they are re-checked all the same. */
+  private WriteResult write(Page page, DeleteRecheck recheck) {
     try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
+      return write(page.docs());
+    } catch (RuntimeException e) {
+      recheck.maybeWritten(ids(page));
       throw e;
     }
   }

@@ -25,6 +25,25 @@ public final class WorkerMetrics {
     registry.gauge("claims.held", () -> claimsHeld::get);
   }
 
+  private volatile PageMemoryBudget pageMemory;
+
+  /** Exports what the worker's pages hold now, against the budget (to see whether memory limits the copy). */
+  void watch(PageMemoryBudget budget) {
+    this.pageMemory = budget;
+    registry.gauge("pages.memory.held_bytes", () -> () -> pageMemory.heldBytes());
+    registry.gauge("pages.memory.limit_bytes", () -> () -> pageMemory.limitBytes());
+    registry.gauge("pages.memory.waits", () -> () -> pageMemory.waits());
+  }
+
+  /** The most pages this worker held at once (read, not yet written). */
+  public int pagesHeldAtOnceAtMost() {
+    return pageMemory == null ? 0 : pageMemory.peakPages();
+  }
+
+  public long readsThatWaitedForPageMemory() {
+    return pageMemory == null ? 0 : pageMemory.waits();
+  }
+
   public long docsRead() {
     return docsRead.getCount();
   }

@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param failureBackoff    pause after a slice failed before this slot claims again
  * @param settleDelay       how long after writing a page its ids are re-checked against the source (to delete
  *                          documents a live delete removed meanwhile); longer than the dual-writer's lag
+ * @param pageMemoryBytes   the most memory the pages read and not yet written may take at once ({@link #AUTO}: a
+ *                          quarter of the heap); slices in flight wait for room before reading
  */
 public record WorkerSettings(String workerId, int concurrency, int pageSize, int checkpointPages,
     Duration checkpointEvery, Duration shutdownGrace, Duration failureBackoff, Duration progressLogEvery,
-    Duration settleDelay) {
+    Duration settleDelay, long pageMemoryBytes) {
 
   public WorkerSettings {
     JobLayout.requireValidName("worker id", workerId);
@@ -35,43 +37,53 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
     progressLogEvery = progressLogEvery == null ? Duration.ofSeconds(10) : progressLogEvery;
     settleDelay = settleDelay == null ? Duration.ofSeconds(5) : settleDelay;
     if (settleDelay.isNegative()) throw new IllegalArgumentException("--settle-seconds cannot be negative");
+    if (pageMemoryBytes < 0) throw new IllegalArgumentException("--page-memory-mb cannot be negative");
   }
 
-  /** For concurrency or page size: let {@link #forSource} choose. */
+  /** For concurrency, page size or page memory: let the worker choose ({@link #forSource}, {@link #pageMemory}). */
   public static final int AUTO = 0;
 
   /**
    * Fills in what was left to {@link #AUTO}, from measurement (README, "Speed against the peers"; one worker,
-   * 100,000 documents): a worker is latency-bound, so 4 slices in flight. ES 8 at pages of 1,000: 5,227 / 8,408 /
-   * 13,738 / 15,782 docs/s at 1 / 2 / 4 / 8 in flight; at 2 in flight pages of 500 / 1,000 / 2,000: 6,895 / 8,408 /
-   * 9,306, so pages of 2,000. 8 in flight is faster still but holds twice the pages: not the default, since large
-   * documents would not fit the chart's worker pod. Solr 8 source at 2 / 4 in flight: 6,585 / 10,579 (pages of
-   * 1,000), 7,707 / 9,993 (2,000), so pages stay at 1,000.
+   * 100,000 documents): a worker is latency-bound, so 8 slices in flight, with the pages they hold bounded by
+   * {@link #pageMemory}. ES 8 at pages of 1,000: 5,227 / 8,408 / 13,738 / 15,782 docs/s at 1 / 2 / 4 / 8 in flight,
+   * at pages of 2,000: 14,094 / 18,050 at 4 / 8; at 2 in flight pages of 500 / 1,000 / 2,000: 6,895 / 8,408 / 9,306,
+   * so pages of 2,000. Solr 8 source at pages of 1,000: 6,585 / 11,171 / 13,470 at 2 / 4 / 8 in flight; pages of
+   * 2,000 gain nothing at 4 (11,168), so pages stay at 1,000.
    */
   public WorkerSettings forSource(Engine source) {
     boolean es = source == Engine.ELASTICSEARCH;
-    return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : 4,
+    return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : 8,
         pageSize != AUTO ? pageSize : es ? 2000 : 1000, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, settleDelay);
+        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes);
+  }
+
+  /** The memory budget for pages: as set, or a quarter of the heap. */
+  PageMemoryBudget pageMemory() {
+    return pageMemoryBytes != AUTO ? new PageMemoryBudget(pageMemoryBytes) : PageMemoryBudget.quarterOfHeap();
   }
 
   public static WorkerSettings defaults(String workerId) {
-    return new WorkerSettings(workerId, 2, 1000, 5, null, null, null, null, null);
+    return new WorkerSettings(workerId, 2, 1000, 5, null, null, null, null, null, AUTO);
   }
 
   public WorkerSettings withCheckpoints(int pages, Duration every) {
     return new WorkerSettings(workerId, concurrency, pageSize, pages, every, shutdownGrace, failureBackoff,
-        progressLogEvery, settleDelay);
+        progressLogEvery, settleDelay, pageMemoryBytes);
   }
 
   public WorkerSettings withPageSize(int size) {
     return new WorkerSettings(workerId, concurrency, size, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, settleDelay);
+        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes);
   }
 
+  public WorkerSettings withPageMemory(long bytes) {
+    return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
+        failureBackoff, progressLogEvery, settleDelay, bytes);
+  }
 
   public WorkerSettings withSettleDelay(Duration d) {
     return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, d);
+        failureBackoff, progressLogEvery, d, pageMemoryBytes);
   }
 }

@@ -50,7 +50,8 @@ class FleetCopyIT {
     FleetFixture.write(fx.source, FleetFixture.timed(600, 6));
     Plan plan = fx.publish("settle", 150, null);
     assertThat(plan.slices().size()).isGreaterThanOrEqualTo(3);
-    WorkerSettings oneInFlight = new WorkerSettings("w", 1, 100, 5, null, null, null, null, Duration.ofSeconds(3));
+    WorkerSettings oneInFlight = new WorkerSettings("w", 1, 100, 5, null, null, null, null, Duration.ofSeconds(3),
+        WorkerSettings.AUTO);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (CoordinatorConnection c = fx.connect(); CoordinatorConnection watcher = fx.connect()) {
       Future<FleetWorker.Result> run = pool.submit(() -> new FleetWorker(c, "settle", oneInFlight).run());
@@ -63,6 +64,29 @@ class FleetCopyIT {
       assertThat(done.slices().values().stream().mapToLong(WorkNode::docsCreated).sum()).isEqualTo(600);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * With a page memory budget smaller than one page, a worker with eight slices in flight reads one page at a time
+   * (each waits for the page before it to be written) and still completes every slice: memory bounds the copy, it
+   * neither runs the heap out nor stalls it.
+   */
+  @org.junit.jupiter.api.Test
+  void aPageMemoryBudgetSmallerThanOnePageCopiesOnePageAtATimeAndCompletes() throws Exception {
+    FleetFixture fx = FleetFixture.elasticsearch();
+    FleetFixture.write(fx.source, FleetFixture.timed(1200, 6));
+    Plan plan = fx.publish("memory", 150, null);
+    assertThat(plan.slices().size()).isGreaterThanOrEqualTo(6);
+    WorkerSettings tight = new WorkerSettings("w", 8, 100, 5, null, null, null, null, Duration.ofMillis(300), 1024);
+    try (CoordinatorConnection c = fx.connect()) {
+      FleetWorker worker = new FleetWorker(c, "memory", tight);
+      assertThat(worker.run()).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+      JobStatus done = new JobStatusReader(c).read("memory");
+      assertThat(done.slices().values()).allMatch(w -> w.state() == SliceState.DONE);
+      assertThat(done.slices().values().stream().mapToLong(WorkNode::docsCreated).sum()).isEqualTo(1200);
+      assertThat(worker.metrics().pagesHeldAtOnceAtMost()).isEqualTo(1);
+      assertThat(worker.metrics().readsThatWaitedForPageMemory()).isPositive();
     }
   }
 

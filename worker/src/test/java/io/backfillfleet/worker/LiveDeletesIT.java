@@ -145,7 +145,7 @@ class LiveDeletesIT {
       SliceBoard board, Duration settle) {
     SliceCopier copier = new SliceCopier(source, target, FieldMapping.NONE, new DeadLetters(conn),
         WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(settle), new WorkerMetrics(), new Throttle(),
-        new PauseGate(() -> false), Executors.newSingleThreadExecutor(), 3);
+        new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20), 3);
     SliceClaim claim = board.claimNext("w").orElseThrow();
     assertThat(copier.copy(claim, () -> false)).isEqualTo(SliceCopier.Outcome.COMPLETED);
   }

@@ -8,16 +8,16 @@ import org.junit.jupiter.api.Test;
 
 class WorkerSettingsTest {
   private static WorkerSettings with(int concurrency, int pageSize) {
-    return new WorkerSettings("w", concurrency, pageSize, 5, null, null, null, null, null);
+    return new WorkerSettings("w", concurrency, pageSize, 5, null, null, null, null, null, WorkerSettings.AUTO);
   }
 
   @Test
   void leftToTheEngineTheMeasuredDefaultsApply() {
     WorkerSettings auto = with(WorkerSettings.AUTO, WorkerSettings.AUTO);
     assertThat(auto.forSource(Engine.ELASTICSEARCH)).extracting(WorkerSettings::concurrency, WorkerSettings::pageSize)
-        .containsExactly(4, 2000);
+        .containsExactly(8, 2000);
     assertThat(auto.forSource(Engine.SOLR)).extracting(WorkerSettings::concurrency, WorkerSettings::pageSize)
-        .containsExactly(4, 1000);
+        .containsExactly(8, 1000);
   }
 
   @Test
