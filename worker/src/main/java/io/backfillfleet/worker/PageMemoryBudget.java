@@ -17,6 +17,7 @@ final class PageMemoryBudget {
   private int heldPages;
   private int peakPages;
   private long waits;
+  private int waiting;
   private long measuredBytes;
   private long measuredDocs;
 
@@ -45,9 +46,19 @@ final class PageMemoryBudget {
    */
   synchronized long reserve(int pageSize, long lastPageBytes) throws InterruptedException {
     long want = Math.min(limitBytes, expected(pageSize, lastPageBytes));
-    if (heldPages > 0 && heldBytes + want > limitBytes) waits++;
+    boolean counted = false;
     while (heldPages > 0 && heldBytes + want > limitBytes) {
-      wait();
+      // waiting for the worker's first page is learning the documents' size, not running short of memory
+      if (!counted && (lastPageBytes > 0 || measuredDocs > 0)) {
+        waits++;
+        counted = true;
+      }
+      waiting++;
+      try {
+        wait();
+      } finally {
+        waiting--;
+      }
       want = Math.min(limitBytes, expected(pageSize, lastPageBytes)); // pages measured meanwhile know better
     }
     heldBytes += want;
@@ -84,7 +95,12 @@ final class PageMemoryBudget {
     return heldBytes;
   }
 
-  /** How many reads so far had to wait for room. */
+  /** Reads waiting for room right now. */
+  synchronized int waiting() {
+    return waiting;
+  }
+
+  /** How many reads so far had to wait for room once the documents' size was known: memory held the copy back. */
   synchronized long waits() {
     return waits;
   }
