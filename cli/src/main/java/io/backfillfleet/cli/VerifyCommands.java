@@ -100,8 +100,9 @@ final class VerifyCommands {
              SearchStore target = Stores.open("target", JobStores.target(js))) {
           Repairer.Result r = new Repairer(conn, source, target, JobStores.mapping(js),
               Duration.ofSeconds(settle)).repair(job, deleteExtra);
-          spec.commandLine().getOut().printf("repaired %d slices: %d documents created, %d deleted%n", r.slices(),
-              r.created(), r.deleted());
+          spec.commandLine().getOut().printf("repaired %d slices: %d documents created, %d deleted (%d of them"
+              + " written by repair and deleted live meanwhile)%n", r.slices(), r.created(), r.deleted(),
+              r.deletedAfterRecheck());
           return ExitCodes.OK;
         }
       }

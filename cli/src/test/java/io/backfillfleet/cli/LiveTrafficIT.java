@@ -8,6 +8,7 @@ import io.backfillfleet.coordinator.ZkSettings;
 import io.backfillfleet.testkit.SolrTestCluster;
 import io.backfillfleet.testkit.ZooKeeperServers;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -113,7 +114,10 @@ class LiveTrafficIT {
         workers.add(CompletableFuture.supplyAsync(() -> PlanCommandIT.run("work", "--job-file", jobFile.toString(),
             "--worker-id", id, "--page-size", "100", "--settle-seconds", "1", "--checkpoint-seconds", "1")));
       }
-      Thread.sleep(4000);
+      // live traffic overlaps a good part of the throttled copy before the throttle is lifted
+      org.awaitility.Awaitility.await("a quarter of the history copied under live traffic").atMost(Duration.ofSeconds(120))
+          .until(() -> new io.backfillfleet.coordinator.JobStatusReader(admin).read("live").slices().values().stream()
+              .mapToLong(io.backfillfleet.coordinator.WorkNode::docsRead).sum() >= 2000);
       new JobControlStore(admin).update("live", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
       for (CompletableFuture<PlanCommandIT.Result> w : workers) {
         PlanCommandIT.Result r = w.get(180, TimeUnit.SECONDS);

@@ -61,7 +61,8 @@ class WorkCommandIT {
           .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> claimHeld(admin));
-        Thread.sleep(1500); // let it copy a few pages past its claim
+        // a few pages written past its claim (their re-check is still to come: the stop waits for it)
+        await("pages written").atMost(Duration.ofSeconds(60)).until(() -> targetCount(coll) >= 200);
         long t0 = System.nanoTime();
         worker.destroy(); // SIGTERM, as Kubernetes does when scaling down
         assertThat(worker.waitFor(15, TimeUnit.SECONDS)).as("exits within the grace period").isTrue();
@@ -89,6 +90,13 @@ class WorkCommandIT {
         t.makeVisible();
         assertThat(t.count("acme", TimeWindow.of(T0, T0.plusSeconds(37L * 6000)))).isEqualTo(6000);
       }
+    }
+  }
+
+  private static long targetCount(String coll) {
+    try (SearchStore t = Stores.open("target", StoreConfig.solrCloud(SolrTestCluster.target().zkHost() + "/solr", coll))) {
+      t.makeVisible();
+      return t.count("acme", TimeWindow.of(T0, T0.plusSeconds(37L * 6000)));
     }
   }
 

@@ -19,6 +19,6 @@ public record FieldMapping(Map<String, String> rename, Set<String> drop) {
     doc.fields().forEach((k, v) -> {
       if (!drop.contains(k)) out.put(rename.getOrDefault(k, k), v);
     });
-    return new Doc(doc.id(), out);
+    return doc.withFields(out); // routing kept: the target may route as the source did
   }
 }

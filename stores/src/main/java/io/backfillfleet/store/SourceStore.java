@@ -22,8 +22,11 @@ public interface SourceStore extends AutoCloseable {
     return "";
   }
 
-  /** Which of these ids exist in the source now (to re-check written pages against live deletes). */
-  java.util.Set<String> existingIds(java.util.Collection<String> ids);
+  /**
+   * Which of these documents exist in the source now (to re-check written pages against live deletes), by id.
+   * A document stored under another routing than its key says must still be found: "not found" deletes it.
+   */
+  java.util.Set<String> existingIds(java.util.Collection<DocKey> keys);
 
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();

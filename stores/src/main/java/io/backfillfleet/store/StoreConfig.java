@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param zkHost      Solr only, instead of endpoints: the SolrCloud ZooKeeper with chroot, e.g. zk1:2181,zk2:2181/solr
  * @param collection  the Solr collection or Elasticsearch index (or alias)
  * @param updateChain Solr targets only: the update chain with TolerantUpdateProcessorFactory (see README)
+ * @param routingField Elasticsearch targets only: route each document by this field's value (e.g. the tenant);
+ *                    when absent, each document keeps the routing it had in the source (or none)
  */
 public record StoreConfig(
     String engine,
@@ -39,7 +41,8 @@ public record StoreConfig(
     String apiKeyFile,
     String trustStore,
     String trustStorePasswordEnv,
-    String updateChain) {
+    String updateChain,
+    String routingField) {
 
   public StoreConfig {
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -51,34 +54,42 @@ public record StoreConfig(
     requestTimeout = requestTimeout == null ? Duration.ofSeconds(60) : requestTimeout;
     maxAttempts = maxAttempts == null ? 6 : maxAttempts;
     updateChain = orDefault(updateChain, "tolerant");
+    routingField = routingField == null || routingField.isBlank() ? null : routingField;
   }
 
   public static StoreConfig solrCloud(String zkHost, String collection) {
     return new StoreConfig("solr", null, zkHost, collection, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
   }
 
   public static StoreConfig elasticsearch(String url, String index) {
     return new StoreConfig("elasticsearch", List.of(url), null, index, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 
   public StoreConfig withPageSize(int size) {
     return new StoreConfig(engine, endpoints, zkHost, collection, tenantField, timestampField, idField, size,
         connectTimeout, requestTimeout, maxAttempts, username, passwordEnv, passwordFile, apiKeyEnv, apiKeyFile,
-        trustStore, trustStorePasswordEnv, updateChain);
+        trustStore, trustStorePasswordEnv, updateChain, routingField);
   }
 
   public StoreConfig withRetries(int attempts, Duration timeout) {
     return new StoreConfig(engine, endpoints, zkHost, collection, tenantField, timestampField, idField, pageSize,
         timeout, timeout, attempts, username, passwordEnv, passwordFile, apiKeyEnv, apiKeyFile, trustStore,
-        trustStorePasswordEnv, updateChain);
+        trustStorePasswordEnv, updateChain, routingField);
+  }
+
+  /** The same store, routing each written document by {@code field}'s value (Elasticsearch targets). */
+  public StoreConfig withRoutingField(String field) {
+    return new StoreConfig(engine, endpoints, zkHost, collection, tenantField, timestampField, idField, pageSize,
+        connectTimeout, requestTimeout, maxAttempts, username, passwordEnv, passwordFile, apiKeyEnv, apiKeyFile,
+        trustStore, trustStorePasswordEnv, updateChain, field);
   }
 
   public StoreConfig withEndpoints(List<String> urls) {
     return new StoreConfig(engine, urls, zkHost, collection, tenantField, timestampField, idField, pageSize,
         connectTimeout, requestTimeout, maxAttempts, username, passwordEnv, passwordFile, apiKeyEnv, apiKeyFile,
-        trustStore, trustStorePasswordEnv, updateChain);
+        trustStore, trustStorePasswordEnv, updateChain, routingField);
   }
 
   /** The engine, checked. */
@@ -123,6 +134,9 @@ public record StoreConfig(
     if (passwordEnv != null && passwordFile != null) problems.add(name + ": set passwordEnv or passwordFile, not both");
     if (apiKeyEnv != null && apiKeyFile != null) problems.add(name + ": set apiKeyEnv or apiKeyFile, not both");
     if ((apiKeyEnv != null || apiKeyFile != null) && e == Engine.SOLR) problems.add(name + ": API keys are for Elasticsearch");
+    if (routingField != null && e == Engine.SOLR) {
+      problems.add(name + ".routingField is for Elasticsearch targets (Solr routes by the id: use a compositeId 'tenant!id')");
+    }
     if (trustStore != null && !Files.isReadable(Path.of(trustStore))) {
       problems.add(name + ".trustStore " + trustStore + " is not a readable file");
     }

@@ -11,20 +11,36 @@ public interface TargetStore extends AutoCloseable {
 
   long count(String tenant, TimeWindow window);
 
-  /** Which of these ids exist in the target now. */
-  Set<String> existingIds(Collection<String> ids);
+  /** Which of these documents exist in the target now, by id. */
+  Set<String> existingIds(Collection<DocKey> keys);
 
   /**
-   * The current version of each id that exists (an opaque token: Solr's {@code _version_}, Elasticsearch's
-   * sequence number and primary term). Absent ids are left out.
+   * Where {@code doc} (as it is written, after the field mapping) is stored in this target: its id and the routing
+   * this target gives it (Elasticsearch: the source's routing, or a field's value when {@code routingField} is set).
    */
-  java.util.Map<String, String> versions(Collection<String> ids);
+  default DocKey keyOf(Doc doc) {
+    return doc.key();
+  }
 
   /**
-   * Deletes each id only if it still has the version given (so a live write that happened since is never
-   * deleted). Returns the ids actually deleted.
+   * The current version of each document that exists (an opaque token: Solr's {@code _version_}, Elasticsearch's
+   * sequence number and primary term). Absent documents are left out.
    */
-  List<String> deleteIfUnchanged(java.util.Map<String, String> idToVersion);
+  java.util.Map<DocKey, String> versions(Collection<DocKey> keys);
+
+  /**
+   * Deletes each document only if it still has the version given (so a live write that happened since is never
+   * deleted). Returns the ids actually deleted. Any answer other than "deleted", "changed since" or "already gone"
+   * raises: a refused delete (no permission, a read-only index) must not pass for a live write.
+   */
+  List<String> deleteIfUnchanged(java.util.Map<DocKey, String> versions);
+
+  /**
+   * Raises a {@link StoreConfigException} if this target refuses deletes (credentials without the delete privilege,
+   * a read-only index), found by deleting an id that does not exist: the resurrection guard must be able to delete,
+   * and finding out on the first resurrected document would be too late. Changes nothing.
+   */
+  default void checkCanDelete() {}
 
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();

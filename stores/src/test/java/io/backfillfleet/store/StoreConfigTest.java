@@ -14,7 +14,7 @@ class StoreConfigTest {
 
   private static StoreConfig cfg(String engine, List<String> urls, String coll, String user, String pwEnv, String pwFile) {
     return new StoreConfig(engine, urls, null, coll, null, null, null, null, null, null, null, user, pwEnv, pwFile,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
   }
 
   @Test

@@ -129,17 +129,17 @@ class StoreContractIT {
         assertThat(origins).containsEntry("acme-2", "live").containsEntry("acme-5", "live").containsEntry("acme-8", "live")
             .containsEntry("acme-3", "backfill");
       }
-      assertThat(target.existingIds(List.of("acme-2", "acme-3", "nope", "bad-1"))).containsExactlyInAnyOrder("acme-2", "acme-3");
+      assertThat(target.existingIds(TestDocs.keys("acme-2", "acme-3", "nope", "bad-1"))).containsExactlyInAnyOrder("acme-2", "acme-3");
       // a whole page of long ids in one lookup (too many for a URL)
       List<String> many = new ArrayList<>();
       for (int i = 0; i < 1500; i++) many.add("a-rather-long-document-identifier-for-lookups-" + i);
       many.add("acme-4");
-      assertThat(target.existingIds(many)).containsExactly("acme-4");
-      assertThat(target.versions(many)).containsOnlyKeys("acme-4");
-      assertThat(target.existingIds(List.of("acme-4"))).containsExactly("acme-4"); // one id alone
-      assertThat(target.existingIds(List.of("nope"))).isEmpty();
-      assertThat(target.versions(List.of("acme-4"))).containsOnlyKeys("acme-4");
-      assertThat(target.versions(List.of("nope"))).isEmpty();
+      assertThat(target.existingIds(TestDocs.keys(many))).containsExactly("acme-4");
+      assertThat(TestDocs.byId(target.versions(TestDocs.keys(many)))).containsOnlyKeys("acme-4");
+      assertThat(target.existingIds(TestDocs.keys("acme-4"))).containsExactly("acme-4"); // one id alone
+      assertThat(target.existingIds(TestDocs.keys("nope"))).isEmpty();
+      assertThat(TestDocs.byId(target.versions(TestDocs.keys("acme-4")))).containsOnlyKeys("acme-4");
+      assertThat(target.versions(TestDocs.keys("nope"))).isEmpty();
     }
   }
 
@@ -149,14 +149,18 @@ class StoreContractIT {
     StoreConfig cfg = engine.newCollection("cond");
     try (SearchStore target = Stores.open("target", cfg)) {
       TestDocs.write(target, List.of(TestDocs.doc("acme", "a", FROM, "backfill"), TestDocs.doc("acme", "b", FROM, "backfill")));
-      Map<String, String> seen = target.versions(List.of("a", "b", "missing"));
-      assertThat(seen).containsOnlyKeys("a", "b");
+      Map<DocKey, String> seen = target.versions(TestDocs.keys("a", "b", "missing"));
+      assertThat(seen).containsOnlyKeys(TestDocs.keys("a", "b"));
+      DocKey a = DocKey.of("a");
+      DocKey b = DocKey.of("b");
       // a live writer replaces 'b' after its version was read
-      assertThat(target.deleteIfUnchanged(Map.of("b", seen.get("b")))).containsExactly("b");
+      assertThat(target.deleteIfUnchanged(Map.of(b, seen.get(b)))).containsExactly("b");
       TestDocs.write(target, List.of(TestDocs.doc("acme", "b", FROM, "live")));
-      assertThat(target.deleteIfUnchanged(Map.of("a", seen.get("a"), "b", seen.get("b")))).containsExactly("a");
+      assertThat(target.deleteIfUnchanged(Map.of(a, seen.get(a), b, seen.get(b)))).containsExactly("a");
+      // already gone: not counted as deleted, not an error
+      assertThat(target.deleteIfUnchanged(Map.of(a, seen.get(a)))).isEmpty();
       target.makeVisible();
-      assertThat(target.existingIds(List.of("a", "b"))).containsExactly("b");
+      assertThat(target.existingIds(TestDocs.keys("a", "b"))).containsExactly("b");
     }
   }
 
@@ -198,7 +202,7 @@ class StoreContractIT {
     StoreConfig cfg = engine.newCollection("down");
     StoreConfig dead = (cfg.zkHost() != null
         ? new StoreConfig("solr", List.of("http://127.0.0.1:9/solr"), null, cfg.collection(), null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null)
+            null, null, null, null, null, null, null, null, null, null, null, null)
         : cfg.withEndpoints(List.of("http://127.0.0.1:9"))).withRetries(3, Duration.ofSeconds(1));
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> {

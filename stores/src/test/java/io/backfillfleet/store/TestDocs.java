@@ -23,6 +23,22 @@ final class TestDocs {
     return new Doc(id, f);
   }
 
+  /** Keys of documents routed by their ids. */
+  static List<DocKey> keys(String... ids) {
+    return keys(List.of(ids));
+  }
+
+  static List<DocKey> keys(List<String> ids) {
+    return ids.stream().map(DocKey::of).toList();
+  }
+
+  /** The versions by id, for assertions. */
+  static Map<String, String> byId(Map<DocKey, String> versions) {
+    Map<String, String> out = new LinkedHashMap<>();
+    versions.forEach((k, v) -> out.put(k.id(), v));
+    return out;
+  }
+
   /** {@code count} documents of a tenant, one every {@code stepMillis} from {@code start}. */
   static List<Doc> series(String tenant, int count, Instant start, long stepMillis) {
     List<Doc> out = new ArrayList<>();

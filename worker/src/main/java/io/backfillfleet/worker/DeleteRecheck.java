@@ -40,12 +40,12 @@ final class DeleteRecheck {
   private static final class Written {
     final Cursor after;
     final CopyProgress progress;
-    final List<String> ids;
+    final List<CopiedDoc> ids;
     long dueAtNanos;
-    /** Null until the first look; then the ids the source lacked, waiting to be confirmed gone. */
-    Map<String, String> suspects;
+    /** Null until the first look; then the documents the source lacked, waiting to be confirmed gone. */
+    Map<CopiedDoc, String> suspects;
 
-    Written(Cursor after, CopyProgress progress, List<String> ids, long dueAtNanos) {
+    Written(Cursor after, CopyProgress progress, List<CopiedDoc> ids, long dueAtNanos) {
       this.after = after;
       this.progress = progress;
       this.ids = ids;
@@ -72,7 +72,7 @@ final class DeleteRecheck {
     this.safe = new SafePoint(start, atStart);
   }
 
-  void written(Cursor after, CopyProgress progress, Collection<String> ids) {
+  void written(Cursor after, CopyProgress progress, Collection<CopiedDoc> ids) {
     pending.addLast(new Written(after, progress, List.copyOf(ids), System.nanoTime() + settleNanos));
   }
 
@@ -80,7 +80,7 @@ final class DeleteRecheck {
    * A page whose write failed may still have landed, in part or late (a timed-out request, a retry after this
    * worker lost its claim). Its ids are re-checked like a written page's, but the safe point does not move past it.
    */
-  void maybeWritten(Collection<String> ids) {
+  void maybeWritten(Collection<CopiedDoc> ids) {
     Written before = pending.peekLast();
     Cursor at = before == null ? safe.cursor() : before.after;
     CopyProgress counts = before == null ? safe.progress() : before.progress;
@@ -113,11 +113,11 @@ final class DeleteRecheck {
     }
   }
 
-  private void deleteConfirmed(Map<String, String> suspects, int checked) {
+  private void deleteConfirmed(Map<CopiedDoc, String> suspects, int checked) {
     List<String> removed = gone.deleteConfirmed(suspects);
     deleted += removed.size();
     LOG.debug("re-check of {} ids: gone from the source twice and in the target at {}, deleted {}", checked,
-        suspects, removed);
+        suspects.values(), removed);
   }
 
   /** After an abnormal end: re-check what this worker wrote and has not re-checked yet; log, never throw. */
@@ -139,8 +139,8 @@ final class DeleteRecheck {
   void reconcileWindow(String tenant, TimeWindow window, Consumer<String> unreadable) {
     if (readableTarget == null) return;
     readableTarget.makeVisible(); // the earlier holder's writes may not be searchable yet
-    List<String> batch = new ArrayList<>();
-    Map<String, String> suspects = new HashMap<>();
+    List<CopiedDoc> batch = new ArrayList<>();
+    Map<CopiedDoc, String> suspects = new HashMap<>();
     long seenInTarget = 0;
     try (WindowReader r = readableTarget.reader(tenant, window, Cursor.START)) {
       while (true) {
@@ -153,7 +153,7 @@ final class DeleteRecheck {
           unreadable.accept(e.getMessage()); // the target cannot be read by window; a failed delete is not this
           return;
         }
-        for (Doc d : p.docs()) batch.add(d.id());
+        for (Doc d : p.docs()) batch.add(CopiedDoc.seenInTarget(d));
         seenInTarget += p.docs().size();
         if (batch.size() >= 1000 || p.last()) {
           suspects.putAll(gone.suspects(batch));

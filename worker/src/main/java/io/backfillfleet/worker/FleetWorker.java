@@ -84,6 +84,7 @@ public final class FleetWorker implements AutoCloseable {
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
                resolved.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
            JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + resolved.workerId()).build()) {
+        target.checkCanDelete(); // the resurrection guard deletes: find out now, not on the first resurrected document
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
         // a thread per slice being copied, and one per slice only settling (see loop)

@@ -89,10 +89,24 @@ final class PageReadAhead implements AutoCloseable {
     }
   }
 
-  /** A read still in flight will never be written: its page gives its memory back as soon as it arrives. */
+  /**
+   * A read still in flight will never be written: waits for it to end and gives its page's memory back, so the
+   * reader is never closed under a read still running (an Elasticsearch read would open a point-in-time after the
+   * reader closed its own, and nobody would close that one). The wait is one page read at most.
+   */
   @Override
   public void close() {
-    if (next != null) next.thenAccept(HeldPage::release);
+    CompletableFuture<HeldPage> inFlight = next;
     next = null;
+    if (inFlight == null) return;
+    try {
+      inFlight.get().release();
+    } catch (InterruptedException e) {
+      // a shutdown past its grace period: give up waiting, the page gives its memory back when it arrives
+      Thread.currentThread().interrupt();
+      inFlight.thenAccept(HeldPage::release);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+      // the read failed: it holds nothing (its reservation was given back), and its error is not this caller's
+    }
   }
 }

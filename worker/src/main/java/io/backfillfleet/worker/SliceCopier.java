@@ -101,6 +101,8 @@ final class SliceCopier {
       while (true) {
         PageReadAhead.HeldPage held = pages.take(); // the next read runs while this page is throttled and written
         Page page = held.page;
+        List<Doc> mapped = mapped(page);
+        List<CopiedDoc> written = copied(page, mapped);
         WriteResult r;
         try {
           if (!pause.awaitRunning(stopRequested)) {
@@ -108,7 +110,7 @@ final class SliceCopier {
           }
           throttle.acquire(page.docs().size());
           claim.verifyHeld(); // never write a page for a slice that is no longer ours
-          r = write(page, recheck);
+          r = write(mapped, written, recheck);
         } finally {
           held.release(); // now, not at the end of the slice: its settle delay must not hold memory
         }
@@ -124,7 +126,7 @@ final class SliceCopier {
         LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
             r.created());
         // every id sent is re-checked, rejected ones too: a shard may have stored a document it reported as failed
-        recheck.written(page.next(), progress, ids(page));
+        recheck.written(page.next(), progress, written);
         if (page.last()) {
           settling.run();
           recheck.recheck(true);
@@ -187,9 +189,13 @@ final class SliceCopier {
         + " 'backfill repair --delete-extra' before cutting over", claim.sliceId(), problem, claim.job()));
   }
 
-  /** Graceful stop: re-check what has settled, checkpoint the last re-checked position, give the slice back. */
+  /**
+   * Graceful stop: re-check every written page (waiting out their settle delay, well within the grace period: they
+   * would be re-checked on the way out anyway), checkpoint past them, give the slice back. The next holder then
+   * resumes after everything this one wrote instead of copying it again.
+   */
   private Outcome stop(SliceClaim claim, DeleteRecheck recheck, List<RejectedDoc> unsavedRejected) {
-    recheck.recheck(false);
+    recheck.recheck(true);
     CursorCheckpoint cp = checkpointOf(recheck.safePoint());
     List<RejectedDoc> rj = List.copyOf(unsavedRejected);
     timed(() -> claim.checkpoint(cp, rj));
@@ -198,8 +204,16 @@ final class SliceCopier {
     return Outcome.STOPPED;
   }
 
-  private static List<String> ids(Page page) {
-    return page.docs().stream().map(Doc::id).toList();
+  /** The page as written to the target (field mapping applied), in the page's order. */
+  private List<Doc> mapped(Page page) {
+    return page.docs().stream().map(mapping::apply).toList();
+  }
+
+  /** Each document of the page with its routing in the source (as read) and in the target (as written). */
+  private List<CopiedDoc> copied(Page page, List<Doc> mapped) {
+    List<CopiedDoc> out = new ArrayList<>(mapped.size());
+    for (int i = 0; i < mapped.size(); i++) out.add(CopiedDoc.of(page.docs().get(i), mapped.get(i), target));
+    return out;
   }
 
   private static CursorCheckpoint checkpointOf(DeleteRecheck.SafePoint safe) {
@@ -207,25 +221,24 @@ final class SliceCopier {
   }
 
   /** Writes the page; if that fails, its ids may still have landed, so they are re-checked all the same. */
-  private WriteResult write(Page page, DeleteRecheck recheck) {
+  private WriteResult write(List<Doc> mapped, List<CopiedDoc> written, DeleteRecheck recheck) {
     try {
-      return write(page.docs());
+      return write(mapped);
     } catch (RuntimeException e) {
-      recheck.maybeWritten(ids(page));
+      recheck.maybeWritten(written);
       throw e;
     }
   }
 
-  private WriteResult write(List<Doc> docs) {
-    if (docs.isEmpty()) return WriteResult.empty();
-    List<Doc> mapped = docs.stream().map(mapping::apply).toList();
+  private WriteResult write(List<Doc> mapped) {
+    if (mapped.isEmpty()) return WriteResult.empty();
     try (Timer.Context t = metrics.writeLatency.time()) {
       WriteResult r = target.createIfAbsent(mapped);
       metrics.docsCreated.mark(r.created().size());
       metrics.docsAlreadyPresent.mark(r.alreadyPresent().size());
       metrics.docsRejected.mark(r.rejected().size());
-      if (r.total() != docs.size()) {
-        throw new StoreException("the target accounted for " + r.total() + " of " + docs.size() + " documents sent");
+      if (r.total() != mapped.size()) {
+        throw new StoreException("the target accounted for " + r.total() + " of " + mapped.size() + " documents sent");
       }
       return r;
     }

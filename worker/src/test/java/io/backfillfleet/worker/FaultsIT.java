@@ -93,20 +93,28 @@ class FaultsIT {
         runs.add(start(w));
       }
       try {
-        Thread.sleep(3000); // warm-up: both registered, each holding half of the budget
+        // warm-up: both copying, each holding half of the budget
+        await().atMost(Duration.ofSeconds(60)).until(() -> workers.stream().allMatch(w -> w.metrics().docsCreated() > 0));
         double slow = measure(workers, Duration.ofSeconds(20));
         control.update("throttle", c -> c.withMaxDocsPerSecond(1200, "test", Instant.now()));
-        Thread.sleep(2000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rateSince(workers, Duration.ofSeconds(1)) > 600 * 1.2);
         double fast = measure(workers, Duration.ofSeconds(10));
         System.out.printf("THROTTLE: budget 600 -> %.0f docs/s over 20 s; budget 1200 -> %.0f docs/s over 10 s%n", slow, fast);
         assertThat(slow).isBetween(600 * 0.7, 600 * 1.1);
         assertThat(fast).isBetween(1200 * 0.7, 1200 * 1.1);
 
         control.update("throttle", c -> c.withPaused(true, "test", Instant.now()));
-        Thread.sleep(1500); // a page in flight may still land
+        // pages in flight may still land; then nothing moves for 3 s
+        long[] last = {-1};
+        await("pages in flight landed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(700)).until(() -> {
+          long now = created(workers);
+          boolean still = now == last[0];
+          last[0] = now;
+          return still;
+        });
         long before = created(workers);
-        Thread.sleep(3000);
-        assertThat(created(workers)).as("paused: no progress").isEqualTo(before);
+        await("paused: no progress").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            .until(() -> created(workers) == before);
 
         control.update("throttle", c -> c.withPaused(false, "test", Instant.now()).withMaxDocsPerSecond(0, "test",
             Instant.now()));
@@ -123,6 +131,11 @@ class FaultsIT {
 
   private static long created(List<FleetWorker> workers) {
     return workers.stream().mapToLong(w -> w.metrics().docsCreated()).sum();
+  }
+
+  /** The created rate over a short window: for waiting until a new budget has taken effect. */
+  private static double rateSince(List<FleetWorker> workers, Duration window) throws InterruptedException {
+    return measure(workers, window);
   }
 
   private static double measure(List<FleetWorker> workers, Duration window) throws InterruptedException {
@@ -149,11 +162,9 @@ class FaultsIT {
       assertThat(released.epoch()).isEqualTo(oldEpoch + 1);
       await().atMost(Duration.ofSeconds(10)).until(() -> w.metrics().slicesFenced() == 1);
       // from now on every write carries a newer epoch: the old claim never wrote again
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-      while (System.nanoTime() < deadline) {
-        assertThat(onlySlice(admin, "fence").epoch()).isGreaterThan(oldEpoch);
-        Thread.sleep(50); // sampling the node while the worker goes on under its new claim
-      }
+      await("the node keeps a newer epoch while the worker goes on under its new claim")
+          .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+          .until(() -> onlySlice(admin, "fence").epoch() > oldEpoch);
       new JobControlStore(admin).update("fence", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
       assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
       assertThat(fx.count(fx.target, "tenant-0", TimeWindow.of(FleetFixture.T0, FleetFixture.T0.plusSeconds(86_400L * 11))))

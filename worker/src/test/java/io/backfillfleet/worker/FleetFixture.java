@@ -65,11 +65,22 @@ final class FleetFixture {
   }
 
   static StoreConfig esIndex(String index) {
-    ElasticsearchNode es = ElasticsearchNode.es8();
-    String mapping = """
+    return esIndex(index, """
         {"settings":{"number_of_shards":2,"number_of_replicas":0},"mappings":{"properties":{
         "id":{"type":"keyword"},"tenant":{"type":"keyword"},"ts":{"type":"date"},"n":{"type":"integer"},
-        "origin":{"type":"keyword"},"title":{"type":"text"}}}}""";
+        "origin":{"type":"keyword"},"title":{"type":"text"}}}}""");
+  }
+
+  /** An index of 3 shards whose documents must each be written with a routing ({@code _routing.required}). */
+  static StoreConfig esRoutedIndex(String index) {
+    return esIndex(index, """
+        {"settings":{"number_of_shards":3,"number_of_replicas":0},"mappings":{"_routing":{"required":true},
+        "properties":{"id":{"type":"keyword"},"tenant":{"type":"keyword"},"ts":{"type":"date"},
+        "n":{"type":"integer"},"origin":{"type":"keyword"},"title":{"type":"text"}}}}""");
+  }
+
+  private static StoreConfig esIndex(String index, String mapping) {
+    ElasticsearchNode es = ElasticsearchNode.es8();
     try {
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(es.httpUrl() + "/" + index))
           .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(mapping)).build(),

@@ -10,6 +10,7 @@ import io.backfillfleet.coordinator.SliceClaim;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SearchStore;
@@ -55,7 +56,7 @@ class LiveDeletesIT {
         List<String> delete = ids.subList(0, 10);
         List<String> recreate = ids.subList(10, 13);
         // the live writer deletes in both clusters (the target has none of them yet) ...
-        Map<String, String> v = source.versions(List.copyOf(ids.subList(0, 13)));
+        Map<DocKey, String> v = source.versions(keys(ids.subList(0, 13)));
         assertThat(source.deleteIfUnchanged(v)).hasSize(13);
         // ... and re-creates three of them, in both clusters, as whole new documents
         List<Doc> fresh = recreate.stream().map(id -> FleetFixture.doc("tenant-0", id, FleetFixture.T0.plusSeconds(1),
@@ -68,7 +69,7 @@ class LiveDeletesIT {
       copyTheOnlySlice(liveWriterAfterFirstRead, target, conn, board, Duration.ofMillis(300));
 
       target.makeVisible();
-      assertThat(target.existingIds(deletedLive.get())).as("not resurrected").isEmpty();
+      assertThat(target.existingIds(keys(deletedLive.get()))).as("not resurrected").isEmpty();
       Map<String, Object> origin = originsInTarget(target);
       assertThat(origin).hasSize(490);
       for (String id : recreatedLive.get()) assertThat(origin.get(id)).as(id).isEqualTo("live");
@@ -120,7 +121,7 @@ class LiveDeletesIT {
         // after the first read, the live writer deletes ten of its documents in both clusters (the target has none
         // of them yet): the backfill then writes them back, and its re-check must delete them again
         List<String> delete = page.docs().stream().map(Doc::id).toList().subList(0, 10);
-        assertThat(source.deleteIfUnchanged(source.versions(delete))).hasSize(10);
+        assertThat(source.deleteIfUnchanged(source.versions(keys(delete)))).hasSize(10);
         deletedLive.set(List.copyOf(delete));
       });
       copyTheOnlySlice(hooked, target, conn, board, Duration.ofSeconds(1));
@@ -129,7 +130,7 @@ class LiveDeletesIT {
 
       target.makeVisible();
       List<String> deleted = deletedLive.get();
-      assertThat(target.existingIds(deleted)).as("the two live re-creates are kept, the other eight stay deleted")
+      assertThat(target.existingIds(keys(deleted))).as("the two live re-creates are kept, the other eight stay deleted")
           .containsExactlyInAnyOrder(deleted.get(0), deleted.get(1));
       Map<String, Object> origin = originsInTarget(target);
       assertThat(origin.get(deleted.get(0))).isEqualTo("live");
@@ -138,6 +139,10 @@ class LiveDeletesIT {
       WorkNode w = new JobStatusReader(conn).read("race").slices().values().iterator().next();
       assertThat(w.docsDeletedAfterRecheck()).isEqualTo(8);
     }
+  }
+
+  private static List<DocKey> keys(List<String> ids) {
+    return ids.stream().map(DocKey::of).toList();
   }
 
   /** One worker copies the job's only slice, in pages of 100, to completion. */
@@ -152,7 +157,7 @@ class LiveDeletesIT {
 
   /** A live upsert of a document the target already has: a new version of it. */
   private static void replaceInTarget(SearchStore target, Doc doc) {
-    assertThat(target.deleteIfUnchanged(target.versions(List.of(doc.id())))).containsExactly(doc.id());
+    assertThat(target.deleteIfUnchanged(target.versions(List.of(doc.key())))).containsExactly(doc.id());
     assertThat(target.createIfAbsent(List.of(doc)).created()).hasSize(1);
   }
 
@@ -210,15 +215,15 @@ class LiveDeletesIT {
     @Override public List<io.backfillfleet.store.TenantSpan> tenants() { return real.tenants(); }
     @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) { return real.histogram(t, w, b); }
     @Override public long count(String t, TimeWindow w) { return real.count(t, w); }
-    @Override public java.util.Set<String> existingIds(java.util.Collection<String> ids) {
-      java.util.Set<String> answer = real.existingIds(ids);
-      afterLookup.accept(ids, answer);
+    @Override public java.util.Set<String> existingIds(java.util.Collection<DocKey> keys) {
+      java.util.Set<String> answer = real.existingIds(keys);
+      afterLookup.accept(keys.stream().map(DocKey::id).toList(), answer);
       return answer;
     }
     @Override public void makeVisible() { real.makeVisible(); }
     @Override public io.backfillfleet.store.WriteResult createIfAbsent(List<Doc> d) { return real.createIfAbsent(d); }
-    @Override public Map<String, String> versions(java.util.Collection<String> ids) { return real.versions(ids); }
-    @Override public List<String> deleteIfUnchanged(Map<String, String> v) { return real.deleteIfUnchanged(v); }
+    @Override public Map<DocKey, String> versions(java.util.Collection<DocKey> keys) { return real.versions(keys); }
+    @Override public List<String> deleteIfUnchanged(Map<DocKey, String> v) { return real.deleteIfUnchanged(v); }
     @Override public void close() { }
   }
 }

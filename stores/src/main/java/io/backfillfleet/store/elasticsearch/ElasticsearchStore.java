@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
@@ -267,6 +268,7 @@ public final class ElasticsearchStore implements SearchStore {
     private List<Object> searchAfter;
     private String pit;
     private boolean done;
+    private volatile boolean closed;
 
     PitReader(String tenant, TimeWindow window, Cursor after) {
       this.tenant = tenant;
@@ -276,6 +278,8 @@ public final class ElasticsearchStore implements SearchStore {
 
     @Override
     public Page readPage(int pageSize) {
+      // a point-in-time opened after close would never be closed: it would hold its segments for its keep-alive
+      if (closed) throw new IllegalStateException("this reader of " + where() + " was closed");
       if (done) return new Page(List.of(), cursor(), true);
       if (pit == null) pit = openPit();
       HotPathJson.SearchAnswer r;
@@ -289,7 +293,7 @@ public final class ElasticsearchStore implements SearchStore {
       if (r.pitId() != null) pit = r.pitId();
       List<HotPathJson.Hit> hits = r.hitList();
       List<Doc> docs = new ArrayList<>(hits.size());
-      for (HotPathJson.Hit h : hits) docs.add(new Doc(h.id(), h.source() == null ? Map.of() : h.source()));
+      for (HotPathJson.Hit h : hits) docs.add(new Doc(h.id(), h.routing(), h.source() == null ? Map.of() : h.source()));
       if (!hits.isEmpty()) searchAfter = hits.get(hits.size() - 1).sort();
       done = hits.size() < pageSize;
       return new Page(docs, cursor(), done);
@@ -328,6 +332,7 @@ public final class ElasticsearchStore implements SearchStore {
 
     @Override
     public void close() {
+      closed = true;
       if (pit == null) return;
       try {
         Request r = new Request("DELETE", "/_pit");
@@ -360,28 +365,65 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   @Override
-  public Set<String> existingIds(Collection<String> ids) {
+  public Set<String> existingIds(Collection<DocKey> keys) {
     Set<String> out = new HashSet<>();
-    lookUp("looking up ids", ids).forEach(d -> out.add(d.id()));
+    List<DocKey> routed = new ArrayList<>();
+    List<String> anywhere = new ArrayList<>();
+    for (DocKey k : keys) {
+      if (k.routingKnown()) routed.add(k);
+      else anywhere.add(k.id());
+    }
+    lookUp("looking up ids", routed).forEach(d -> out.add(d.id()));
+    out.addAll(searchIds(anywhere));
     return out;
   }
 
   /**
-   * The documents among {@code ids} that exist (id, seq_no, primary term). A lookup the cluster could not answer
-   * (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target document that
-   * the source still has, or keep one it no longer has.
+   * Which of {@code ids} exist on any shard, whatever their routing: a search after a refresh (a multi-get needs
+   * the routing). Only for documents seen in the other cluster (a taken-over slice's reconciliation, repair), which
+   * may route them differently.
    */
-  private List<HotPathJson.MgetDoc> lookUp(String action, Collection<String> ids) {
-    if (ids.isEmpty()) return List.of();
+  private Set<String> searchIds(List<String> ids) {
+    Set<String> out = new HashSet<>();
+    if (ids.isEmpty()) return out;
+    makeVisible();
+    for (int i = 0; i < ids.size(); i += COMPOSITE_PAGE) {
+      List<String> part = ids.subList(i, Math.min(ids.size(), i + COMPOSITE_PAGE));
+      Map<String, Object> body = Map.of("size", part.size(), "_source", false, "track_total_hits", false,
+          "query", Map.of("ids", Map.of("values", part)));
+      Request req = new Request("POST", "/" + config.collection() + "/_search");
+      req.addParameter("allow_partial_search_results", "false");
+      req.addParameter("filter_path", HotPathJson.SEARCH_FILTER);
+      req.setJsonEntity(HotPathJson.write(body));
+      HotPathJson.SearchAnswer r = send("looking up " + part.size() + " ids on every shard", req, HotPathJson.SEARCH);
+      if (r.shards() != null && r.shards().failed() > 0) {
+        throw new StoreException(where() + ": looking up ids: " + r.shards().failed() + " shards failed");
+      }
+      r.hitList().forEach(h -> out.add(h.id()));
+    }
+    return out;
+  }
+
+  /**
+   * The documents among {@code keys} that exist (id, seq_no, primary term), each looked up with its routing: an
+   * unrouted lookup of a routed document asks the wrong shard and answers "not found". A lookup the cluster could
+   * not answer (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target
+   * document that the source still has, or keep one it no longer has.
+   */
+  private List<HotPathJson.MgetDoc> lookUp(String action, Collection<DocKey> keys) {
+    if (keys.isEmpty()) return List.of();
+    for (DocKey k : keys) {
+      if (!k.routingKnown()) throw new IllegalArgumentException(action + " needs each document's routing: " + k.id());
+    }
     Request req = new Request("POST", "/" + config.collection() + "/_mget");
     req.addParameter("_source", "false");
     req.addParameter("filter_path", HotPathJson.MGET_FILTER);
-    req.setJsonEntity(HotPathJson.write(Map.of("ids", ids)));
+    req.setJsonEntity(HotPathJson.write(Map.of("docs", keys.stream().map(ElasticsearchStore::mgetItem).toList())));
     return call(action, () -> {
       HotPathJson.MgetAnswer r = execute(req, HotPathJson.MGET);
       List<HotPathJson.MgetDoc> docs = r.docs() == null ? List.of() : r.docs();
-      if (docs.size() != ids.size()) {
-        throw new IOException("the cluster answered for " + docs.size() + " of " + ids.size() + " ids");
+      if (docs.size() != keys.size()) {
+        throw new IOException("the cluster answered for " + docs.size() + " of " + keys.size() + " ids");
       }
       List<HotPathJson.MgetDoc> found = new ArrayList<>();
       for (HotPathJson.MgetDoc d : docs) {
@@ -392,33 +434,88 @@ public final class ElasticsearchStore implements SearchStore {
     });
   }
 
+  private static Map<String, Object> mgetItem(DocKey k) {
+    return k.routing() == null ? Map.of("_id", k.id()) : Map.of("_id", k.id(), "routing", k.routing());
+  }
+
   @Override
   public void makeVisible() {
     lowLevel("refreshing", "POST", "/" + config.collection() + "/_refresh", null);
   }
 
   @Override
-  public Map<String, String> versions(Collection<String> ids) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (HotPathJson.MgetDoc d : lookUp("reading versions", ids)) {
-      if (d.seqNo() != null) out.put(d.id(), d.seqNo() + ":" + d.primaryTerm());
+  public Map<DocKey, String> versions(Collection<DocKey> keys) {
+    Map<String, DocKey> byId = new HashMap<>();
+    for (DocKey k : keys) byId.put(k.id(), k);
+    Map<DocKey, String> out = new LinkedHashMap<>();
+    for (HotPathJson.MgetDoc d : lookUp("reading versions", keys)) {
+      if (d.seqNo() != null) out.put(byId.get(d.id()), d.seqNo() + ":" + d.primaryTerm());
     }
     return out;
   }
 
   @Override
-  public List<String> deleteIfUnchanged(Map<String, String> idToVersion) {
-    List<String> ids = List.copyOf(idToVersion.keySet());
+  public List<String> deleteIfUnchanged(Map<DocKey, String> versions) {
+    Map<String, DocKey> byId = new LinkedHashMap<>();
+    for (DocKey k : versions.keySet()) byId.put(k.id(), k);
+    List<String> ids = List.copyOf(byId.keySet());
     Map<String, HotPathJson.Item> items = bulk("deleting", ids, id -> {
-      String[] v = idToVersion.get(id).split(":");
-      return new HotPathJson.BulkOp("delete", Map.of("_id", id, "if_seq_no", Long.parseLong(v[0]),
-          "if_primary_term", Long.parseLong(v[1])), null);
+      DocKey k = byId.get(id);
+      String[] v = versions.get(k).split(":");
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("_id", id);
+      if (k.routing() != null) meta.put("routing", k.routing());
+      meta.put("if_seq_no", Long.parseLong(v[0]));
+      meta.put("if_primary_term", Long.parseLong(v[1]));
+      return new HotPathJson.BulkOp("delete", meta, null);
     });
     List<String> deleted = new ArrayList<>();
     for (String id : ids) {
-      if (items.get(id).error() == null) deleted.add(id); // 409: changed since; 404: already gone
+      HotPathJson.Item it = items.get(id);
+      if (it.error() == null && it.status() != 404) {
+        deleted.add(id);
+      } else if (it.status() != 409 && it.status() != 404) {
+        // Only a version conflict means "changed since" and 404 "already gone". Anything else (403: a role without
+        // delete, a read-only index) means the delete was not done; taking it for a live write would keep a
+        // resurrected document and report nothing.
+        throw new StoreException(where() + ": deleting " + id + " was refused (HTTP " + it.status() + " "
+            + it.error() + "); the resurrection guard needs the delete privilege on the target index");
+      }
     }
     return deleted;
+  }
+
+  @Override
+  public void checkCanDelete() {
+    String probe = "backfill-fleet-delete-probe-" + java.util.UUID.randomUUID();
+    boolean exists = call("checking the index", () -> rest.performRequest(new Request("HEAD", "/" + config.collection()))
+        .getStatusLine().getStatusCode() == 200);
+    if (!exists) return; // nothing to delete in; a DELETE would create the index (the missing target is reported apart)
+    Request r = new Request("DELETE", "/" + config.collection() + "/_doc/" + probe);
+    r.addParameter("if_seq_no", "0"); // conditional like the guard's deletes: never deletes anything
+    r.addParameter("if_primary_term", "1");
+    r.addParameter("routing", probe); // an index that requires a routing refuses a delete without one
+    try {
+      rest.performRequest(r);
+    } catch (ResponseException e) {
+      int status = e.getResponse().getStatusLine().getStatusCode();
+      if (status == 404 || status == 409) return; // allowed: there was nothing to delete
+      if (status == 401 || status == 403 || String.valueOf(e.getMessage()).contains("cluster_block_exception")) {
+        throw new StoreConfigException(where() + " refuses deletes (HTTP " + status + "): the resurrection guard deletes"
+            + " what a live delete removed while it was copied; grant the delete privilege on this index (and lift any"
+            + " write block) before starting workers");
+      }
+      throw explain("checking the delete privilege", status, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StoreUnavailableException(where(), "checking the delete privilege", 1, e);
+    }
+  }
+
+  @Override
+  public DocKey keyOf(Doc doc) {
+    if (config.routingField() == null) return doc.key(); // routed as in the source (or by id)
+    Object v = doc.fields().get(config.routingField());
+    return new DocKey(doc.id(), v == null ? null : String.valueOf(v));
   }
 
   /**
@@ -459,8 +556,12 @@ public final class ElasticsearchStore implements SearchStore {
     Map<String, Doc> byId = new LinkedHashMap<>();
     for (Doc d : docs) byId.put(d.id(), d);
     List<String> ids = docs.stream().map(Doc::id).toList();
-    Map<String, HotPathJson.Item> items = bulk("writing", List.copyOf(byId.keySet()),
-        id -> new HotPathJson.BulkOp("create", Map.of("_id", id), byId.get(id).fields()));
+    Map<String, HotPathJson.Item> items = bulk("writing", List.copyOf(byId.keySet()), id -> {
+      Doc d = byId.get(id);
+      String routing = keyOf(d).routing();
+      return new HotPathJson.BulkOp("create", routing == null ? Map.of("_id", id) : Map.of("_id", id, "routing", routing),
+          d.fields());
+    });
     List<String> created = new ArrayList<>();
     List<String> present = new ArrayList<>();
     List<WriteResult.Rejected> rejected = new ArrayList<>();

@@ -19,6 +19,7 @@ import org.apache.solr.client.solrj.io.SolrClientCache;
 import org.apache.solr.client.solrj.io.Tuple;
 import org.apache.solr.client.solrj.io.stream.CloudSolrStream;
 import org.apache.solr.client.solrj.io.stream.StreamContext;
+import org.apache.solr.client.solrj.io.stream.TupleStream;
 import org.apache.solr.common.params.ModifiableSolrParams;
 
 /**
@@ -35,18 +36,32 @@ final class SolrExportReader implements WindowReader {
   private final String windowFilter;
   private final Function<Object, Instant> instant; // the store's reading of a timestamp value, with its error
   private final SolrClientCache cache = new SolrClientCache();
-  private CloudSolrStream stream;
+  private final StreamOpener opener;
+  private TupleStream stream;
   private Cursor position;
   private boolean done;
+  private boolean closed;
+
+  /** Opens the merged stream of the window's documents strictly after a position. */
+  interface StreamOpener {
+    TupleStream open(Cursor after) throws IOException;
+  }
 
   SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after,
       Function<Object, Instant> instant) {
+    this(config, fields, tenantFilter, windowFilter, after, instant, null);
+  }
+
+  /** With {@code opener} null, streams come from {@code /export} through {@link CloudSolrStream}. */
+  SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after,
+      Function<Object, Instant> instant, StreamOpener opener) {
     this.config = config;
     this.fields = fields;
     this.tenantFilter = tenantFilter;
     this.windowFilter = windowFilter;
     this.instant = instant;
     this.position = after;
+    this.opener = opener != null ? opener : this::openExport;
   }
 
   /** Whether a saved cursor was written by this reader. */
@@ -68,39 +83,52 @@ final class SolrExportReader implements WindowReader {
         + "\" TO *])";
   }
 
-  private void open() throws IOException {
+  private TupleStream openExport(Cursor after) throws IOException {
     ModifiableSolrParams p = new ModifiableSolrParams();
     p.set("q", "*:*");
     p.add("fq", tenantFilter, windowFilter);
-    if (!position.isStart()) p.add("fq", afterFilter(position, config.timestampField(), config.idField()));
+    if (!after.isStart()) p.add("fq", afterFilter(after, config.timestampField(), config.idField()));
     p.set("fl", String.join(",", fields));
     p.set("sort", config.timestampField() + " asc," + config.idField() + " asc");
     p.set("qt", "/export");
-    stream = new CloudSolrStream(config.zkHost(), config.collection(), p);
+    CloudSolrStream export = new CloudSolrStream(config.zkHost(), config.collection(), p);
     StreamContext context = new StreamContext();
     context.setSolrClientCache(cache);
-    stream.setStreamContext(context);
-    stream.open();
+    export.setStreamContext(context);
+    export.open();
+    return export;
   }
 
   @Override
   public Page readPage(int pageSize) {
+    if (closed) throw new IllegalStateException("this reader of " + config.describe() + " was closed");
     if (done) return new Page(List.of(), position, true);
+    // The position moves only with a page handed out: a read that fails mid-page (the stream broken, a bad
+    // document) leaves it after the last page returned, and the next read starts a new stream from there.
+    Cursor reached = position;
     try {
-      if (stream == null) open();
+      if (stream == null) stream = opener.open(position);
       List<Doc> docs = new ArrayList<>(pageSize);
+      boolean eof = false;
       while (docs.size() < pageSize) {
         Tuple t = stream.read();
         if (t.EOF) {
-          done = true;
+          eof = true;
           break;
         }
-        docs.add(toDoc(t));
+        Doc d = toDoc(t);
+        docs.add(d);
+        reached = cursor(instant.apply(t.get(config.timestampField())), d.id());
       }
+      position = reached;
+      done = eof;
       return new Page(docs, position, done);
     } catch (IOException e) {
       closeStream(); // a later readPage opens a new stream after the last document handed out
       throw new StoreUnavailableException(config.describe(), "reading through /export", 1, e);
+    } catch (RuntimeException e) {
+      closeStream(); // the stream is somewhere inside the failed page: never continue it
+      throw e;
     }
   }
 
@@ -117,7 +145,6 @@ final class SolrExportReader implements WindowReader {
       throw new StoreException(config.describe() + ": an exported document lacks '" + config.idField() + "' or '"
           + config.timestampField() + "'");
     }
-    position = cursor(instant.apply(ts), String.valueOf(id));
     return new Doc(String.valueOf(id), out);
   }
 
@@ -133,6 +160,7 @@ final class SolrExportReader implements WindowReader {
 
   @Override
   public void close() {
+    closed = true;
     closeStream();
     cache.close();
   }

@@ -2,6 +2,7 @@ package io.backfillfleet.store.solr;
 
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
@@ -286,8 +287,13 @@ public final class SolrStore implements SearchStore {
   }
 
   @Override
-  public Set<String> existingIds(Collection<String> ids) {
-    return new HashSet<>(settledRealTimeGet(ids, config.idField()).keySet());
+  public Set<String> existingIds(Collection<DocKey> keys) {
+    return new HashSet<>(settledRealTimeGet(ids(keys), config.idField()).keySet());
+  }
+
+  /** Solr routes a document by its id (compositeId: the prefix before '!'), so a key's routing is not needed. */
+  private static List<String> ids(Collection<DocKey> keys) {
+    return keys.stream().map(DocKey::id).toList();
   }
 
   /**
@@ -446,16 +452,20 @@ public final class SolrStore implements SearchStore {
   }
 
   @Override
-  public Map<String, String> versions(Collection<String> ids) {
-    Map<String, String> out = new LinkedHashMap<>();
-    settledRealTimeGet(ids, config.idField() + "," + VERSION_FIELD)
-        .forEach((id, d) -> out.put(id, String.valueOf(d.getFirstValue(VERSION_FIELD))));
+  public Map<DocKey, String> versions(Collection<DocKey> keys) {
+    Map<String, DocKey> byId = new LinkedHashMap<>();
+    for (DocKey k : keys) byId.put(k.id(), k);
+    Map<DocKey, String> out = new LinkedHashMap<>();
+    settledRealTimeGet(byId.keySet(), config.idField() + "," + VERSION_FIELD)
+        .forEach((id, d) -> out.put(byId.get(id), String.valueOf(d.getFirstValue(VERSION_FIELD))));
     return out;
   }
 
   @Override
-  public List<String> deleteIfUnchanged(Map<String, String> idToVersion) {
-    if (idToVersion.isEmpty()) return List.of();
+  public List<String> deleteIfUnchanged(Map<DocKey, String> versions) {
+    if (versions.isEmpty()) return List.of();
+    Map<String, String> idToVersion = new LinkedHashMap<>();
+    versions.forEach((k, v) -> idToVersion.put(k.id(), v));
     UpdateRequest ur = new UpdateRequest();
     idToVersion.forEach((id, v) -> ur.deleteById(id, Long.parseLong(v))); // Solr refuses a delete at another version
     ur.setParam("update.chain", config.updateChain());
