@@ -181,7 +181,7 @@ class LiveDeletesIT {
   }
 
   /** The real source store, with a live writer acting right after each page is read or each id lookup. */
-  private static final class LiveWriterHook implements SearchStore {
+  static final class LiveWriterHook implements SearchStore {
     private final SearchStore real;
     private final java.util.function.BiConsumer<java.util.Collection<String>, java.util.Set<String>> afterLookup;
     private final java.util.function.Consumer<Page> afterRead;
