@@ -10,7 +10,9 @@ import io.backfillfleet.coordinator.JobStatusReader;
 import io.backfillfleet.coordinator.SliceState;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.store.Stores;
 import io.backfillfleet.testkit.ElasticsearchNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,6 +83,11 @@ class RoutingIT {
       JobStatus status = new JobStatusReader(c1).read("routed");
       assertThat(status.slices().values()).allMatch(w -> w.state() == SliceState.DONE);
       assertThat(status.slices().values().stream().mapToLong(WorkNode::docsRejected).sum()).isZero();
+      try (SearchStore source = Stores.open("source", src); SearchStore target = Stores.open("target", dst)) {
+        Verifier.Report verified = new Verifier(c1, source, target, Duration.ofSeconds(1), java.time.Clock.systemUTC())
+            .verify("routed", true, true);
+        assertThat(verified.clean()).as("verify --ids: %s", verified.results()).isTrue();
+      }
     } finally {
       copying.set(false);
       pool.shutdownNow();
