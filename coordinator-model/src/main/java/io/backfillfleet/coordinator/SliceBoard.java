@@ -43,6 +43,7 @@ public final class SliceBoard implements AutoCloseable {
   private final Map<String, String> corrupt = new ConcurrentHashMap<>();
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final Map<String, ClaimAttempt> unanswered = new ConcurrentHashMap<>();
+  private final Set<String> issued = ConcurrentHashMap.newKeySet(); // "<slice>#<epoch>" of every claim handed out
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Set<String> workers = ConcurrentHashMap.newKeySet();
@@ -172,7 +173,11 @@ public final class SliceBoard implements AutoCloseable {
   }
 
   /** A claim as this worker sent it: what its nodes hold if ZooKeeper applied it. */
-  private record ClaimAttempt(String sliceId, WorkNode mine, int seenVersion, byte[] work, byte[] claim) {}
+  private record ClaimAttempt(String sliceId, WorkNode mine, int seenVersion, byte[] work, byte[] claim) {
+    String key() {
+      return sliceId + "#" + mine.epoch();
+    }
+  }
 
   /** Null when another worker got there first. */
   private SliceClaim tryClaim(String id, Versioned<WorkNode> seen, String workerId) {
@@ -190,6 +195,7 @@ public final class SliceBoard implements AutoCloseable {
       // Not added to 'claimed' here: the cache may never see a claim that ends quickly (it fetches a node that is
       // already gone and reports nothing), and a local entry would then stay forever. ZooKeeper itself refuses a
       // second claim, so the cache lagging costs at most a lost race.
+      issued.add(sent.key());
       return new SliceClaim(conn, layout, id, mine, version, clock);
     } catch (CoordinatorUnavailableException e) {
       unanswered.put(id, sent); // it may have been applied with only the answer lost: the next claim looks first
@@ -223,6 +229,8 @@ public final class SliceBoard implements AutoCloseable {
     if (workNode == null || workStat.getVersion() != sent.seenVersion() + 1 || !Arrays.equals(workNode, sent.work())) {
       return null;
     }
+    // A claim this board already handed out (a second try on a stale view that wrote the same bytes) is not new.
+    if (!issued.add(sent.key())) return null;
     LOG.info("slice {}: the answer to this worker's claim was lost, but the claim was applied; holding it",
         sent.sliceId());
     return new SliceClaim(conn, layout, sent.sliceId(), sent.mine(), workStat.getVersion(), clock);

@@ -20,19 +20,23 @@ import org.apache.zookeeper.ZooDefs;
  * A TCP proxy between a ZooKeeper client and a real server. Armed with {@link #dropNextMultiAnswer()}, it lets the
  * next {@code multi} request through to the server, waits for the server's answer (so the transaction was applied),
  * swallows it and cuts the connection: the client sees a connection loss for a write that happened. Everything else
- * passes unchanged; the client reconnects through it to the same session.
+ * passes unchanged; the client reconnects through it to the same session (or, told to stay down, only once it comes
+ * back).
  *
  * <p>It reads ZooKeeper's framing only: every packet is a 4-byte length and a body; after the connect packet, a
  * request body starts with its xid and op code, an answer with the xid it answers.
  */
 final class AnswerDroppingProxy implements AutoCloseable {
-  private static final int NONE = Integer.MIN_VALUE; // no real xid: the client counts up from 1, specials are small negatives
+  // no real xid: the client counts up from 1, its special xids are small negatives
+  private static final int NONE = Integer.MIN_VALUE;
 
   private final ServerSocket listener;
   private final String serverHost;
   private final int serverPort;
   private final AtomicBoolean armed = new AtomicBoolean();
   private final CountDownLatch dropped = new CountDownLatch(1);
+  private volatile boolean stayDown;
+  private volatile boolean down;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -53,6 +57,17 @@ final class AnswerDroppingProxy implements AutoCloseable {
     armed.set(true);
   }
 
+  /** As {@link #dropNextMultiAnswer()}, and then refuses every connection until {@link #comeBack()}. */
+  void dropNextMultiAnswerAndStayDown() {
+    stayDown = true;
+    armed.set(true);
+  }
+
+  void comeBack() {
+    stayDown = false;
+    down = false;
+  }
+
   /** Whether an answer was swallowed (within {@code timeout}). */
   boolean awaitDropped(Duration timeout) throws InterruptedException {
     return dropped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -62,6 +77,10 @@ final class AnswerDroppingProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = listener.accept();
+        if (down) {
+          closeQuietly(client); // ZooKeeper unreachable: the client's reconnects fail
+          continue;
+        }
         Socket server = new Socket(serverHost, serverPort);
         sockets.add(client);
         sockets.add(server);
@@ -89,6 +108,7 @@ final class AnswerDroppingProxy implements AutoCloseable {
             dropXid.set(xid);
           }
         } else if (xid != NONE && xid == dropXid.get()) {
+          down = stayDown;
           dropped.countDown();
           closeQuietly(from);
           closeQuietly(to);
