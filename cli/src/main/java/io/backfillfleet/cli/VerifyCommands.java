@@ -33,10 +33,11 @@ final class VerifyCommands {
           "  with --ids it compares the ids too (do this once before cut-over).",
           "A mismatch is counted again after --settle-seconds before it is reported.",
           "Results are stored in the work nodes: a second run skips verified slices unless --again.",
-          "Exit code 3 while mismatches or uncopied slices remain."},
+          "A slice reset or claimed again while it was verified is reported as changed, not recorded.",
+          "Exit code 3 while mismatches, uncopied or changed slices remain."},
       exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:every slice copied and equal", "3:mismatches or slices not copied yet", "2:bad input",
-          "1:unexpected error"})
+      exitCodeList = {"0:every slice copied and equal",
+          "3:mismatches, slices not copied yet or changed while verified", "2:bad input", "1:unexpected error"})
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;
@@ -65,9 +66,13 @@ final class VerifyCommands {
             s.missing().stream().limit(50).forEach(id -> out.println("  missing in target: " + id));
             s.extra().stream().limit(50).forEach(id -> out.println("  extra in target:   " + id));
           }
-          out.printf("verified %d slices: %d equal, %d mismatched; %d skipped (verified before); %d not copied yet%n",
+          for (String id : r.changedSince()) {
+            out.printf("CHANGED %s: reset or claimed again while it was verified; not recorded, verify it again%n", id);
+          }
+          out.printf("verified %d slices: %d equal, %d mismatched; %d skipped (verified before); %d not copied yet%s%n",
               r.results().size(), r.results().size() - r.mismatches(), r.mismatches(), r.skippedAsVerified(),
-              r.notDone().size());
+              r.notDone().size(), r.changedSince().isEmpty() ? "" : "; " + r.changedSince().size()
+                  + " changed while verified");
           if (r.mismatches() > 0) out.println("repair with 'backfill repair --job " + job + "', then verify again");
           return r.clean() ? ExitCodes.OK : 3;
         }

@@ -115,6 +115,50 @@ class OnCallCommandsIT {
   }
 
   @Test
+  void onlyReleaseAndResetFenceAHolderThatIsCopying() throws Exception {
+    try (CoordinatorConnection c = publish("copying", 1);
+         SliceBoard board = new SliceBoard(c, "copying").start(Duration.ofSeconds(10))) {
+      SliceClaim holder = awaitClaim(board, "w1");
+      int[] page = {0};
+      Runnable checkpoint = () -> holder.checkpoint(new CursorCheckpoint("p" + ++page[0],
+          new CopyProgress(page[0] * 10L, page[0] * 10L, 0, 0, 0)), List.of());
+      checkpoint.run();
+      assertThat(cli("pause", "--job", "copying").code()).isZero();
+      checkpoint.run(); // not fenced (the worker's pause gate stops it between pages, not its claim)
+      assertThat(cli("resume", "--job", "copying").code()).isZero();
+      checkpoint.run();
+      assertThat(cli("throttle", "--job", "copying", "--docs-per-second", "100").code()).isZero();
+      checkpoint.run();
+      assertThat(cli("retry", "--job", "copying", "--failed").out()).contains("0 slice(s) back to PENDING");
+      checkpoint.run();
+      PlanCommandIT.Result retry = cli("retry", "--job", "copying", "--slice", holder.sliceId());
+      assertThat(retry.code()).isEqualTo(2);
+      assertThat(retry.err()).contains("not FAILED");
+      checkpoint.run();
+      assertThat(new JobStatusReader(c).read("copying").slices().get(holder.sliceId()).cursor()).isEqualTo("p6");
+
+      assertThat(cli("release", "--job", "copying", "--slice", holder.sliceId()).code()).isZero();
+      assertThatThrownBy(checkpoint::run).isInstanceOf(FencedException.class);
+
+      SliceClaim second = awaitClaim(board, "w2");
+      second.checkpoint(new CursorCheckpoint("q1", new CopyProgress(70, 70, 0, 0, 0)), List.of());
+      assertThat(cli("reset", "--job", "copying", "--slice", second.sliceId()).code()).isZero();
+      assertThatThrownBy(() -> second.checkpoint(new CursorCheckpoint("q2", new CopyProgress(80, 80, 0, 0, 0)),
+          List.of())).isInstanceOf(FencedException.class);
+      assertThat(new JobStatusReader(c).read("copying").claims()).isEmpty();
+    }
+  }
+
+  private static SliceClaim awaitClaim(SliceBoard board, String worker) {
+    java.util.concurrent.atomic.AtomicReference<SliceClaim> got = new java.util.concurrent.atomic.AtomicReference<>();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      board.claimNext(worker).ifPresent(got::set);
+      return got.get() != null;
+    });
+    return got.get();
+  }
+
+  @Test
   void unknownJobsAndSlicesGiveAClearMessageAndExitCode2() {
     try (CoordinatorConnection c = publish("known", 1)) {
       for (String[] args : List.of(new String[] {"status", "--job", "nope"}, new String[] {"pause", "--job", "nope"},

@@ -20,12 +20,15 @@ public final class JobStatusReader {
     JobControl control = new JobControlStore(conn).read(job);
     Map<String, WorkNode> slices = new TreeMap<>();
     Map<String, String> corrupt = new TreeMap<>();
+    Map<String, Integer> versions = new TreeMap<>();
     for (String id : children(layout.slicesPath())) {
       String path = layout.slicePath(id);
-      byte[] data = readOrNull(path, null);
+      Stat stat = new Stat();
+      byte[] data = readOrNull(path, stat);
       if (data == null) continue;
       try {
         slices.put(id, NodeCodec.decode(path, data, WorkNode.class));
+        versions.put(id, stat.getVersion());
       } catch (CorruptNodeException e) {
         corrupt.put(id, e.getMessage());
       }
@@ -51,7 +54,7 @@ public final class JobStatusReader {
         corrupt.put("worker:" + id, e.getMessage());
       }
     }
-    return new JobStatus(spec, control, slices, claims, workers, corrupt);
+    return new JobStatus(spec, control, slices, claims, workers, corrupt, versions);
   }
 
   private List<String> children(String path) {

@@ -2,6 +2,7 @@ package io.backfillfleet.coordinator;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -10,7 +11,9 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * On-call actions on slices. Each is one conditional write (or {@code multi}), so it never races a worker
- * silently: a worker that held the slice finds its next checkpoint refused (fenced) and stops.
+ * silently: a worker that held the slice finds its next checkpoint refused (fenced) and stops. Only release and
+ * reset fence a holder: retry applies to FAILED slices (which nobody holds), a verification only to the DONE version
+ * it verified.
  */
 public final class SliceAdmin {
   private final CoordinatorConnection conn;
@@ -58,9 +61,52 @@ public final class SliceAdmin {
     return out;
   }
 
-  /** Stores a verification result in the work node (without touching anything a holder writes). */
-  public WorkNode recordVerification(String job, String sliceId, SliceVerification result) {
-    return change(job, sliceId, "recording verification of", w -> w.verified(result), false);
+  /** Whether a verification was stored. */
+  public enum VerificationRecord {
+    RECORDED,
+    /** The work node is no longer the DONE version that was verified (reset, re-claimed, verified again): kept as is. */
+    SLICE_CHANGED
+  }
+
+  /**
+   * Stores a verification in the work node, only if the node is still the version that was verified and DONE. A
+   * verification of an earlier version must not describe a slice that changed since, nor move the version a new
+   * holder checkpoints against: that would fence the holder and leave its claim STUCK.
+   */
+  public VerificationRecord recordVerification(String job, String sliceId, int verifiedVersion,
+      SliceVerification result) {
+    JobLayout.requireValidName("slice id", sliceId);
+    String path = conn.layout(job).slicePath(sliceId);
+    CuratorFramework zk = conn.curator();
+    Stat stat = new Stat();
+    byte[] data = readOrNull(path, stat);
+    if (data == null || stat.getVersion() != verifiedVersion) return VerificationRecord.SLICE_CHANGED;
+    WorkNode current = NodeCodec.decode(path, data, WorkNode.class);
+    if (current.state() != SliceState.DONE) return VerificationRecord.SLICE_CHANGED;
+    byte[] next = NodeCodec.encode(current.verified(result));
+    try {
+      conn.call("recording verification of slice " + sliceId,
+          () -> zk.setData().withVersion(verifiedVersion).forPath(path, next));
+      return VerificationRecord.RECORDED;
+    } catch (CoordinationException e) {
+      if (!(e.getCause() instanceof KeeperException.BadVersionException
+          || e.getCause() instanceof KeeperException.NoNodeException)) {
+        throw e;
+      }
+      // Curator sends a write again after a connection loss: if the first one was applied, the node holds it
+      return Arrays.equals(readOrNull(path, new Stat()), next) ? VerificationRecord.RECORDED
+          : VerificationRecord.SLICE_CHANGED;
+    }
+  }
+
+  private byte[] readOrNull(String path, Stat stat) {
+    return conn.call("reading " + path, () -> {
+      try {
+        return conn.curator().getData().storingStatIn(stat).forPath(path);
+      } catch (KeeperException.NoNodeException e) {
+        return null;
+      }
+    });
   }
 
   private WorkNode change(String job, String sliceId, String action, java.util.function.UnaryOperator<WorkNode> f,

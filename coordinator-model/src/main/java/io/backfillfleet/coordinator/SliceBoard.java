@@ -3,6 +3,7 @@ package io.backfillfleet.coordinator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ public final class SliceBoard implements AutoCloseable {
   private final Map<String, Versioned<WorkNode>> slices = new ConcurrentHashMap<>();
   private final Map<String, String> corrupt = new ConcurrentHashMap<>();
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+  private final Map<String, ClaimAttempt> unanswered = new ConcurrentHashMap<>();
+  private final Set<String> issued = ConcurrentHashMap.newKeySet(); // "<slice>#<epoch>" of every claim handed out
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Set<String> workers = ConcurrentHashMap.newKeySet();
@@ -132,10 +136,15 @@ public final class SliceBoard implements AutoCloseable {
     return c.pending() == 0 && c.claimed() == 0;
   }
 
-  /** Claims a random free PENDING slice; empty when there is none right now (or the job is not READY). */
-  public Optional<SliceClaim> claimNext(String workerId) {
+  /**
+   * Claims a random free PENDING slice, or says why none was claimed. A claim sent while ZooKeeper did not answer is
+   * looked up first: if it was applied, it is this worker's and is returned.
+   */
+  public ClaimOutcome claim(String workerId) {
     JobLayout.requireValidName("worker id", workerId);
-    if (!isReady()) return Optional.empty();
+    if (!isReady()) return ClaimOutcome.NotClaimed.JOB_NOT_READY;
+    SliceClaim unanswered = resolveUnanswered();
+    if (unanswered != null) return new ClaimOutcome.Claimed(unanswered);
     Set<String> lostRaces = new HashSet<>();
     for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       // Claim exactly the version we saw PENDING: re-reading the map later could see a newer, DONE node and
@@ -147,40 +156,110 @@ public final class SliceBoard implements AutoCloseable {
           free.add(Map.entry(e.getKey(), e.getValue()));
         }
       }
-      if (free.isEmpty()) return Optional.empty();
+      if (free.isEmpty()) {
+        return lostRaces.isEmpty() ? ClaimOutcome.NotClaimed.NONE_FREE : ClaimOutcome.NotClaimed.LOST_RACES;
+      }
       Map.Entry<String, Versioned<WorkNode>> pick = free.get(ThreadLocalRandom.current().nextInt(free.size()));
-      Optional<SliceClaim> claim = tryClaim(pick.getKey(), pick.getValue(), workerId);
-      if (claim.isPresent()) return claim;
+      SliceClaim claim = tryClaim(pick.getKey(), pick.getValue(), workerId);
+      if (claim != null) return new ClaimOutcome.Claimed(claim);
       lostRaces.add(pick.getKey());
     }
-    return Optional.empty();
+    return ClaimOutcome.NotClaimed.LOST_RACES;
   }
 
-  private Optional<SliceClaim> tryClaim(String id, Versioned<WorkNode> seen, String workerId) {
-    if (seen.value().state() != SliceState.PENDING) return Optional.empty();
+  /** {@link #claim(String)} for callers that do not need to know why nothing was claimed. */
+  public Optional<SliceClaim> claimNext(String workerId) {
+    return claim(workerId) instanceof ClaimOutcome.Claimed c ? Optional.of(c.claim()) : Optional.empty();
+  }
+
+  /** A claim as this worker sent it: what its nodes hold if ZooKeeper applied it. */
+  private record ClaimAttempt(String sliceId, WorkNode mine, int seenVersion, byte[] work, byte[] claim) {
+    String key() {
+      return sliceId + "#" + mine.epoch();
+    }
+  }
+
+  /** Null when another worker got there first. */
+  private SliceClaim tryClaim(String id, Versioned<WorkNode> seen, String workerId) {
+    if (seen.value().state() != SliceState.PENDING) return null;
     CuratorFramework zk = conn.curator();
     long epoch = seen.value().epoch() + 1;
     WorkNode mine = seen.value().claimedBy(workerId, epoch, clock.instant());
     ClaimInfo info = new ClaimInfo(ClaimInfo.SCHEMA, workerId, WorkerInfo.localHost(), clock.instant(), epoch);
+    ClaimAttempt sent = new ClaimAttempt(id, mine, seen.version(), NodeCodec.encode(mine), NodeCodec.encode(info));
     try {
       List<CuratorTransactionResult> results = conn.call("claiming slice " + id, () -> zk.transaction().forOperations(List.of(
-          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(id), NodeCodec.encode(info)),
-          zk.transactionOp().setData().withVersion(seen.version()).forPath(layout.slicePath(id), NodeCodec.encode(mine)))));
+          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(id), sent.claim()),
+          zk.transactionOp().setData().withVersion(seen.version()).forPath(layout.slicePath(id), sent.work()))));
       int version = results.get(1).getResultStat().getVersion();
       // Not added to 'claimed' here: the cache may never see a claim that ends quickly (it fetches a node that is
       // already gone and reports nothing), and a local entry would then stay forever. ZooKeeper itself refuses a
       // second claim, so the cache lagging costs at most a lost race.
-      return Optional.of(new SliceClaim(conn, layout, id, mine, version, clock));
+      issued.add(sent.key());
+      return new SliceClaim(conn, layout, id, mine, version, clock);
     } catch (CoordinatorUnavailableException e) {
+      unanswered.put(id, sent); // it may have been applied with only the answer lost: the next claim looks first
       throw e;
     } catch (CoordinationException e) {
       Throwable c = e.getCause();
-      if (c instanceof KeeperException.NodeExistsException || c instanceof KeeperException.BadVersionException
-          || c instanceof KeeperException.NoNodeException) {
-        return Optional.empty(); // lost a race: another worker got there first
+      if (c instanceof KeeperException.NodeExistsException || c instanceof KeeperException.BadVersionException) {
+        // Curator sends a multi again after a connection loss; if the first one was applied, the second meets this
+        // worker's own claim node and version. Otherwise another worker got there first.
+        return landed(sent);
       }
+      if (c instanceof KeeperException.NoNodeException) return null; // the slice was deleted meanwhile
       throw e;
     }
+  }
+
+  /**
+   * The claim, if ZooKeeper applied {@code sent}: its claim node is this session's and holds what this worker wrote,
+   * and its work node holds exactly the bytes this worker wrote, one version after the one it claimed. Else null.
+   */
+  private SliceClaim landed(ClaimAttempt sent) {
+    CuratorFramework zk = conn.curator();
+    long session = conn.call("reading the session id", () -> zk.getZookeeperClient().getZooKeeper().getSessionId());
+    Stat claimStat = new Stat();
+    byte[] claimNode = readOrNull(layout.claimPath(sent.sliceId()), claimStat);
+    if (claimNode == null || claimStat.getEphemeralOwner() != session || !Arrays.equals(claimNode, sent.claim())) {
+      return null;
+    }
+    Stat workStat = new Stat();
+    byte[] workNode = readOrNull(layout.slicePath(sent.sliceId()), workStat);
+    if (workNode == null || workStat.getVersion() != sent.seenVersion() + 1 || !Arrays.equals(workNode, sent.work())) {
+      return null;
+    }
+    // A claim this board already handed out (a second try on a stale view that wrote the same bytes) is not new.
+    if (!issued.add(sent.key())) return null;
+    LOG.info("slice {}: the answer to this worker's claim was lost, but the claim was applied; holding it",
+        sent.sliceId());
+    return new SliceClaim(conn, layout, sent.sliceId(), sent.mine(), workStat.getVersion(), clock);
+  }
+
+  /** Claims sent while ZooKeeper did not answer: each one either was applied (then it is this worker's) or not. */
+  private SliceClaim resolveUnanswered() {
+    for (String id : List.copyOf(unanswered.keySet())) {
+      ClaimAttempt sent = unanswered.remove(id);
+      if (sent == null) continue; // another thread of this worker resolved it
+      try {
+        SliceClaim claim = landed(sent);
+        if (claim != null) return claim;
+      } catch (CoordinatorUnavailableException e) {
+        unanswered.putIfAbsent(id, sent); // still no answer: look again next time
+        throw e;
+      }
+    }
+    return null;
+  }
+
+  private byte[] readOrNull(String path, Stat stat) {
+    return conn.call("re-reading " + path, () -> {
+      try {
+        return conn.curator().getData().storingStatIn(stat).forPath(path);
+      } catch (KeeperException.NoNodeException e) {
+        return null;
+      }
+    });
   }
 
   /** Waits until the cache sees any change, or the timeout passes. For workers waiting on others' claims. */

@@ -6,6 +6,8 @@ import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A slice this worker holds. Every write is conditional on the work-node version this holder wrote last
@@ -13,6 +15,7 @@ import org.apache.zookeeper.data.Stat;
  * {@link FencedException}. After complete, fail or release the claim is spent.
  */
 public final class SliceClaim {
+  private static final Logger LOG = LoggerFactory.getLogger(SliceClaim.class);
   private final CoordinatorConnection conn;
   private final JobLayout layout;
   private final String sliceId;
@@ -85,6 +88,7 @@ public final class SliceClaim {
     } catch (CoordinationException e) {
       if (fencedCause(e)) {
         open = false;
+        dropOwnClaimNode();
         throw new FencedException(sliceId, "its work node or claim changed before release");
       }
       throw e; // still held: ZooKeeper did not answer; the caller may try again
@@ -138,6 +142,7 @@ public final class SliceClaim {
           return;
         }
         open = false;
+        dropOwnClaimNode();
         throw new FencedException(sliceId, "its work node or claim changed since this worker wrote it (version "
             + version + ")");
       }
@@ -163,6 +168,39 @@ public final class SliceClaim {
     if (now == null || !Arrays.equals(now, data)) return null;
     Stat claim = claimNode();
     return end ? (claim == null ? stat : null) : (ownedByThisSession(claim) ? stat : null);
+  }
+
+  /**
+   * A fenced holder whose claim node is still there (its work node was changed by someone who left the claim node, or
+   * only this holder's write failed) deletes it: a claim node of a live session that no longer copies would hold the
+   * slice forever (STUCK). Only this claim's own node: this session's, of this claim's epoch (the same worker may have
+   * claimed the slice again since). Best effort: the fencing stands either way.
+   */
+  private void dropOwnClaimNode() {
+    CuratorFramework zk = conn.curator();
+    String path = layout.claimPath(sliceId);
+    try {
+      Stat stat = new Stat();
+      byte[] data = conn.call("reading the claim of slice " + sliceId, () -> {
+        try {
+          return zk.getData().storingStatIn(stat).forPath(path);
+        } catch (KeeperException.NoNodeException gone) {
+          return null;
+        }
+      });
+      if (data == null || !ownedByThisSession(stat)) return;
+      if (NodeCodec.decode(path, data, ClaimInfo.class).epoch() != work.epoch()) return;
+      conn.call("deleting the claim of slice " + sliceId, () -> {
+        try {
+          return zk.delete().withVersion(stat.getVersion()).forPath(path);
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+          return null; // ended meanwhile
+        }
+      });
+    } catch (CoordinationException e) {
+      LOG.warn("fenced from slice {}, and its claim node could not be deleted ({}); 'backfill release --slice {}'"
+          + " frees it", sliceId, e.getMessage(), sliceId);
+    }
   }
 
   /** The claim node as ZooKeeper has it now (not the local view), or null. */

@@ -1,6 +1,7 @@
 package io.backfillfleet.worker;
 
 import com.codahale.metrics.jmx.JmxReporter;
+import io.backfillfleet.coordinator.ClaimOutcome;
 import io.backfillfleet.coordinator.CoordinationException;
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.DeadLetters;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -135,18 +135,18 @@ public final class FleetWorker implements AutoCloseable {
         continue;
       }
       if (!copying.tryAcquire(1, TimeUnit.SECONDS)) continue;
-      Optional<SliceClaim> claim;
+      ClaimOutcome claim;
       try {
-        claim = stopRequested ? Optional.empty() : board.claimNext(resolved.workerId());
+        claim = stopRequested ? ClaimOutcome.NotClaimed.NONE_FREE : board.claim(resolved.workerId());
       } catch (CoordinationException e) {
         copying.release();
         LOG.warn("cannot claim right now: {}", e.getMessage());
         board.awaitChange(Duration.ofSeconds(2));
         continue;
       }
-      if (claim.isEmpty()) {
+      if (!(claim instanceof ClaimOutcome.Claimed claimed)) {
         copying.release();
-        if (board.isFinished() && held.isEmpty()) {
+        if (claim == ClaimOutcome.NotClaimed.NONE_FREE && board.isFinished() && held.isEmpty()) {
           if (!board.corruptSlices().isEmpty()) {
             LOG.error("no work left that this worker can do, but {} slices are corrupt and were skipped: {}",
                 board.corruptSlices().size(), board.corruptSlices().values());
@@ -157,7 +157,7 @@ public final class FleetWorker implements AutoCloseable {
         board.awaitChange(Duration.ofMillis(500));
         continue;
       }
-      SliceClaim c = claim.get();
+      SliceClaim c = claimed.claim();
       held.add(c.sliceId());
       metrics.claimsHeld.incrementAndGet();
       slots.execute(() -> {

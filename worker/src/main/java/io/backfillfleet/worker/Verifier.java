@@ -6,6 +6,7 @@ import io.backfillfleet.coordinator.JobStatusReader;
 import io.backfillfleet.coordinator.SliceAdmin;
 import io.backfillfleet.coordinator.SliceState;
 import io.backfillfleet.coordinator.SliceVerification;
+import io.backfillfleet.coordinator.Versioned;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
@@ -46,14 +47,18 @@ public final class Verifier {
   public record SliceResult(String sliceId, String tenant, TimeWindow window, long sourceCount, long targetCount,
       boolean matches, List<String> missing, List<String> extra) {}
 
-  /** The whole run: verified slices, slices skipped as already verified, slices not copied yet. */
-  public record Report(List<SliceResult> results, int skippedAsVerified, List<String> notDone) {
+  /**
+   * The whole run: verified slices, slices skipped as already verified, slices not copied yet, and slices that changed
+   * while they were verified (reset or re-claimed: neither a pass nor a mismatch; verify them again).
+   */
+  public record Report(List<SliceResult> results, int skippedAsVerified, List<String> notDone,
+      List<String> changedSince) {
     public long mismatches() {
       return results.stream().filter(r -> !r.matches()).count();
     }
 
     public boolean clean() {
-      return mismatches() == 0 && notDone.isEmpty();
+      return mismatches() == 0 && notDone.isEmpty() && changedSince.isEmpty();
     }
   }
 
@@ -74,6 +79,7 @@ public final class Verifier {
     target.makeVisible();
     List<SliceResult> results = new ArrayList<>();
     List<String> notDone = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
     List<Map.Entry<String, WorkNode>> mismatched = new ArrayList<>();
     int skipped = 0;
     for (Map.Entry<String, WorkNode> e : status.slices().entrySet()) {
@@ -87,7 +93,7 @@ public final class Verifier {
         continue;
       }
       Comparison c = compare(w, compareIds);
-      if (c.matches()) results.add(record(job, e.getKey(), w, c));
+      if (c.matches()) record(job, status, e.getKey(), c, results, changed);
       else mismatched.add(e);
     }
     if (!mismatched.isEmpty()) {
@@ -95,10 +101,10 @@ public final class Verifier {
       source.makeVisible();
       target.makeVisible();
       for (Map.Entry<String, WorkNode> e : mismatched) {
-        results.add(record(job, e.getKey(), e.getValue(), compare(e.getValue(), compareIds)));
+        record(job, status, e.getKey(), compare(e.getValue(), compareIds), results, changed);
       }
     }
-    return new Report(results, skipped, notDone);
+    return new Report(results, skipped, notDone, changed);
   }
 
   private Comparison compare(WorkNode w, boolean ids) {
@@ -111,11 +117,24 @@ public final class Verifier {
         tgt.stream().filter(id -> !src.contains(id)).toList());
   }
 
-  private SliceResult record(String job, String id, WorkNode w, Comparison c) {
-    new SliceAdmin(conn, clock).recordVerification(job, id, new SliceVerification(c.sourceCount(), c.targetCount(),
-        c.missing().size(), c.extra().size(), c.matches(), clock.instant()));
-    return new SliceResult(id, w.tenant(), window(w), c.sourceCount(), c.targetCount(), c.matches(), c.missing(),
-        c.extra());
+  /**
+   * Stores the verdict on the work node version that was verified. If the slice changed meanwhile (reset and claimed
+   * again during a long run), the verdict describes a copy that is no longer there: it is dropped and the slice is
+   * reported as changed, and the new holder is left alone.
+   */
+  private void record(String job, JobStatus status, String id, Comparison c, List<SliceResult> results,
+      List<String> changed) {
+    Versioned<WorkNode> verified = status.versioned(id);
+    WorkNode w = verified.value();
+    SliceAdmin.VerificationRecord recorded = new SliceAdmin(conn, clock).recordVerification(job, id, verified.version(),
+        new SliceVerification(c.sourceCount(), c.targetCount(), c.missing().size(), c.extra().size(), c.matches(),
+            clock.instant()));
+    if (recorded == SliceAdmin.VerificationRecord.SLICE_CHANGED) {
+      changed.add(id);
+      return;
+    }
+    results.add(new SliceResult(id, w.tenant(), window(w), c.sourceCount(), c.targetCount(), c.matches(), c.missing(),
+        c.extra()));
   }
 
   static TimeWindow window(WorkNode w) {
