@@ -90,11 +90,17 @@ class VerifierIT {
     @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) {
       return real.histogram(t, w, b);
     }
-    @Override public java.util.Set<String> existingIds(java.util.Collection<String> ids) { return real.existingIds(ids); }
+    @Override public java.util.Set<String> existingIds(java.util.Collection<io.backfillfleet.store.DocKey> keys) {
+      return real.existingIds(keys);
+    }
     @Override public void makeVisible() { real.makeVisible(); }
     @Override public io.backfillfleet.store.WriteResult createIfAbsent(List<Doc> d) { return real.createIfAbsent(d); }
-    @Override public Map<String, String> versions(java.util.Collection<String> ids) { return real.versions(ids); }
-    @Override public List<String> deleteIfUnchanged(Map<String, String> v) { return real.deleteIfUnchanged(v); }
+    @Override public Map<io.backfillfleet.store.DocKey, String> versions(java.util.Collection<io.backfillfleet.store.DocKey> keys) {
+      return real.versions(keys);
+    }
+    @Override public List<String> deleteIfUnchanged(Map<io.backfillfleet.store.DocKey, String> v) {
+      return real.deleteIfUnchanged(v);
+    }
     @Override public void close() { }
   }
 }
