@@ -114,6 +114,12 @@ final class SliceCopier {
         }
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
             r.rejected().size(), 0));
+        // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
+        // a written page must never miss its re-check. Every id sent is re-checked, rejected ones too: a shard may
+        // have stored a document it reported as failed.
+        recheck.written(page.next(), progress, ids(page));
+        LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
+            r.created());
         if (!r.rejected().isEmpty()) {
           List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();
           deadLetters.record(claim.job(), claim.sliceId(), rejected);
@@ -121,10 +127,6 @@ final class SliceCopier {
           LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
               claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
         }
-        LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
-            r.created());
-        // every id sent is re-checked, rejected ones too: a shard may have stored a document it reported as failed
-        recheck.written(page.next(), progress, ids(page));
         if (page.last()) {
           settling.run();
           recheck.recheck(true);
