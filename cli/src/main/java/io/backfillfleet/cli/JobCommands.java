@@ -6,10 +6,13 @@ import io.backfillfleet.coordinator.JobProgress;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.coordinator.JobStatus;
 import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.NodeCodec;
 import io.backfillfleet.coordinator.RejectedDoc;
+import io.backfillfleet.coordinator.SliceRejections;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +77,11 @@ final class JobCommands {
   }
 
   @Command(name = "rejected", mixinStandardHelpOptions = true,
-      description = "Lists the documents the target rejected, with the target's reason, by slice.")
+      description = {"Lists the documents the target rejected, by slice: how many, and the first "
+          + SliceRejections.SAMPLE_SIZE + " ids with the target's reason.",
+          "A slice's count is of the documents of its window rejected up to where its copy reached; a page copied",
+          "  again after a crash or takeover is counted once. Every rejected id is in the workers' rejected.file,",
+          "  if the job file names one."})
   static final class Rejected implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;
@@ -86,22 +93,24 @@ final class JobCommands {
       String job = zk.job();
       PrintWriter out = spec.commandLine().getOut();
       try (CoordinatorConnection conn = zk.connect()) {
-        var batches = new DeadLetters(conn).list(job);
-        int n = 0;
-        if (format.json()) out.print("[");
-        for (DeadLetters.Batch b : batches) {
-          for (RejectedDoc d : b.docs()) {
-            if (format.json()) {
-              out.print((n > 0 ? "," : "") + io.backfillfleet.coordinator.NodeCodec.mapper().valueToTree(
-                  java.util.Map.of("slice", b.sliceId(), "id", d.id(), "reason", d.reason())));
-            } else {
-              out.printf("%-40s %-30s %s%n", b.sliceId(), d.id(), d.reason());
-            }
-            n++;
+        List<SliceRejections> slices = new DeadLetters(conn).list(job);
+        if (format.json()) {
+          var array = NodeCodec.mapper().createArrayNode();
+          for (SliceRejections r : slices) {
+            var node = array.addObject().put("slice", r.sliceId()).put("rejected", r.count());
+            node.set("sample", NodeCodec.mapper().valueToTree(r.sample()));
           }
+          out.println(array);
+          return ExitCodes.OK;
         }
-        if (format.json()) out.println("]");
-        else out.printf("%d rejected document(s) in job %s%n", n, job);
+        long n = 0;
+        for (SliceRejections r : slices) {
+          out.printf("%s: %,d rejected%s%n", r.sliceId(), r.count(),
+              r.count() > r.sample().size() ? " (the first " + r.sample().size() + " listed)" : "");
+          for (RejectedDoc d : r.sample()) out.printf("  %-30s %s%n", d.id(), d.reason());
+          n += r.count();
+        }
+        out.printf("%,d rejected document(s) in job %s, in %d slice(s)%n", n, job, slices.size());
         return ExitCodes.OK;
       }
     }

@@ -3,6 +3,8 @@ package io.backfillfleet.cli;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.worker.RejectedFile;
+import io.backfillfleet.worker.RejectionPolicy;
 import java.util.List;
 
 /**
@@ -15,11 +17,13 @@ import java.util.List;
  * source: {engine: solr, zkHost: "legacy-zk:2181/solr", collection: orders}
  * target: {engine: elasticsearch, endpoints: ["https://es-new:9200"], collection: orders, passwordEnv: ES_PASSWORD, username: backfill}
  * plan: {docsPerSlice: 200000, docsPerSecond: 15000, workers: 8, maxAttempts: 5}
+ * errors: {tolerance: all, maxRejected: 10000, maxRejectedRatio: 0.01}   # optional; see RejectionPolicy
+ * rejected: {file: "/var/log/backfill/rejected-{worker}.jsonl"}          # optional; see RejectedFile
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record JobFile(String job, Zookeeper zookeeper, StoreConfig source, StoreConfig target, PlanSettings plan,
-    FieldMapping fieldMapping) {
+    FieldMapping fieldMapping, RejectionPolicy errors, RejectedFile rejected) {
 
   /** Where the coordination lives. */
   public record Zookeeper(String connect, String root) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -29,6 +30,9 @@ final class JobFileLoader {
       throw new UsageException("job file " + file + ": unknown field '" + e.getPropertyName() + "' at " + path(e)
           + "; known fields there: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
           .collect(Collectors.joining(", ")));
+    } catch (ValueInstantiationException e) { // a setting's own check refused it, e.g. errors.tolerance
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
+      throw new UsageException("job file " + file + ": " + path(e) + ": " + why);
     } catch (JsonMappingException e) {
       throw new UsageException("job file " + file + ": " + path(e) + ": " + e.getOriginalMessage());
     } catch (IOException e) {

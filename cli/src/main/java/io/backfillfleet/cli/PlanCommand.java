@@ -142,6 +142,8 @@ final class PlanCommand implements Callable<Integer> {
       if (mode.apply) {
         com.fasterxml.jackson.databind.node.ObjectNode params = (com.fasterxml.jackson.databind.node.ObjectNode) json(ps);
         if (file.fieldMapping() != null) params.set("fieldMapping", json(file.fieldMapping())); // workers apply it
+        if (file.errors() != null) params.set("errors", json(file.errors()));
+        if (file.rejected() != null) params.set("rejected", json(file.rejected()));
         JobRepository.PublishResult r = publisher.publish(jobName, plan, json(file.source()), json(file.target()),
             params, ps.maxAttempts() == null ? 0 : ps.maxAttempts());
         spec.commandLine().getErr().printf("published job %s: %d slices%s; start workers with 'backfill work --job %s'%n",

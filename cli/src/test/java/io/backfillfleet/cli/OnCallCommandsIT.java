@@ -82,24 +82,28 @@ class OnCallCommandsIT {
       SliceClaim held = null;
       for (int i = 0; i < 50 && held == null; i++) held = board.claimNext("w2").orElse(null);
       SliceClaim holder = held;
-      holder.checkpoint(new CursorCheckpoint("half", new CopyProgress(500, 500, 0, 0, 0)), List.of());
+      holder.checkpoint(new CursorCheckpoint("half", new CopyProgress(500, 500, 0, 0, 0)));
       assertThat(cli("status", "--job", "ops", "--stuck-after", "0").out()).contains("STUCK");
       PlanCommandIT.Result release = cli("release", "--job", "ops", "--slice", holder.sliceId());
       assertThat(release.code()).as(release.err()).isZero();
       assertThat(new JobStatusReader(c).read("ops").claims()).doesNotContainKey(holder.sliceId());
-      assertThatThrownBy(() -> holder.checkpoint(new CursorCheckpoint("late", new CopyProgress(600, 600, 0, 0, 0)), List.of()))
+      assertThatThrownBy(() -> holder.checkpoint(new CursorCheckpoint("late", new CopyProgress(600, 600, 0, 0, 0))))
           .isInstanceOf(FencedException.class);
       WorkNode afterRelease = new JobStatusReader(c).read("ops").slices().get(holder.sliceId());
       assertThat(afterRelease.cursor()).isEqualTo("half");
+
+      new DeadLetters(c).record("ops", holder.sliceId(), afterRelease.epoch(), 1,
+          List.of(new RejectedDoc("doc-9", "mapper_parsing_exception: bad n")));
+      PlanCommandIT.Result rejected = cli("rejected", "--job", "ops");
+      assertThat(rejected.out()).contains(holder.sliceId() + ": 1 rejected").contains("doc-9")
+          .contains("mapper_parsing_exception").contains("1 rejected document(s) in job ops");
 
       assertThat(cli("reset", "--job", "ops", "--slice", holder.sliceId()).code()).isZero();
       WorkNode reset = new JobStatusReader(c).read("ops").slices().get(holder.sliceId());
       assertThat(reset.cursor()).isNull();
       assertThat(reset.docsRead()).isZero();
-
-      new DeadLetters(c).record("ops", "s0", List.of(new RejectedDoc("doc-9", "mapper_parsing_exception: bad n")));
-      PlanCommandIT.Result rejected = cli("rejected", "--job", "ops");
-      assertThat(rejected.out()).contains("doc-9").contains("mapper_parsing_exception").contains("1 rejected document(s)");
+      assertThat(cli("rejected", "--job", "ops").out()).as("copied again from scratch: recounted")
+          .doesNotContain("doc-9").contains("0 rejected document(s) in job ops");
 
       assertThat(cli("jobs").out()).contains("ops");
       SliceClaim blocking = null;
@@ -121,7 +125,7 @@ class OnCallCommandsIT {
       SliceClaim holder = awaitClaim(board, "w1");
       int[] page = {0};
       Runnable checkpoint = () -> holder.checkpoint(new CursorCheckpoint("p" + ++page[0],
-          new CopyProgress(page[0] * 10L, page[0] * 10L, 0, 0, 0)), List.of());
+          new CopyProgress(page[0] * 10L, page[0] * 10L, 0, 0, 0)));
       checkpoint.run();
       assertThat(cli("pause", "--job", "copying").code()).isZero();
       checkpoint.run(); // not fenced (the worker's pause gate stops it between pages, not its claim)
@@ -141,10 +145,10 @@ class OnCallCommandsIT {
       assertThatThrownBy(checkpoint::run).isInstanceOf(FencedException.class);
 
       SliceClaim second = awaitClaim(board, "w2");
-      second.checkpoint(new CursorCheckpoint("q1", new CopyProgress(70, 70, 0, 0, 0)), List.of());
+      second.checkpoint(new CursorCheckpoint("q1", new CopyProgress(70, 70, 0, 0, 0)));
       assertThat(cli("reset", "--job", "copying", "--slice", second.sliceId()).code()).isZero();
-      assertThatThrownBy(() -> second.checkpoint(new CursorCheckpoint("q2", new CopyProgress(80, 80, 0, 0, 0)),
-          List.of())).isInstanceOf(FencedException.class);
+      assertThatThrownBy(() -> second.checkpoint(new CursorCheckpoint("q2", new CopyProgress(80, 80, 0, 0, 0))))
+          .isInstanceOf(FencedException.class);
       assertThat(new JobStatusReader(c).read("copying").claims()).isEmpty();
     }
   }

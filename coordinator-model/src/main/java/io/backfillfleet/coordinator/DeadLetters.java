@@ -2,48 +2,91 @@ package io.backfillfleet.coordinator;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.zookeeper.CreateMode;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
- * Every document a target rejected, with its reason, so on-call can list and fix them:
- * {@code <root>/jobs/<job>/rejected/<sliceId>-<seq>} (persistent sequential), one node per batch of at most
- * {@value #BATCH} documents. Reasons are cut to {@value #MAX_REASON} characters.
+ * What ZooKeeper keeps of the documents a target rejected: one node per slice,
+ * {@code <root>/jobs/<job>/rejected/<sliceId>} ({@link SliceRejections}): the slice's count and a sample of the
+ * first {@value SliceRejections#SAMPLE_SIZE} distinct ids with reasons. Bounded whatever the number of rejections,
+ * and idempotent: a page recorded again (re-copied after a crash or a takeover) changes nothing.
  */
 public final class DeadLetters {
-  static final int BATCH = 200;
-  static final int MAX_REASON = 500;
   private final CoordinatorConnection conn;
 
   public DeadLetters(CoordinatorConnection conn) {
     this.conn = conn;
   }
 
-  /** A batch as stored. */
-  public record Batch(int schema, String sliceId, List<RejectedDoc> docs) {}
-
   public static String path(JobLayout layout) {
     return layout.jobPath() + "/rejected";
   }
 
-  public void record(String job, String sliceId, List<RejectedDoc> docs) {
-    if (docs.isEmpty()) return;
-    JobLayout layout = conn.layout(job);
-    for (int i = 0; i < docs.size(); i += BATCH) {
-      List<RejectedDoc> part = new ArrayList<>();
-      for (RejectedDoc d : docs.subList(i, Math.min(docs.size(), i + BATCH))) {
-        String r = d.reason() == null ? "" : d.reason();
-        part.add(new RejectedDoc(d.id(), r.length() > MAX_REASON ? r.substring(0, MAX_REASON) + "..." : r));
+  /**
+   * Records a page's rejected documents for the holder of {@code holderEpoch}, whose running count of the slice's
+   * rejections (from the start of its window up to this page) is {@code countSoFar}. Returns the node as written.
+   */
+  public SliceRejections record(String job, String sliceId, long holderEpoch, long countSoFar,
+      List<RejectedDoc> docs) {
+    JobLayout.requireValidName("slice id", sliceId);
+    String p = path(conn.layout(job)) + "/" + sliceId;
+    CuratorFramework zk = conn.curator();
+    String action = "recording rejected documents of slice " + sliceId;
+    for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
+      Stat stat = new Stat();
+      byte[] data = read(p, stat, action);
+      SliceRejections now = data == null ? SliceRejections.empty(sliceId)
+          : NodeCodec.decode(p, data, SliceRejections.class);
+      SliceRejections next = now.recorded(holderEpoch, countSoFar, docs);
+      if (next.equals(now)) return now;
+      byte[] bytes = NodeCodec.encode(next);
+      try {
+        conn.call(action, () -> data == null
+            ? zk.create().creatingParentContainersIfNeeded().forPath(p, bytes)
+            : zk.setData().withVersion(stat.getVersion()).forPath(p, bytes));
+        return next;
+      } catch (CoordinationException e) {
+        if (!(e.getCause() instanceof KeeperException.BadVersionException
+            || e.getCause() instanceof KeeperException.NodeExistsException
+            || e.getCause() instanceof KeeperException.NoNodeException)) {
+          throw e;
+        }
+        // another holder (or a reset) wrote in between: read again and merge
       }
-      byte[] data = NodeCodec.encode(new Batch(1, sliceId, part));
-      conn.call("recording rejected documents of slice " + sliceId, () -> conn.curator().create()
-          .creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-          .forPath(path(layout) + "/" + sliceId + "-", data));
+      ConflictBackoff.pause(i);
     }
+    throw new CoordinationException("the rejected documents of slice " + sliceId + " kept changing while "
+        + action + "; the slice is retried");
   }
 
-  /** All rejected documents of a job, oldest first. */
-  public List<Batch> list(String job) {
+  /**
+   * After a reset to epoch {@code resetEpoch}: forgets what holders up to that epoch recorded (the slice is copied
+   * again from scratch), and keeps what a holder claiming after the reset may already have written.
+   */
+  public void clearAfterReset(String job, String sliceId, long resetEpoch) {
+    String p = path(conn.layout(job)) + "/" + sliceId;
+    String action = "clearing rejected documents of slice " + sliceId;
+    for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
+      Stat stat = new Stat();
+      byte[] data = read(p, stat, action);
+      if (data == null || NodeCodec.decode(p, data, SliceRejections.class).epoch() > resetEpoch) return;
+      try {
+        conn.call(action, () -> conn.curator().delete().withVersion(stat.getVersion()).forPath(p));
+        return;
+      } catch (CoordinationException e) {
+        if (e.getCause() instanceof KeeperException.NoNodeException) return;
+        if (!(e.getCause() instanceof KeeperException.BadVersionException)) throw e;
+      }
+      ConflictBackoff.pause(i);
+    }
+    throw new CoordinationException("the rejected documents of slice " + sliceId + " kept changing while " + action);
+  }
+
+  /** The rejected documents of a job, by slice id. */
+  public List<SliceRejections> list(String job) {
     JobLayout layout = conn.layout(job);
     return conn.call("listing rejected documents of job " + job, () -> {
       List<String> names;
@@ -52,17 +95,31 @@ public final class DeadLetters {
       } catch (KeeperException.NoNodeException e) {
         return List.of();
       }
-      List<Batch> out = new ArrayList<>();
-      for (String n : names.stream().sorted((a, b) -> a.substring(a.lastIndexOf('-')).compareTo(b.substring(b.lastIndexOf('-'))))
-          .toList()) {
+      Map<String, SliceRejections> bySlice = new TreeMap<>();
+      for (String n : names.stream().sorted().toList()) {
         String p = path(layout) + "/" + n;
         try {
-          out.add(NodeCodec.decode(p, conn.curator().getData().forPath(p), Batch.class));
+          SliceRejections r = NodeCodec.decode(p, conn.curator().getData().forPath(p), SliceRejections.class);
+          if (r.schema() < SliceRejections.SCHEMA) { // a batch node written before the per-slice layout
+            bySlice.merge(r.sliceId(), SliceRejections.empty(r.sliceId()).withLegacyBatch(r), (a, b) -> a.withLegacyBatch(r));
+          } else {
+            bySlice.merge(r.sliceId(), r, (legacy, current) -> current);
+          }
         } catch (KeeperException.NoNodeException gone) {
-          // deleted while listing
+          // cleared by a reset while listing
         }
       }
-      return out;
+      return new ArrayList<>(bySlice.values());
+    });
+  }
+
+  private byte[] read(String p, Stat stat, String action) {
+    return conn.call(action, () -> {
+      try {
+        return conn.curator().getData().storingStatIn(stat).forPath(p);
+      } catch (KeeperException.NoNodeException e) {
+        return null;
+      }
     });
   }
 }

@@ -53,13 +53,13 @@ public final class SliceClaim {
   }
 
   /** Saves the cursor and counts. Waits while the connection is SUSPENDED; raises {@link FencedException} if fenced. */
-  public synchronized void checkpoint(CursorCheckpoint checkpoint, List<RejectedDoc> newlyRejected) {
-    write("checkpointing", work.checkpointed(checkpoint, newlyRejected, clock.instant()), false);
+  public synchronized void checkpoint(CursorCheckpoint checkpoint) {
+    write("checkpointing", work.checkpointed(checkpoint, clock.instant()), false);
   }
 
   /** Marks the slice DONE with its final counts and gives up the claim. */
-  public synchronized void complete(CursorCheckpoint last, List<RejectedDoc> newlyRejected) {
-    WorkNode done = work.checkpointed(last, newlyRejected, clock.instant())
+  public synchronized void complete(CursorCheckpoint last) {
+    WorkNode done = work.checkpointed(last, clock.instant())
         .inState(SliceState.DONE, work.attempts(), null, clock.instant());
     write("completing", done, true);
   }

@@ -3,14 +3,14 @@ package io.backfillfleet.coordinator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The persistent work node of one slice: {@code /backfill/jobs/<job>/slices/<sliceId>}.
  *
  * <p>A slice is a tenant's half-open time window {@code [from, to)}, or, when {@code missingTimestamp}
  * is set, all of that tenant's documents that have no timestamp. The owner and epoch say who claimed it
- * last; the claim node (ephemeral) says whether someone holds it now.
+ * last; the claim node (ephemeral) says whether someone holds it now. {@code docsRejected} is the count at the
+ * checkpoint; which documents were rejected is kept in one place, {@link SliceRejections}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkNode(
@@ -29,15 +29,12 @@ public record WorkNode(
     long docsAlreadyPresent,
     long docsRejected,
     long docsDeletedAfterRecheck,
-    List<RejectedDoc> rejectedSample,
     int attempts,
     String lastError,
     Instant updatedAt,
     SliceVerification verify) {
 
   public static final int SCHEMA = 1;
-  /** How many rejected documents a work node keeps; all of them go to the dead-letter records. */
-  public static final int REJECTED_SAMPLE_SIZE = 5;
 
   public WorkNode {
     if (schema > SCHEMA) {
@@ -52,19 +49,18 @@ public record WorkNode(
     if (from != null && to != null && !from.isBefore(to)) {
       throw new IllegalArgumentException("'from' " + from + " must be before 'to' " + to);
     }
-    rejectedSample = rejectedSample == null ? List.of() : List.copyOf(rejectedSample);
   }
 
   /** A new, never-claimed slice of a time window. */
   public static WorkNode pending(String tenant, Instant from, Instant to, long estimatedDocs) {
     return new WorkNode(SCHEMA, tenant, from, to, false, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, List.of(), 0, null, null, null);
+        0, 0, 0, 0, 0, 0, null, null, null);
   }
 
   /** A new slice for the documents of a tenant that have no timestamp. */
   public static WorkNode pendingWithoutTimestamp(String tenant, long estimatedDocs) {
     return new WorkNode(SCHEMA, tenant, null, null, true, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, List.of(), 0, null, null, null);
+        0, 0, 0, 0, 0, 0, null, null, null);
   }
 
   public CopyProgress progress() {
@@ -73,40 +69,39 @@ public record WorkNode(
 
   WorkNode claimedBy(String newOwner, long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, newEpoch, newOwner, cursor,
-        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, rejectedSample, attempts,
+        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
         lastError, now, verify);
   }
 
-  WorkNode checkpointed(CursorCheckpoint checkpoint, List<RejectedDoc> newRejected, Instant now) {
+  WorkNode checkpointed(CursorCheckpoint checkpoint, Instant now) {
     CopyProgress p = checkpoint.progress();
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner,
         checkpoint.cursor(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(),
-        p.docsDeletedAfterRecheck(), RejectedDoc.keepFirst(rejectedSample, newRejected, REJECTED_SAMPLE_SIZE),
-        attempts, lastError, now, verify);
+        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify);
   }
 
   WorkNode inState(SliceState newState, int newAttempts, String error, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, newState, epoch, owner, cursor,
-        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, rejectedSample,
+        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck,
         newAttempts, error, now, verify);
   }
 
   /** Back to the start of the window: cursor and counts cleared (an operator's "reset"). */
   WorkNode restarted(long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, SliceState.PENDING, newEpoch, null,
-        null, 0, 0, 0, 0, 0, List.of(), 0, null, now, null);
+        null, 0, 0, 0, 0, 0, 0, null, now, null);
   }
 
   WorkNode verified(SliceVerification result) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor,
-        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, rejectedSample, attempts,
+        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
         lastError, updatedAt, result);
   }
 
   /** Fences the last owner without claiming: the epoch moves on, the owner is cleared. */
   WorkNode releasedByOperator(Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch + 1, null, cursor,
-        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, rejectedSample, attempts,
+        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
         lastError, now, verify);
   }
 }

@@ -48,9 +48,9 @@ class ClaimRaceIT {
                   violations.add(c.sliceId() + " held by " + previous + " and " + worker);
                 }
               }
-              c.checkpoint(ZkFixture.checkpoint("half", 50), List.of());
+              c.checkpoint(ZkFixture.checkpoint("half", 50));
               holders.remove(c.sliceId(), worker);
-              c.complete(ZkFixture.checkpoint("end", 100), List.of());
+              c.complete(ZkFixture.checkpoint("end", 100));
               completions.merge(c.sliceId(), 1, Integer::sum);
               mine++;
             }

@@ -22,7 +22,7 @@ class CorruptNodeIT {
         Set<String> claimed = new HashSet<>();
         for (Optional<SliceClaim> claim = board.claimNext("w"); claim.isPresent(); claim = board.claimNext("w")) {
           claimed.add(claim.get().sliceId());
-          claim.get().complete(ZkFixture.checkpoint("end", 100), java.util.List.of());
+          claim.get().complete(ZkFixture.checkpoint("end", 100));
         }
         assertThat(claimed).containsExactlyInAnyOrder("s0000", "s0001", "s0003", "s0004");
         assertThat(board.corruptSlices()).containsOnlyKeys("s0002");

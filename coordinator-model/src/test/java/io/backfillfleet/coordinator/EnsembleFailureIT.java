@@ -24,8 +24,8 @@ class EnsembleFailureIT {
     while (n < max) {
       Optional<SliceClaim> claim = board.claimNext("w1");
       if (claim.isEmpty()) break;
-      claim.get().checkpoint(ZkFixture.checkpoint("half", 50), List.of());
-      claim.get().complete(ZkFixture.checkpoint("end", 100), List.of());
+      claim.get().checkpoint(ZkFixture.checkpoint("half", 50));
+      claim.get().complete(ZkFixture.checkpoint("end", 100));
       completions.merge(claim.get().sliceId(), 1, Integer::sum);
       n++;
     }
@@ -61,7 +61,7 @@ class EnsembleFailureIT {
 
           // the held claim either survived with the session, or was fenced and is re-claimable: never lost
           try {
-            held.complete(ZkFixture.checkpoint("end", 100), List.of());
+            held.complete(ZkFixture.checkpoint("end", 100));
             completions.merge(held.sliceId(), 1, Integer::sum);
           } catch (FencedException fenced) {
             assertThat(fenced.sliceId()).isEqualTo(held.sliceId());

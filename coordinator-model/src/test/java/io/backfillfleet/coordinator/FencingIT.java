@@ -22,7 +22,7 @@ class FencingIT {
            SliceBoard boardB = new SliceBoard(b, "expiry").start(Duration.ofSeconds(10))) {
         SliceClaim first = boardA.claimNext("worker-a").orElseThrow();
         assertThat(first.epoch()).isEqualTo(1);
-        first.checkpoint(ZkFixture.checkpoint("c1", 10), List.of());
+        first.checkpoint(ZkFixture.checkpoint("c1", 10));
 
         a.curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
 
@@ -35,9 +35,9 @@ class FencingIT {
         assertThat(second.get().epoch()).isEqualTo(2);
         assertThat(second.get().work().cursor()).as("resumes from the saved cursor").isEqualTo("c1");
 
-        assertThatThrownBy(() -> first.checkpoint(ZkFixture.checkpoint("stale", 99), List.of()))
+        assertThatThrownBy(() -> first.checkpoint(ZkFixture.checkpoint("stale", 99)))
             .isInstanceOf(FencedException.class).hasMessageContaining(first.sliceId());
-        second.get().checkpoint(ZkFixture.checkpoint("c2", 20), List.of());
+        second.get().checkpoint(ZkFixture.checkpoint("c2", 20));
         WorkNode now = new JobStatusReader(b).read("expiry").slices().get(first.sliceId());
         assertThat(now.owner()).isEqualTo("worker-b");
         assertThat(now.cursor()).isEqualTo("c2");
@@ -55,7 +55,7 @@ class FencingIT {
         String path = a.layout("changed").slicePath(claim.sliceId());
         // someone else (an operator's release) rewrites the node: the version moves on
         a.curator().setData().forPath(path, a.curator().getData().forPath(path));
-        assertThatThrownBy(() -> claim.checkpoint(ZkFixture.checkpoint("x", 1), List.of()))
+        assertThatThrownBy(() -> claim.checkpoint(ZkFixture.checkpoint("x", 1)))
             .isInstanceOf(FencedException.class);
         assertThat(claim.isOpen()).isFalse();
         assertThat(new JobStatusReader(a).read("changed").slices().get(claim.sliceId()).cursor()).isNull();
@@ -74,15 +74,15 @@ class FencingIT {
         String path = a.layout("lostack").slicePath(claim.sliceId());
         CursorCheckpoint cp = ZkFixture.checkpoint("c1", 10);
         // the first try of this checkpoint was applied, its answer lost; the retry then meets the version it moved
-        a.curator().setData().forPath(path, NodeCodec.encode(claim.work().checkpointed(cp, List.of(), clock.instant())));
-        claim.checkpoint(cp, List.of());
+        a.curator().setData().forPath(path, NodeCodec.encode(claim.work().checkpointed(cp, clock.instant())));
+        claim.checkpoint(cp);
         assertThat(claim.isOpen()).as("still the holder").isTrue();
-        claim.checkpoint(ZkFixture.checkpoint("c2", 20), List.of());
+        claim.checkpoint(ZkFixture.checkpoint("c2", 20));
         assertThat(new JobStatusReader(a).read("lostack").slices().get(claim.sliceId()).cursor()).isEqualTo("c2");
 
         // anything else written there in between still fences
         a.curator().setData().forPath(path, a.curator().getData().forPath(path));
-        assertThatThrownBy(() -> claim.checkpoint(ZkFixture.checkpoint("c3", 30), List.of()))
+        assertThatThrownBy(() -> claim.checkpoint(ZkFixture.checkpoint("c3", 30)))
             .isInstanceOf(FencedException.class);
       }
     }
@@ -96,7 +96,7 @@ class FencingIT {
       try (SliceBoard board = new SliceBoard(a, "fails").start(Duration.ofSeconds(10))) {
         for (int attempt = 1; attempt <= 3; attempt++) {
           SliceClaim claim = awaitClaim(board, "w");
-          claim.checkpoint(ZkFixture.checkpoint("c" + attempt, attempt), List.of());
+          claim.checkpoint(ZkFixture.checkpoint("c" + attempt, attempt));
           SliceState state = claim.fail("target said no #" + attempt, 3);
           assertThat(state).isEqualTo(attempt < 3 ? SliceState.PENDING : SliceState.FAILED);
         }
@@ -117,12 +117,11 @@ class FencingIT {
       new JobRepository(a).publish(ZkFixture.spec("release", "p1"), ZkFixture.slices(1));
       try (SliceBoard board = new SliceBoard(a, "release").start(Duration.ofSeconds(10))) {
         SliceClaim claim = awaitClaim(board, "w1");
-        claim.checkpoint(ZkFixture.checkpoint("half-way", 50), List.of(new RejectedDoc("bad-1", "wrong type")));
+        claim.checkpoint(ZkFixture.checkpoint("half-way", 50));
         claim.release();
         SliceClaim next = awaitClaim(board, "w2");
         assertThat(next.work().cursor()).isEqualTo("half-way");
         assertThat(next.work().docsRead()).isEqualTo(50);
-        assertThat(next.work().rejectedSample()).containsExactly(new RejectedDoc("bad-1", "wrong type"));
         assertThat(next.epoch()).isEqualTo(2);
       }
     }

@@ -75,15 +75,15 @@ class LostAnswerIT {
         SliceClaim held = FencingIT.awaitClaim(boardA, "wa");
         // whether b's view has seen a's claim yet or not, b never gets the slice
         assertThat(boardB.claim("wb")).isIn(ClaimOutcome.NotClaimed.LOST_RACES, ClaimOutcome.NotClaimed.NONE_FREE);
-        held.checkpoint(ZkFixture.checkpoint("c1", 10), List.of());
+        held.checkpoint(ZkFixture.checkpoint("c1", 10));
       }
     }
   }
 
   private static void copyToTheEnd(CoordinatorConnection admin, String job, SliceBoard board, SliceClaim held) {
     assertThat(held.epoch()).isEqualTo(1);
-    held.checkpoint(ZkFixture.checkpoint("half", 50), List.of());
-    held.complete(ZkFixture.checkpoint("end", 100), List.of());
+    held.checkpoint(ZkFixture.checkpoint("half", 50));
+    held.complete(ZkFixture.checkpoint("end", 100));
     JobStatus done = new JobStatusReader(admin).read(job);
     assertThat(done.slices().get("s0000").state()).isEqualTo(SliceState.DONE);
     assertThat(done.slices().get("s0000").epoch()).as("claimed once").isEqualTo(1);

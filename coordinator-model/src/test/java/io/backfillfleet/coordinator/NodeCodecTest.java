@@ -21,14 +21,12 @@ class NodeCodecTest {
   void workNodeRoundTripsWithEveryField() {
     WorkNode w = WorkNode.pending("acme", FROM, TO, 1234)
         .claimedBy("worker-1", 3, FROM)
-        .checkpointed(new CursorCheckpoint("cursor-abc", new CopyProgress(10, 7, 2, 1, 0)),
-            List.of(new RejectedDoc("d1", "bad date")), TO)
+        .checkpointed(new CursorCheckpoint("cursor-abc", new CopyProgress(10, 7, 2, 1, 0)), TO)
         .inState(SliceState.FAILED, 2, "boom", TO)
         .verified(new SliceVerification(10, 10, 0, 0, true, TO));
     WorkNode back = NodeCodec.decode("/x", NodeCodec.encode(w), WorkNode.class);
     assertThat(back).isEqualTo(w);
     assertThat(back.progress()).isEqualTo(new CopyProgress(10, 7, 2, 1, 0));
-    assertThat(back.rejectedSample()).containsExactly(new RejectedDoc("d1", "bad date"));
   }
 
   @Test

@@ -22,19 +22,19 @@ class OperatorFencingIT {
       new JobRepository(c).publish(ZkFixture.spec("verify", "p1"), ZkFixture.slices(1));
       SliceAdmin admin = new SliceAdmin(c);
       try (SliceBoard board = new SliceBoard(c, "verify").start(Duration.ofSeconds(10))) {
-        FencingIT.awaitClaim(board, "w1").complete(ZkFixture.checkpoint("end", 100), List.of());
+        FencingIT.awaitClaim(board, "w1").complete(ZkFixture.checkpoint("end", 100));
         // a long 'verify --ids' reads the DONE slice ...
         Versioned<WorkNode> verified = new JobStatusReader(c).read("verify").versioned("s0000");
         assertThat(verified.value().state()).isEqualTo(SliceState.DONE);
         // ... meanwhile it is reset and claimed again
         admin.reset("verify", "s0000");
         SliceClaim holder = FencingIT.awaitClaim(board, "w2");
-        holder.checkpoint(ZkFixture.checkpoint("c1", 10), List.of());
+        holder.checkpoint(ZkFixture.checkpoint("c1", 10));
 
         assertThat(admin.recordVerification("verify", "s0000", verified.version(), EQUAL))
             .isEqualTo(SliceAdmin.VerificationRecord.SLICE_CHANGED);
-        holder.checkpoint(ZkFixture.checkpoint("c2", 20), List.of()); // not fenced
-        holder.complete(ZkFixture.checkpoint("end", 100), List.of());
+        holder.checkpoint(ZkFixture.checkpoint("c2", 20)); // not fenced
+        holder.complete(ZkFixture.checkpoint("end", 100));
         Versioned<WorkNode> now = new JobStatusReader(c).read("verify").versioned("s0000");
         assertThat(now.value().verify()).as("the earlier copy's verdict is not written on the new one").isNull();
 
@@ -59,14 +59,14 @@ class OperatorFencingIT {
           String path = layout.slicePath(held.sliceId());
           c.curator().setData().forPath(path, c.curator().getData().forPath(path));
         }
-        assertThatThrownBy(() -> checkpointing.checkpoint(ZkFixture.checkpoint("x", 1), List.of()))
+        assertThatThrownBy(() -> checkpointing.checkpoint(ZkFixture.checkpoint("x", 1)))
             .isInstanceOf(FencedException.class);
-        assertThatThrownBy(() -> completing.complete(ZkFixture.checkpoint("x", 1), List.of()))
+        assertThatThrownBy(() -> completing.complete(ZkFixture.checkpoint("x", 1)))
             .isInstanceOf(FencedException.class);
         assertThat(new JobStatusReader(c).read("stuck").claims()).as("no claim left STUCK").isEmpty();
         // so the slices can be taken again
-        FencingIT.awaitClaim(board, "w2").complete(ZkFixture.checkpoint("end", 100), List.of());
-        FencingIT.awaitClaim(board, "w2").complete(ZkFixture.checkpoint("end", 100), List.of());
+        FencingIT.awaitClaim(board, "w2").complete(ZkFixture.checkpoint("end", 100));
+        FencingIT.awaitClaim(board, "w2").complete(ZkFixture.checkpoint("end", 100));
       }
     }
   }
@@ -79,10 +79,10 @@ class OperatorFencingIT {
         SliceClaim old = FencingIT.awaitClaim(board, "w1");
         new SliceAdmin(c).release("again", old.sliceId());
         SliceClaim taken = FencingIT.awaitClaim(board, "w1"); // same worker, same session, a later epoch
-        assertThatThrownBy(() -> old.checkpoint(ZkFixture.checkpoint("late", 1), List.of()))
+        assertThatThrownBy(() -> old.checkpoint(ZkFixture.checkpoint("late", 1)))
             .isInstanceOf(FencedException.class);
         assertThat(new JobStatusReader(c).read("again").claims()).containsKey(taken.sliceId());
-        taken.checkpoint(ZkFixture.checkpoint("c1", 10), List.of());
+        taken.checkpoint(ZkFixture.checkpoint("c1", 10));
       }
     }
   }
@@ -146,7 +146,7 @@ class OperatorFencingIT {
 
     void next() {
       page++;
-      claim.checkpoint(ZkFixture.checkpoint("page-" + page, page * 10L), List.of());
+      claim.checkpoint(ZkFixture.checkpoint("page-" + page, page * 10L));
     }
   }
 

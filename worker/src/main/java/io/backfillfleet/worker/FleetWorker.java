@@ -75,6 +75,8 @@ public final class FleetWorker implements AutoCloseable {
       JobSpec spec = awaitReady(board);
       if (spec == null) return Result.STOPPED;
       WorkerSettings resolved = settings.forSource(JobStores.source(spec).engineKind());
+      RejectionRecorder rejections = new RejectionRecorder(new DeadLetters(conn),
+          RejectedFileSink.of(JobStores.rejectedFile(spec), resolved.workerId()), JobStores.errors(spec));
       PageMemoryBudget pageMemory = resolved.pageMemory();
       metrics.watch(pageMemory);
       LOG.info("worker {}: {} slices in flight, pages of {} documents, at most {} MiB of pages held at once",
@@ -98,7 +100,7 @@ public final class FleetWorker implements AutoCloseable {
         }, 0, 500, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(progress::log, resolved.progressLogEvery().toMillis(),
             resolved.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
-        SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), new DeadLetters(conn), resolved,
+        SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), rejections, resolved,
             metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts());
         try {
           return loop(board, copier, slots, resolved);

@@ -9,7 +9,7 @@ import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
 
-/** Reads the store descriptions and field mapping a job was published with. */
+/** Reads the store descriptions, field mapping and rejection settings a job was published with. */
 public final class JobStores {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -31,6 +31,28 @@ public final class JobStores {
       return JSON.treeToValue(m, FieldMapping.class);
     } catch (Exception e) {
       throw new StoreConfigException("job " + spec.name() + ": fieldMapping cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** The job's tolerance of rejected documents ({@code errors} in the job file), or the default. */
+  public static RejectionPolicy errors(JobSpec spec) {
+    RejectionPolicy p = setting(spec, "errors", RejectionPolicy.class);
+    return p == null ? RejectionPolicy.DEFAULT : p;
+  }
+
+  /** The file the job names for the full list of rejected documents ({@code rejected.file}), or null. */
+  public static RejectedFile rejectedFile(JobSpec spec) {
+    return setting(spec, "rejected", RejectedFile.class);
+  }
+
+  private static <T> T setting(JobSpec spec, String name, Class<T> type) {
+    JsonNode m = spec.plan() == null ? null : spec.plan().get(name);
+    if (m == null || m.isNull()) return null;
+    try {
+      return JSON.treeToValue(m, type);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+      throw new StoreConfigException("job " + spec.name() + ": " + name + " cannot be read: " + cause.getMessage());
     }
   }
 

@@ -3,7 +3,6 @@ package io.backfillfleet.worker;
 import com.codahale.metrics.Timer;
 import io.backfillfleet.coordinator.CopyProgress;
 import io.backfillfleet.coordinator.CursorCheckpoint;
-import io.backfillfleet.coordinator.DeadLetters;
 import io.backfillfleet.coordinator.FencedException;
 import io.backfillfleet.coordinator.RejectedDoc;
 import io.backfillfleet.coordinator.SliceClaim;
@@ -42,7 +41,7 @@ final class SliceCopier {
   private final SourceStore source;
   private final TargetStore target;
   private final FieldMapping mapping;
-  private final DeadLetters deadLetters;
+  private final RejectionRecorder rejections;
   private final WorkerSettings settings;
   private final WorkerMetrics metrics;
   private final Throttle throttle;
@@ -51,13 +50,13 @@ final class SliceCopier {
   private final PageMemoryBudget memory;
   private final int maxAttempts;
 
-  SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, DeadLetters deadLetters,
+  SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, RejectionRecorder rejections,
       WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
       PageMemoryBudget memory, int maxAttempts) {
     this.source = source;
     this.target = target;
     this.mapping = mapping;
-    this.deadLetters = deadLetters;
+    this.rejections = rejections;
     this.settings = settings;
     this.metrics = metrics;
     this.throttle = throttle;
@@ -93,7 +92,6 @@ final class SliceCopier {
 
   private Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, Runnable settling, WorkNode w,
       TimeWindow window, CopyProgress progress, Cursor start, DeleteRecheck recheck) {
-    List<RejectedDoc> unsavedRejected = new ArrayList<>();
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
     try (WindowReader reader = source.reader(w.tenant(), window, start);
@@ -106,7 +104,7 @@ final class SliceCopier {
         WriteResult r;
         try {
           if (!pause.awaitRunning(stopRequested)) {
-            return stop(claim, recheck, unsavedRejected);
+            return stop(claim, recheck);
           }
           throttle.acquire(page.docs().size());
           claim.verifyHeld(); // never write a page for a slice that is no longer ours
@@ -116,24 +114,27 @@ final class SliceCopier {
         }
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
             r.rejected().size(), 0));
-        if (!r.rejected().isEmpty()) {
-          List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();
-          deadLetters.record(claim.job(), claim.sliceId(), rejected);
-          unsavedRejected.addAll(rejected);
+        // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
+        // a written page must never miss its re-check. Every id sent is re-checked, rejected ones too: a shard may
+        // have stored a document it reported as failed.
+        recheck.written(page.next(), progress, written);
+        LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
+            r.created());
+        List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();
+        if (!rejected.isEmpty()) {
           LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
               claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
         }
-        LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
-            r.created());
-        // every id sent is re-checked, rejected ones too: a shard may have stored a document it reported as failed
-        recheck.written(page.next(), progress, written);
+        if (progress.docsRejected() > 0) {
+          String overTolerance = rejections.record(claim, progress, rejected);
+          if (overTolerance != null) return fail(claim, overTolerance, 1); // copying on cannot fix it: FAILED now
+        }
         if (page.last()) {
           settling.run();
           recheck.recheck(true);
           if (w.epoch() > 1) reconcile(claim, w, window, recheck); // an earlier holder may have written more
           CursorCheckpoint last = checkpointOf(recheck.safePoint());
-          List<RejectedDoc> rj = List.copyOf(unsavedRejected);
-          timed(() -> claim.complete(last, rj));
+          timed(() -> claim.complete(last));
           metrics.slicesDone.inc();
           CopyProgress p = last.progress();
           LOG.info("slice {} done: {} read, {} created, {} already present, {} rejected, {} deleted after re-check",
@@ -146,13 +147,11 @@ final class SliceCopier {
         boolean due = pagesSinceCheckpoint >= settings.checkpointPages()
             || System.nanoTime() - lastCheckpoint >= settings.checkpointEvery().toNanos();
         if (stopRequested.getAsBoolean()) {
-          return stop(claim, recheck, unsavedRejected);
+          return stop(claim, recheck);
         }
         if (due) {
           CursorCheckpoint cp = checkpointOf(recheck.safePoint());
-          List<RejectedDoc> rj = List.copyOf(unsavedRejected);
-          timed(() -> claim.checkpoint(cp, rj));
-          unsavedRejected.clear();
+          timed(() -> claim.checkpoint(cp));
           pagesSinceCheckpoint = 0;
           lastCheckpoint = System.nanoTime();
         }
@@ -172,9 +171,9 @@ final class SliceCopier {
       }
       return Outcome.FAILED_WILL_RETRY;
     } catch (StoreException e) {
-      return fail(claim, e.getMessage());
+      return fail(claim, e.getMessage(), maxAttempts);
     } catch (RuntimeException e) {
-      return fail(claim, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return fail(claim, e.getClass().getSimpleName() + ": " + e.getMessage(), maxAttempts);
     }
   }
 
@@ -194,11 +193,10 @@ final class SliceCopier {
    * would be re-checked on the way out anyway), checkpoint past them, give the slice back. The next holder then
    * resumes after everything this one wrote instead of copying it again.
    */
-  private Outcome stop(SliceClaim claim, DeleteRecheck recheck, List<RejectedDoc> unsavedRejected) {
+  private Outcome stop(SliceClaim claim, DeleteRecheck recheck) {
     recheck.recheck(true);
     CursorCheckpoint cp = checkpointOf(recheck.safePoint());
-    List<RejectedDoc> rj = List.copyOf(unsavedRejected);
-    timed(() -> claim.checkpoint(cp, rj));
+    timed(() -> claim.checkpoint(cp));
     claim.release();
     LOG.info("slice {} released at {} documents read", claim.sliceId(), cp.progress().docsRead());
     return Outcome.STOPPED;
@@ -250,11 +248,12 @@ final class SliceCopier {
     }
   }
 
-  private Outcome fail(SliceClaim claim, String error) {
+  private Outcome fail(SliceClaim claim, String error, int attemptsAllowed) {
     try {
-      SliceState now = claim.fail(error, maxAttempts);
+      SliceState now = claim.fail(error, attemptsAllowed);
       metrics.slicesFailed.inc();
-      LOG.error("slice {} failed (attempt {} of {}): {}", claim.sliceId(), claim.work().attempts(), maxAttempts, error);
+      LOG.error("slice {} failed (attempt {} of {}): {}", claim.sliceId(), claim.work().attempts(), attemptsAllowed,
+          error);
       return now == SliceState.FAILED ? Outcome.FAILED : Outcome.FAILED_WILL_RETRY;
     } catch (FencedException fenced) {
       return Outcome.FENCED;

@@ -6,6 +6,8 @@ import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.DeadLetters;
 import io.backfillfleet.coordinator.JobStatus;
 import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.RejectedDoc;
+import io.backfillfleet.coordinator.SliceRejections;
 import io.backfillfleet.coordinator.SliceState;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.planner.Plan;
@@ -158,11 +160,11 @@ class FleetCopyIT {
       assertThat(present).isEqualTo(live.size());
       assertThat(rejected).isEqualTo(3);
       assertThat(created + present + rejected).isEqualTo(docs.size());
-      List<DeadLetters.Batch> dead = new DeadLetters(c).list("copy");
-      assertThat(dead.stream().flatMap(b -> b.docs().stream()).map(d -> d.id()))
+      List<SliceRejections> dead = new DeadLetters(c).list("copy");
+      assertThat(dead.stream().flatMap(r -> r.sample().stream()).map(RejectedDoc::id))
           .containsExactlyInAnyOrder("bad-0", "bad-1", "bad-2");
-      assertThat(dead.get(0).docs().get(0).reason()).isNotBlank();
-      assertThat(status.slices().values().stream().flatMap(w -> w.rejectedSample().stream())).hasSize(3);
+      assertThat(dead.get(0).sample().get(0).reason()).isNotBlank();
+      assertThat(dead.stream().mapToLong(SliceRejections::count).sum()).isEqualTo(3);
     }
   }
 }

@@ -147,10 +147,16 @@ final class FleetFixture {
 
   /** Plans the source and publishes the job; returns the plan. */
   Plan publish(String job, long docsPerSlice, FieldMapping mapping) {
+    return publish(job, docsPerSlice, mapping, Map.of());
+  }
+
+  /** ... with more job settings, as a job file's top level has them (e.g. "errors", "rejected"). */
+  Plan publish(String job, long docsPerSlice, FieldMapping mapping, Map<String, Object> settings) {
     try (SearchStore s = Stores.open("source", source); CoordinatorConnection c = connect()) {
       Plan plan = new Planner(s, docsPerSlice).plan(TenantSelection.ALL, (a, b) -> { });
       ObjectNode params = JSON.createObjectNode();
       if (mapping != null) params.set("fieldMapping", JSON.valueToTree(mapping));
+      settings.forEach((k, v) -> params.set(k, JSON.valueToTree(v)));
       new PlanPublisher(c, Clock.systemUTC()).publish(job, plan, JSON.valueToTree(source), JSON.valueToTree(target),
           params, 3);
       return plan;

@@ -145,10 +145,56 @@ class LiveDeletesIT {
     return ids.stream().map(DocKey::of).toList();
   }
 
+  /**
+   * The dead-letter sink fails (ZooKeeper refuses the node: the rejected folder allows reading only) right after a
+   * page with rejected documents was written. The page must still be re-checked: documents deleted live after the
+   * read, then written back by this page, are deleted from the target again, although the slice fails.
+   */
+  @org.junit.jupiter.api.Test
+  void aPageIsReCheckedEvenWhenRecordingItsRejectedDocumentsFails() throws Exception {
+    FleetFixture fx = FleetFixture.elasticsearch();
+    List<Doc> docs = new java.util.ArrayList<>(FleetFixture.timed(300, 5));
+    for (int i = 0; i < 3; i++) { // the first page's oldest: the target refuses them ('bad_s' is renamed onto 'n')
+      Map<String, Object> f = new java.util.LinkedHashMap<>(FleetFixture.doc("tenant-0", "bad-" + i,
+          FleetFixture.T0.minusSeconds(10 + i), "backfill").fields());
+      f.put("bad_s", "not-a-number");
+      docs.add(new Doc("bad-" + i, f));
+    }
+    FleetFixture.write(fx.source, docs);
+    fx.publish("sinkfails", 1_000_000, null);
+    AtomicReference<List<String>> deletedLive = new AtomicReference<>();
+    try (SearchStore source = Stores.open("source", fx.source); SearchStore target = Stores.open("target", fx.target);
+         CoordinatorConnection conn = fx.connect();
+         SliceBoard board = new SliceBoard(conn, "sinkfails").start(Duration.ofSeconds(10))) {
+      conn.curator().create().creatingParentsIfNeeded()
+          .withACL(List.of(new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.READ,
+              org.apache.zookeeper.ZooDefs.Ids.ANYONE_ID_UNSAFE)))
+          .forPath(DeadLetters.path(conn.layout("sinkfails")));
+      SearchStore liveWriterAfterFirstRead = new LiveWriterHook(source, (asked, answer) -> { }, page -> {
+        if (deletedLive.get() != null) return;
+        List<String> delete = page.docs().stream().map(Doc::id).filter(id -> !id.startsWith("bad-")).limit(10).toList();
+        assertThat(source.deleteIfUnchanged(source.versions(keys(delete)))).hasSize(10);
+        deletedLive.set(delete);
+      });
+      SliceCopier copier = new SliceCopier(liveWriterAfterFirstRead, target,
+          new FieldMapping(Map.of("bad_s", "n"), java.util.Set.of()), RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
+          WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofMillis(300)), new WorkerMetrics(),
+          new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(),
+          new PageMemoryBudget(64 << 20), 3);
+      SliceClaim claim = board.claimNext("w").orElseThrow();
+      assertThat(copier.copy(claim, () -> false)).as("recording the rejections failed")
+          .isEqualTo(SliceCopier.Outcome.FAILED_WILL_RETRY);
+
+      target.makeVisible();
+      assertThat(target.existingIds(keys(List.of("bad-0", "bad-1", "bad-2")))).as("the target rejected them").isEmpty();
+      assertThat(target.existingIds(keys(deletedLive.get()))).as("re-checked, so not resurrected").isEmpty();
+    }
+  }
+
   /** One worker copies the job's only slice, in pages of 100, to completion. */
   private static void copyTheOnlySlice(SearchStore source, SearchStore target, CoordinatorConnection conn,
       SliceBoard board, Duration settle) {
-    SliceCopier copier = new SliceCopier(source, target, FieldMapping.NONE, new DeadLetters(conn),
+    SliceCopier copier = new SliceCopier(source, target, FieldMapping.NONE, RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
         WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(settle), new WorkerMetrics(), new Throttle(),
         new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20), 3);
     SliceClaim claim = board.claimNext("w").orElseThrow();

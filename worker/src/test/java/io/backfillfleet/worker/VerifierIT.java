@@ -38,14 +38,14 @@ class VerifierIT {
          SliceBoard board = new SliceBoard(conn, "verify").start(Duration.ofSeconds(10))) {
       SliceClaim first = awaitClaim(board, "w1");
       String id = first.sliceId();
-      first.complete(new CursorCheckpoint("end", new CopyProgress(200, 200, 0, 0, 0)), List.of());
+      first.complete(new CursorCheckpoint("end", new CopyProgress(200, 200, 0, 0, 0)));
 
       // while verify counts the slice, an operator resets it and a worker claims it again and checkpoints
       SearchStore resetWhileCounted = new CountHook(source, () -> {
         if (newHolder.get() != null) return;
         new SliceAdmin(conn).reset("verify", id);
         SliceClaim again = awaitClaim(board, "w2");
-        again.checkpoint(new CursorCheckpoint("c1", new CopyProgress(10, 10, 0, 0, 0)), List.of());
+        again.checkpoint(new CursorCheckpoint("c1", new CopyProgress(10, 10, 0, 0, 0)));
         newHolder.set(again);
       });
       Verifier.Report report = new Verifier(conn, resetWhileCounted, target, Duration.ZERO, Clock.systemUTC())
@@ -54,7 +54,7 @@ class VerifierIT {
       assertThat(report.changedSince()).containsExactly(id);
       assertThat(report.results()).as("neither a pass nor a mismatch").isEmpty();
       assertThat(report.clean()).isFalse();
-      newHolder.get().checkpoint(new CursorCheckpoint("c2", new CopyProgress(20, 20, 0, 0, 0)), List.of()); // not fenced
+      newHolder.get().checkpoint(new CursorCheckpoint("c2", new CopyProgress(20, 20, 0, 0, 0))); // not fenced
       JobStatus status = new JobStatusReader(conn).read("verify");
       assertThat(status.slices().get(id).verify()).isNull();
       assertThat(status.slices().get(id).cursor()).isEqualTo("c2");

@@ -1,0 +1,48 @@
+package io.backfillfleet.worker;
+
+import io.backfillfleet.coordinator.CopyProgress;
+import io.backfillfleet.coordinator.DeadLetters;
+import io.backfillfleet.coordinator.RejectedDoc;
+import io.backfillfleet.coordinator.SliceClaim;
+import io.backfillfleet.coordinator.SliceRejections;
+import java.util.List;
+
+/**
+ * Where a page's rejected documents go: the full list to the job's file (if it names one), the slice's count and
+ * bounded sample to ZooKeeper ({@link DeadLetters}); and whether the slice is now past the job's tolerance.
+ */
+final class RejectionRecorder {
+  private final DeadLetters deadLetters;
+  private final RejectedFileSink file;
+  private final RejectionPolicy policy;
+
+  RejectionRecorder(DeadLetters deadLetters, RejectedFileSink file, RejectionPolicy policy) {
+    this.deadLetters = deadLetters;
+    this.file = file;
+    this.policy = policy;
+  }
+
+  /** The job's defaults: no file, {@link RejectionPolicy#DEFAULT}. */
+  static RejectionRecorder toZooKeeper(DeadLetters deadLetters) {
+    return new RejectionRecorder(deadLetters, RejectedFileSink.NONE, RejectionPolicy.DEFAULT);
+  }
+
+  /**
+   * Records a page's rejections ({@code progress}: the slice's counts including this page). Returns null while
+   * the slice is within the job's tolerance, else the reason it fails.
+   */
+  String record(SliceClaim claim, CopyProgress progress, List<RejectedDoc> rejected) {
+    SliceRejections now = null;
+    if (!rejected.isEmpty()) {
+      file.append(claim.sliceId(), rejected);
+      now = deadLetters.record(claim.job(), claim.sliceId(), claim.epoch(), progress.docsRejected(), rejected);
+    }
+    RejectionPolicy.Verdict v = policy.check(progress);
+    if (!v.exceeded()) return null;
+    RejectedDoc first = now != null && !now.sample().isEmpty() ? now.sample().get(0) : rejected.isEmpty() ? null
+        : rejected.get(0);
+    return progress.docsRejected() + " of " + progress.docsRead() + " documents rejected, " + v.limit()
+        + (first == null ? "" : "; first: " + first.id() + " " + first.reason())
+        + "; see 'backfill rejected --job " + claim.job() + "'";
+  }
+}
