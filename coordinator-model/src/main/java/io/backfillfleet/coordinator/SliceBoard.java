@@ -131,9 +131,19 @@ public final class SliceBoard implements AutoCloseable {
    * Corrupt slices are not counted as work (they need an operator); see {@link #corruptSlices()}.
    */
   public boolean isFinished() {
-    if (!isReady()) return false;
+    if (!isReady() || unseenSlices() > 0) return false; // "done" is never concluded from a view missing slices
     BoardCounts c = counts();
     return c.pending() == 0 && c.claimed() == 0;
+  }
+
+  /**
+   * How many of the slices the job node counts this board has not seen (0 when its view is whole). More than 0
+   * after the cache loaded means ZooKeeper did not hand over the job's slices: e.g. their listing exceeded the
+   * packet limit ({@code jute.maxbuffer}, 1 MiB by default), which Curator's cache only logs.
+   */
+  public int unseenSlices() {
+    JobSpec s = spec;
+    return s == null ? 0 : Math.max(0, s.sliceCount() - (slices.size() + corrupt.size()));
   }
 
   /**

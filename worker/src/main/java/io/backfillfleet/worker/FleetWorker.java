@@ -47,6 +47,7 @@ public final class FleetWorker implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
   private volatile Integer metricsPort;
+  private volatile Duration incompleteViewGrace = Duration.ofSeconds(60);
   private PrometheusEndpoint endpoint;
 
   public FleetWorker(CoordinatorConnection conn, String job, WorkerSettings settings) {
@@ -56,6 +57,15 @@ public final class FleetWorker implements AutoCloseable {
   }
 
   /** Serves /metrics on this port while running (0: any free port). */
+  /**
+   * How long a worker with nothing to do waits for its view of the job to hold every slice the job node counts
+   * before it gives up with an error (default 60 s).
+   */
+  public FleetWorker withIncompleteViewGrace(Duration grace) {
+    this.incompleteViewGrace = grace;
+    return this;
+  }
+
   public FleetWorker withMetricsPort(int port) {
     this.metricsPort = port;
     return this;
@@ -129,6 +139,7 @@ public final class FleetWorker implements AutoCloseable {
    */
   private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, WorkerSettings resolved)
       throws InterruptedException {
+    IncompleteView incompleteView = new IncompleteView(job, incompleteViewGrace);
     Semaphore copying = new Semaphore(resolved.concurrency());
     Semaphore settling = new Semaphore(resolved.concurrency());
     while (!stopRequested) {
@@ -148,6 +159,7 @@ public final class FleetWorker implements AutoCloseable {
       }
       if (!(claim instanceof ClaimOutcome.Claimed claimed)) {
         copying.release();
+        if (claim == ClaimOutcome.NotClaimed.NONE_FREE && held.isEmpty()) incompleteView.check(board);
         if (claim == ClaimOutcome.NotClaimed.NONE_FREE && board.isFinished() && held.isEmpty()) {
           if (!board.corruptSlices().isEmpty()) {
             LOG.error("no work left that this worker can do, but {} slices are corrupt and were skipped: {}",
