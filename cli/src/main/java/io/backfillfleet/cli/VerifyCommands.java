@@ -5,6 +5,7 @@ import io.backfillfleet.coordinator.JobSpec;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
+import io.backfillfleet.store.TenantSpan;
 import io.backfillfleet.worker.JobStores;
 import io.backfillfleet.worker.Repairer;
 import io.backfillfleet.worker.Verifier;
@@ -33,6 +34,8 @@ final class VerifyCommands {
           "  with --ids it compares the ids too (do this once before cut-over).",
           "A mismatch is counted again after --settle-seconds before it is reported.",
           "Results are stored in the work nodes: a second run skips verified slices unless --again.",
+          "It also checks that the slices cover the source: documents in no slice must be in the target too",
+          "  (live dual-writes); otherwise it reports them as a mismatch.",
           "Exit code 3 while mismatches or uncopied slices remain."},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:every slice copied and equal", "3:mismatches or slices not copied yet", "2:bad input",
@@ -60,7 +63,7 @@ final class VerifyCommands {
               .verify(job, again, ids);
           for (Verifier.SliceResult s : r.results()) {
             if (s.matches()) continue;
-            out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), s.tenant(), s.window(),
+            out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), TenantSpan.label(s.tenant()), s.window(),
                 s.sourceCount(), s.targetCount());
             s.missing().stream().limit(50).forEach(id -> out.println("  missing in target: " + id));
             s.extra().stream().limit(50).forEach(id -> out.println("  extra in target:   " + id));
@@ -68,6 +71,7 @@ final class VerifyCommands {
           out.printf("verified %d slices: %d equal, %d mismatched; %d skipped (verified before); %d not copied yet%n",
               r.results().size(), r.results().size() - r.mismatches(), r.mismatches(), r.skippedAsVerified(),
               r.notDone().size());
+          out.println(r.coverage().describe());
           if (r.mismatches() > 0) out.println("repair with 'backfill repair --job " + job + "', then verify again");
           return r.clean() ? ExitCodes.OK : 3;
         }

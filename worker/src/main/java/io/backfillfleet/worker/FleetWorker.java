@@ -84,6 +84,9 @@ public final class FleetWorker implements AutoCloseable {
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
                resolved.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
            JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + resolved.workerId()).build()) {
+        // refuse to start on fields the reads cannot use, or a target a typo would let Elasticsearch create
+        source.requireUsableFields();
+        target.requireExists();
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
         // a thread per slice being copied, and one per slice only settling (see loop)

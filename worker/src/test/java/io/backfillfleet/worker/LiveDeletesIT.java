@@ -210,6 +210,9 @@ class LiveDeletesIT {
     @Override public List<io.backfillfleet.store.TenantSpan> tenants() { return real.tenants(); }
     @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) { return real.histogram(t, w, b); }
     @Override public long count(String t, TimeWindow w) { return real.count(t, w); }
+    @Override public long totalDocs() { return real.totalDocs(); }
+    @Override public void requireUsableFields() { real.requireUsableFields(); }
+    @Override public void requireExists() { real.requireExists(); }
     @Override public java.util.Set<String> existingIds(java.util.Collection<String> ids) {
       java.util.Set<String> answer = real.existingIds(ids);
       afterLookup.accept(ids, answer);
