@@ -116,16 +116,17 @@ public final class SolrStore implements SearchStore {
   /** A Solr refusal as a message that names the store and, for the usual causes, what to do. */
   private StoreException explain(String action, SolrException e) {
     String msg = String.valueOf(e.getMessage());
-    if (msg.contains("undefined field") || msg.contains("can not sort on") || msg.contains(config.timestampField())) {
-      return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
-          + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
-    }
-    if (msg.contains("Could not find collection") || e.code() == 404) {
-      return new StoreConfigException(where() + ": the collection does not exist (" + msg + ")");
-    }
+    // credentials and collection first: their messages may contain a field name anywhere (a URL, an HTML page)
     if (e.code() == 401 || e.code() == 403) {
       return new StoreConfigException(where() + " refused the credentials (HTTP " + e.code() + "); check username and"
           + " passwordEnv/passwordFile");
+    }
+    if (msg.contains("Could not find collection") || msg.contains("Collection not found") || e.code() == 404) {
+      return new StoreConfigException(where() + ": the collection does not exist (" + msg + ")");
+    }
+    if (msg.contains("undefined field") || msg.contains("can not sort on") || msg.contains(config.timestampField())) {
+      return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
+          + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
     }
     return new StoreException(where() + ": " + action + " failed (HTTP " + e.code() + "): " + msg, e);
   }
@@ -177,6 +178,14 @@ public final class SolrStore implements SearchStore {
 
   @Override
   public void requireUsableFields() {
+    try {
+      checkFields();
+    } catch (SolrException e) {
+      throw explain("reading the schema", e); // the first request of a plan: a wrong password or collection shows here
+    }
+  }
+
+  private void checkFields() {
     ModifiableSolrParams showDefaults = new ModifiableSolrParams();
     showDefaults.set("showDefaults", true);
     List<Map<String, Object>> fields = retry.call(where(), "reading the schema's fields", SolrStore::isTransient,
