@@ -42,8 +42,8 @@ public final class CoverageCheck {
           + " source %d, target %d", what, sourceDocs, sourceInSlices, sourceOutside(), targetOutside());
       if (covered()) return line + " (live dual-writes since the plan, if any): every document is covered";
       return "MISMATCH " + line + ": " + (sourceOutside() - Math.max(0, targetOutside())) + " source documents are in no"
-          + " slice and not in the target (a tenant that appeared after the plan: 'plan --add-tenants'; a job planned"
-          + " before documents without a tenant were planned: plan it again)";
+          + " slice and not in the target (a tenant that appeared after the plan, or documents without a tenant in a job"
+          + " planned by an older version: 'plan --add-tenants' adds their slices)";
     }
   }
 
