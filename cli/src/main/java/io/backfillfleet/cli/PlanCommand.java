@@ -110,7 +110,12 @@ final class PlanCommand implements Callable<Integer> {
     }
     if (file.source() == null) throw new UsageException("job file " + jobFile + " has no 'source'");
     if (!mode.dryRun && file.target() == null) throw new UsageException("job file " + jobFile + " has no 'target'");
-    if (!mode.dryRun && file.target() != null) file.target().validate("target");
+    if (!mode.dryRun && file.target() != null) {
+      file.target().validate("target");
+      try (SearchStore targetStore = Stores.open("target", file.target())) {
+        targetStore.requireExists(); // before measuring anything: a typo must not publish a job into a new, dynamic index
+      }
+    }
     TenantSelection selection = new TenantSelection(selectedTenants(ps), Set.copyOf(exclude != null ? exclude
         : ps.exclude() != null ? ps.exclude() : List.of()));
 
@@ -130,6 +135,7 @@ final class PlanCommand implements Callable<Integer> {
     });
     // which read path the workers will take, and why; beside the table, or on stderr so json/csv stay parseable
     (format.equals("table") ? out : spec.commandLine().getErr()).println("read path: " + readPath);
+    if (format.equals("csv") && plan.coverage() != null) spec.commandLine().getErr().println(plan.coverage().describe());
     out.flush();
     if (html != null) {
       Files.writeString(html, PlanTimelineHtml.render(plan, "backfill plan: " + jobName));
@@ -144,6 +150,9 @@ final class PlanCommand implements Callable<Integer> {
         if (file.fieldMapping() != null) params.set("fieldMapping", json(file.fieldMapping())); // workers apply it
         if (file.errors() != null) params.set("errors", json(file.errors()));
         if (file.rejected() != null) params.set("rejected", json(file.rejected()));
+        // the selection as applied (--tenants/--exclude included): verify checks coverage against it
+        params.set("tenants", json(List.copyOf(selection.include())));
+        params.set("exclude", json(List.copyOf(selection.exclude())));
         JobRepository.PublishResult r = publisher.publish(jobName, plan, json(file.source()), json(file.target()),
             params, ps.maxAttempts() == null ? 0 : ps.maxAttempts());
         spec.commandLine().getErr().printf("published job %s: %d slices%s; start workers with 'backfill work --job %s'%n",

@@ -5,6 +5,7 @@ import io.backfillfleet.coordinator.JobSpec;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
+import io.backfillfleet.store.TenantSpan;
 import io.backfillfleet.worker.JobStores;
 import io.backfillfleet.worker.Repairer;
 import io.backfillfleet.worker.Verifier;
@@ -34,6 +35,8 @@ final class VerifyCommands {
           "A mismatch is counted again after --settle-seconds before it is reported.",
           "Results are stored in the work nodes: a second run skips verified slices unless --again.",
           "A slice reset or claimed again while it was verified is reported as changed, not recorded.",
+          "It also checks that the slices cover the source: documents in no slice must be in the target too",
+          "  (live dual-writes); otherwise it reports them as a mismatch.",
           "Exit code 3 while mismatches, uncopied or changed slices remain."},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:every slice copied and equal",
@@ -61,7 +64,7 @@ final class VerifyCommands {
               .verify(job, again, ids);
           for (Verifier.SliceResult s : r.results()) {
             if (s.matches()) continue;
-            out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), s.tenant(), s.window(),
+            out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), TenantSpan.label(s.tenant()), s.window(),
                 s.sourceCount(), s.targetCount());
             s.missing().stream().limit(50).forEach(id -> out.println("  missing in target: " + id));
             s.extra().stream().limit(50).forEach(id -> out.println("  extra in target:   " + id));
@@ -73,6 +76,7 @@ final class VerifyCommands {
               r.results().size(), r.results().size() - r.mismatches(), r.mismatches(), r.skippedAsVerified(),
               r.notDone().size(), r.changedSince().isEmpty() ? "" : "; " + r.changedSince().size()
                   + " changed while verified");
+          out.println(r.coverage().describe());
           if (r.mismatches() > 0) out.println("repair with 'backfill repair --job " + job + "', then verify again");
           return r.clean() ? ExitCodes.OK : 3;
         }

@@ -120,4 +120,135 @@ class BadInputIT {
       assertThat(PlanCommandIT.run("release", "--job", "j", "--slice", "s1", "--zk", zk, "--root", root).code()).isZero();
     }
   }
+
+  /** An Elasticsearch 8 index with {@code mapping}'s properties and a few documents of tenant acme. */
+  private static String esIndex(String prefix, String properties, int docs) throws Exception {
+    String index = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(http("PUT", index, "{\"mappings\":{\"properties\":" + properties + "}}")).isEqualTo(200);
+    try (io.backfillfleet.store.SearchStore s = io.backfillfleet.store.Stores.open("source",
+        io.backfillfleet.store.StoreConfig.elasticsearch(ElasticsearchNode.es8().httpUrl(), index))) {
+      List<io.backfillfleet.store.Doc> list = new java.util.ArrayList<>();
+      for (int i = 0; i < docs; i++) {
+        list.add(new io.backfillfleet.store.Doc("d" + i, java.util.Map.of("id", "d" + i, "tenant", "acme", "n", i,
+            "ts", Instant.parse("2024-01-01T00:00:00Z").plusSeconds(60L * i).toString())));
+      }
+      assertThat(s.createIfAbsent(list).created()).hasSize(docs);
+      s.makeVisible();
+    }
+    return index;
+  }
+
+  private static int http(String method, String path, String body) throws Exception {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        ElasticsearchNode.es8().httpUrl() + "/" + path)).header("Content-Type", "application/json");
+    b.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    return java.net.http.HttpClient.newHttpClient().send(b.build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private Path esJob(String source, String target, String extraSource, String root) throws Exception {
+    Path f = dir.resolve("es-" + UUID.randomUUID() + ".yaml");
+    String es = ElasticsearchNode.es8().httpUrl();
+    Files.writeString(f, """
+        job: typo
+        zookeeper: {connect: "%s", root: "%s"}
+        source: {engine: elasticsearch, endpoints: ["%s"], collection: %s%s}
+        target: {engine: elasticsearch, endpoints: ["%s"], collection: %s}
+        plan: {docsPerSlice: 100}
+        """.formatted(ZooKeeperServers.shared().getConnectString(), root, es, source, extraSource, es, target));
+    return f;
+  }
+
+  private static final String PROPERTIES = "{\"id\":{\"type\":\"keyword\"},\"tenant\":{\"type\":\"keyword\"},"
+      + "\"ts\":{\"type\":\"date\"},\"n\":{\"type\":\"integer\"},\"title\":{\"type\":\"text\"}}";
+
+  @Test
+  void aTargetThatDoesNotExistIsRefusedByApplyAndByTheWorkerAndNotCreated() throws Exception {
+    String source = esIndex("typo-src", PROPERTIES, 20);
+    String target = source + "-nwe"; // a typo
+    String root = "/typo-" + UUID.randomUUID();
+    Path f = esJob(source, target, "", root);
+    PlanCommandIT.Result apply = PlanCommandIT.run("plan", "--job-file", f.toString(), "--apply", "--quiet");
+    assertClear(apply, "index " + target + " does not exist", "create the index");
+    assertThat(apply.err().strip().lines()).hasSize(1);
+    assertThat(http("HEAD", target, null)).as("not created").isEqualTo(404);
+
+    // published while it existed, gone when a worker starts: the worker refuses instead of re-creating it
+    assertThat(http("PUT", target, "{\"mappings\":{\"properties\":" + PROPERTIES + "}}")).isEqualTo(200);
+    assertThat(PlanCommandIT.run("plan", "--job-file", f.toString(), "--apply", "--quiet").code()).isZero();
+    assertThat(http("DELETE", target, null)).isEqualTo(200);
+    PlanCommandIT.Result work = PlanCommandIT.run("work", "--job-file", f.toString(), "--worker-id", "w",
+        "--settle-seconds", "0");
+    assertClear(work, "index " + target + " does not exist");
+    assertThat(http("HEAD", target, null)).as("not created by the worker").isEqualTo(404);
+  }
+
+  @Test
+  void aTimestampTenantOrIdFieldReadingCannotUseIsNamedWithItsTypeOnElasticsearch() throws Exception {
+    String source = esIndex("fields", PROPERTIES, 5);
+    String root = "/fields-" + UUID.randomUUID();
+    assertClear(PlanCommandIT.run("plan", "--job-file", esJob(source, source, ", timestampField: created", root).toString(),
+        "--dry-run"), "timestampField 'created' is not in the mapping");
+    assertClear(PlanCommandIT.run("plan", "--job-file", esJob(source, source, ", timestampField: n", root).toString(),
+        "--dry-run"), "timestampField 'n' is integer, not a date");
+    assertClear(PlanCommandIT.run("plan", "--job-file", esJob(source, source, ", tenantField: title", root).toString(),
+        "--dry-run"), "tenantField 'title' is text");
+    assertClear(PlanCommandIT.run("plan", "--job-file", esJob(source, source, ", idField: _id", root).toString(),
+        "--dry-run"), "idField '_id'");
+    String noDocValues = esIndex("nodv", PROPERTIES.replace("{\"type\":\"date\"}",
+        "{\"type\":\"date\",\"doc_values\":false}"), 5);
+    assertClear(PlanCommandIT.run("plan", "--job-file", esJob(noDocValues, noDocValues, "", root).toString(),
+        "--dry-run"), "timestampField 'ts' (date) has no docValues");
+  }
+
+  @Test
+  void aSolrTimestampFieldThatIsNotADateIsNamedWithItsType() throws Exception {
+    Path f = jobFile("{engine: solr, zkHost: \"" + SolrTestCluster.legacy().zkHost() + "/solr\", collection: "
+        + seededSolr() + ", timestampField: n}");
+    assertClear(PlanCommandIT.run("plan", "--job-file", f.toString(), "--dry-run"),
+        "timestampField 'n' is pint (solr.IntPointField), not a date");
+  }
+
+  private static String seededSolr() throws Exception {
+    String coll = "solrfields-" + UUID.randomUUID().toString().substring(0, 6);
+    SolrTestCluster.legacy().createCollection(coll, 1);
+    org.apache.solr.common.SolrInputDocument d = new org.apache.solr.common.SolrInputDocument();
+    d.setField("id", "1");
+    d.setField("tenant", "acme");
+    d.setField("n", 7);
+    d.setField("ts", new java.util.Date());
+    SolrTestCluster.legacy().client().add(coll, d);
+    SolrTestCluster.legacy().client().commit(coll);
+    return coll;
+  }
+
+  @Test
+  void anUnreachableSolrZkHostSaysSoWithinTheConnectTimeoutWithTheTriesLeft() throws Exception {
+    Path f = jobFile("{engine: solr, zkHost: \"127.0.0.1:9/solr\", collection: c, connectTimeout: PT2S, maxAttempts: 3}");
+    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+        System.getProperty("java.class.path"), "io.backfillfleet.cli.Main", "plan", "--job-file", f.toString(),
+        "--dry-run").redirectErrorStream(true).start();
+    long t0 = System.nanoTime();
+    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      StringBuilder seen = new StringBuilder();
+      String first = null;
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        seen.append(line).append('\n');
+        if (line.contains("try 1 of 3")) {
+          first = line;
+          break;
+        }
+      }
+      java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(first).as(seen.toString()).isNotNull().contains("127.0.0.1:9").contains("2 left");
+      // the connect timeout (2 s) plus the JVM's start on a busy machine; each later try is said the same way
+      assertThat(took).as(seen.toString()).isLessThan(java.time.Duration.ofSeconds(15));
+      assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }

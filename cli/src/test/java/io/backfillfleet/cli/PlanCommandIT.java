@@ -83,10 +83,10 @@ class PlanCommandIT {
         job: orders
         zookeeper: {connect: "%s", root: "%s"}
         source: {engine: solr, zkHost: "%s", collection: %s%s}
-        target: {engine: elasticsearch, endpoints: ["http://127.0.0.1:9"], collection: orders}
+        target: {engine: solr, zkHost: "%s", collection: %s}
         plan: {docsPerSlice: 500, docsPerSecond: 1000, workers: 2}
         fieldMapping: {rename: {legacy_name: new_name}, drop: [internal]}
-        """.formatted(zkConnect, root, zkHost, collection, extraSource));
+        """.formatted(zkConnect, root, zkHost, collection, extraSource, zkHost, collection)); // apply needs a target that exists
     return f;
   }
 

@@ -8,14 +8,16 @@ import java.time.Instant;
  * The persistent work node of one slice: {@code /backfill/jobs/<job>/slices/<sliceId>}.
  *
  * <p>A slice is a tenant's half-open time window {@code [from, to)}, or, when {@code missingTimestamp}
- * is set, all of that tenant's documents that have no timestamp. The owner and epoch say who claimed it
+ * is set, all of that tenant's documents that have no timestamp. A null {@code tenant}, written as an explicit
+ * {@code "tenant": null}, is the documents that have no tenant value (the empty string is a tenant like any other);
+ * a node without a {@code tenant} property is refused as corrupt. The owner and epoch say who claimed it
  * last; the claim node (ephemeral) says whether someone holds it now. {@code docsRejected} is the count at the
  * checkpoint; which documents were rejected is kept in one place, {@link SliceRejections}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkNode(
     @JsonProperty(required = true) int schema,
-    @JsonProperty(required = true) String tenant,
+    @JsonProperty(required = true) @JsonInclude(JsonInclude.Include.ALWAYS) String tenant,
     Instant from,
     Instant to,
     boolean missingTimestamp,
@@ -41,7 +43,6 @@ public record WorkNode(
       throw new IllegalArgumentException("schema " + schema + " is newer than this version understands (" + SCHEMA
           + "); upgrade backfill-fleet");
     }
-    if (tenant == null || tenant.isEmpty()) throw new IllegalArgumentException("tenant is missing");
     if (state == null) throw new IllegalArgumentException("state is missing");
     if (!missingTimestamp && (from == null || to == null)) {
       throw new IllegalArgumentException("a time slice needs both 'from' and 'to'");
@@ -61,6 +62,11 @@ public record WorkNode(
   public static WorkNode pendingWithoutTimestamp(String tenant, long estimatedDocs) {
     return new WorkNode(SCHEMA, tenant, null, null, true, estimatedDocs, SliceState.PENDING, 0, null, null,
         0, 0, 0, 0, 0, 0, null, null, null);
+  }
+
+  /** The slice holds documents without a tenant value. */
+  public boolean missingTenant() {
+    return tenant == null;
   }
 
   public CopyProgress progress() {

@@ -61,6 +61,21 @@ class NodeCodecTest {
   }
 
   @Test
+  void theNoTenantSliceIsAnExplicitNullTenantAndTheEmptyTenantIsATenant() {
+    WorkNode none = WorkNode.pending(null, FROM, TO, 5);
+    assertThat(new String(NodeCodec.encode(none), StandardCharsets.UTF_8)).contains("\"tenant\":null");
+    WorkNode back = NodeCodec.decode("/x", NodeCodec.encode(none), WorkNode.class);
+    assertThat(back).isEqualTo(none);
+    assertThat(back.missingTenant()).isTrue();
+    WorkNode empty = NodeCodec.decode("/x", NodeCodec.encode(WorkNode.pendingWithoutTimestamp("", 2)), WorkNode.class);
+    assertThat(empty.tenant()).isEmpty();
+    assertThat(empty.missingTenant()).isFalse();
+    String noTenantProperty = "{\"schema\":1,\"missingTimestamp\":true,\"state\":\"PENDING\",\"epoch\":0}";
+    assertThatThrownBy(() -> NodeCodec.decode("/p/t", bytes(noTenantProperty), WorkNode.class))
+        .isInstanceOf(CorruptNodeException.class).hasMessageContaining("tenant");
+  }
+
+  @Test
   void garbageAndEmptyNodesAreCorrupt() {
     assertThatThrownBy(() -> NodeCodec.decode("/p/garbage", bytes("{not json"), WorkNode.class))
         .isInstanceOf(CorruptNodeException.class).hasMessageContaining("/p/garbage").hasMessageContaining("WorkNode");

@@ -9,10 +9,20 @@ import java.util.List;
  * A complete plan: every selected tenant with its slices, and what measuring cost.
  *
  * @param queries histogram and count queries sent to the source while planning
+ * @param coverage what the plan covers of the source (null when not measured)
  */
-public record Plan(List<TenantPlan> tenants, long docsPerSlice, long queries) {
+public record Plan(List<TenantPlan> tenants, long docsPerSlice, long queries, Coverage coverage) {
   public Plan {
     tenants = List.copyOf(tenants);
+  }
+
+  public Plan(List<TenantPlan> tenants, long docsPerSlice, long queries) {
+    this(tenants, docsPerSlice, queries, null);
+  }
+
+  /** The sum of the slices' estimates. */
+  public long plannedDocs() {
+    return slices().stream().mapToLong(SliceSpec::estimatedDocs).sum();
   }
 
   public List<SliceSpec> slices() {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import io.backfillfleet.store.TenantSpan;
 
 /**
  * The dry-run report of a plan: per tenant and in total, as a table, JSON or CSV. Times are estimates from
@@ -65,7 +66,8 @@ public final class PlanReport {
     sb.append(String.format(Locale.ROOT, "%-24s %12s %-20s %-20s %10s %7s %9s %9s %9s %9s%n", "TENANT", "DOCS", "FIRST",
         "LAST", "SPAN", "SLICES", "MIN", "MEDIAN", "MAX", "WORKER-H"));
     for (TenantLine l : tenants()) {
-      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.3f%s%n", clip(l.tenant()),
+      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.3f%s%n",
+          clip(TenantSpan.label(l.tenant())),
           l.docs(), day(l.first()), day(l.last()), human(l.span()), l.slices(), l.minSlice(), l.medianSlice(), l.maxSlice(),
           l.workerHours(), l.hotSpots() > 0 ? "  hot spot x" + l.hotSpots() + " (cannot be split by time)" : ""));
     }
@@ -74,6 +76,7 @@ public final class PlanReport {
             + " %.1f worker-hours at %.0f docs/s; about %s with %d workers (%d queries to plan)%n",
         t.tenants(), t.slices(), t.docs(), t.balance(), t.workerHours(), docsPerSecond, human(t.wallClock()), t.workers(),
         t.queries()));
+    if (plan.coverage() != null) sb.append(plan.coverage().describe()).append('\n');
     return sb.toString();
   }
 
@@ -81,7 +84,8 @@ public final class PlanReport {
     StringBuilder sb = new StringBuilder("tenant,docs,first,last,span_seconds,slices,min_slice,median_slice,max_slice,"
         + "worker_hours,hot_spots\n");
     for (TenantLine l : tenants()) {
-      sb.append(String.join(",", csvCell(l.tenant()), String.valueOf(l.docs()), String.valueOf(l.first()),
+      // the documents without a tenant have no tenant cell; the empty tenant is a quoted empty string
+      sb.append(String.join(",", l.tenant() == null ? "" : l.tenant().isEmpty() ? "\"\"" : csvCell(l.tenant()), String.valueOf(l.docs()), String.valueOf(l.first()),
           String.valueOf(l.last()), String.valueOf(l.span().toSeconds()), String.valueOf(l.slices()),
           String.valueOf(l.minSlice()), String.valueOf(l.medianSlice()), String.valueOf(l.maxSlice()),
           String.format(Locale.ROOT, "%.4f", l.workerHours()), String.valueOf(l.hotSpots()))).append('\n');
@@ -97,9 +101,14 @@ public final class PlanReport {
     root.put("docsPerSlice", plan.docsPerSlice());
     root.set("totals", m.valueToTree(totals()));
     root.set("tenants", m.valueToTree(tenants()));
+    if (plan.coverage() != null) {
+      root.set("coverage", m.valueToTree(plan.coverage()).deepCopy());
+      ((ObjectNode) root.get("coverage")).put("line", plan.coverage().describe());
+    }
     ArrayNode slices = root.putArray("slices");
     for (SliceSpec s : plan.slices()) {
       ObjectNode n = slices.addObject().put("id", s.id()).put("tenant", s.tenant()).put("estimatedDocs", s.estimatedDocs());
+      if (s.tenant() == null) n.put("missingTenant", true);
       if (s.window().missingTimestamp()) n.put("missingTimestamp", true);
       else n.put("from", s.window().from().toString()).put("to", s.window().to().toString());
       if (s.hotSpot()) n.put("hotSpot", true);

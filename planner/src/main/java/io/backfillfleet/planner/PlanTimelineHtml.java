@@ -31,7 +31,7 @@ public final class PlanTimelineHtml {
     for (TenantPlan t : plan.tenants()) {
       int y = ROW * row++ + 4;
       svg.append(String.format(Locale.ROOT, "<text x='4' y='%d'>%s (%d docs, %d slices)</text>%n", y + 13,
-          escape(clip(t.span().tenant())), t.span().docs(), t.slices().size()));
+          escape(clip(io.backfillfleet.store.TenantSpan.label(t.span().tenant()))), t.span().docs(), t.slices().size()));
       int i = 0;
       for (SliceSpec s : t.slices()) {
         if (s.window().missingTimestamp()) continue;

@@ -23,8 +23,11 @@ public final class Planner {
 
   /** @param progress called after each tenant with (tenants done, tenants in all) */
   public Plan plan(TenantSelection selection, BiConsumer<Integer, Integer> progress) {
-    AtomicLong queries = new AtomicLong(1); // the tenant listing
-    List<TenantSpan> tenants = selection.apply(source.tenants());
+    source.requireUsableFields(); // a wrong field would otherwise fail later with a raw error, or plan nothing useful
+    AtomicLong queries = new AtomicLong(3); // the field check, the tenant listing, the total
+    List<TenantSpan> all = source.tenants();
+    long sourceDocs = source.totalDocs();
+    List<TenantSpan> tenants = selection.apply(all);
     if (tenants.isEmpty()) {
       throw new StoreException("the source has no documents for the selected tenants: nothing to plan");
     }
@@ -37,6 +40,10 @@ public final class Planner {
       out.add(new TenantPlan(t, slicer.slice(t)));
       progress.accept(out.size(), tenants.size());
     }
-    return new Plan(out, docsPerSlice, queries.get());
+    Plan plan = new Plan(out, docsPerSlice, queries.get());
+    long noTenant = all.stream().filter(TenantSpan::missingTenant).mapToLong(TenantSpan::docs).sum();
+    long unselected = all.stream().mapToLong(TenantSpan::docs).sum() - tenants.stream().mapToLong(TenantSpan::docs).sum();
+    return new Plan(out, docsPerSlice, queries.get(), new Coverage(sourceDocs, plan.plannedDocs(), noTenant,
+        unselected, all.size() - tenants.size()));
   }
 }

@@ -8,12 +8,17 @@ import java.util.HexFormat;
 /**
  * Deterministic slice ids that are safe znode names whatever characters a tenant name has: a readable,
  * sanitised prefix of the tenant plus a short hash of the exact name (so "a/b" and "a_b" never collide), plus
- * the slice's position.
+ * the slice's position. The documents without a tenant value have the key {@value #NO_TENANT_KEY}: every real
+ * tenant's key ends in a dash and 8 hex digits, so it cannot collide with one.
  */
 public final class SliceIds {
   private SliceIds() {}
 
+  static final String NO_TENANT_KEY = "no.tenant";
+
+  /** @param tenant null for the documents without a tenant value */
   public static String tenantKey(String tenant) {
+    if (tenant == null) return NO_TENANT_KEY;
     String readable = tenant.replaceAll("[^A-Za-z0-9._-]", "_");
     if (readable.length() > 60) readable = readable.substring(0, 60);
     if (readable.isEmpty() || !Character.isLetterOrDigit(readable.charAt(0))) readable = "t" + readable;

@@ -28,12 +28,19 @@ public record TenantSelection(Set<String> include, Set<String> exclude) {
     unknown.removeAll(byName.keySet());
     if (!unknown.isEmpty()) {
       String first = unknown.iterator().next();
+      Set<String> named = new java.util.HashSet<>(byName.keySet());
+      named.remove(null);
       throw new IllegalArgumentException("unknown tenant" + (unknown.size() > 1 ? "s " : " ") + unknown
-          + " in the source; closest names to '" + first + "': " + closest(first, byName.keySet()));
+          + " in the source; closest names to '" + first + "': " + closest(first, named));
     }
     List<TenantSpan> out = new ArrayList<>();
     for (TenantSpan t : available) {
-      if ((include.isEmpty() || include.contains(t.tenant())) && !exclude.contains(t.tenant())) out.add(t);
+      // the documents without a tenant have no name to list: planned unless a list of tenants is given
+      if (t.missingTenant()) {
+        if (include.isEmpty()) out.add(t);
+      } else if ((include.isEmpty() || include.contains(t.tenant())) && !exclude.contains(t.tenant())) {
+        out.add(t);
+      }
     }
     return out;
   }

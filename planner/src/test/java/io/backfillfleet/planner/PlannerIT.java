@@ -124,4 +124,49 @@ class PlannerIT {
       }
     }
   }
+
+  @ParameterizedTest
+  @MethodSource("engines")
+  void documentsWithoutATenantAndTheEmptyTenantArePlannedAndThePlanProvesCoverage(String engine) throws Exception {
+    StoreConfig cfg = collection(engine, "notenant-" + engine + "-" + UUID.randomUUID().toString().substring(0, 8));
+    List<Doc> docs = new ArrayList<>();
+    for (int i = 0; i < 900; i++) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("id", "d" + i);
+      if (i % 3 == 1) f.put("tenant", "acme");
+      if (i % 3 == 2) f.put("tenant", ""); // the empty tenant; i % 3 == 0: no tenant at all
+      if (i % 100 != 0) f.put("ts", T0.plusSeconds(3600L * i).toString());
+      docs.add(new Doc("d" + i, f));
+    }
+    try (SearchStore source = Stores.open("source", cfg)) {
+      assertThat(source.createIfAbsent(docs).rejected()).isEmpty();
+      source.makeVisible();
+      Plan plan = new Planner(source, 100).plan(TenantSelection.ALL, (done, all) -> { });
+      assertThat(plan.tenants()).extracting(t -> t.span().tenant()).containsExactlyInAnyOrder(null, "", "acme");
+      assertThat(plan.coverage()).isEqualTo(new Coverage(900, 900, 300, 0, 0));
+      assertThat(plan.coverage().describe()).contains("the source has 900 documents, the slices' estimates add up to 900")
+          .contains("every document is in a slice");
+      List<String> ids = plan.slices().stream().map(SliceSpec::id).toList();
+      assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}"));
+      assertThat(ids).contains("no.tenant-nots");
+      for (SliceSpec s : plan.slices()) {
+        assertThat(source.count(s.tenant(), s.window())).as(s.id()).isEqualTo(s.estimatedDocs());
+      }
+      Plan some = new Planner(source, 100).plan(new TenantSelection(Set.of("acme"), Set.of()), (a, b) -> { });
+      assertThat(some.coverage().describe()).contains("not covered: 600 documents of 2 tenants not selected");
+
+      ZkSettings zk = ZkSettings.of(ZooKeeperServers.shared().getConnectString(), "/notenant-" + UUID.randomUUID());
+      try (CoordinatorConnection conn = new CoordinatorConnection(zk).start()) {
+        new PlanPublisher(conn, Clock.systemUTC()).publish("j", plan, null, null, null, 3);
+        JobStatus status = new JobStatusReader(conn).read("j");
+        assertThat(status.corruptSlices()).isEmpty();
+        assertThat(status.slices()).hasSize(plan.slices().size());
+        for (SliceSpec s : plan.slices()) {
+          WorkNode w = status.slices().get(s.id());
+          assertThat(w.tenant()).as(s.id()).isEqualTo(s.tenant());
+          assertThat(w.missingTenant()).isEqualTo(s.tenant() == null);
+        }
+      }
+    }
+  }
 }

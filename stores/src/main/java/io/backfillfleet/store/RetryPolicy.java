@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 /** Bounded retries with exponential backoff and full jitter, for transient store errors (I/O, 429, 5xx). */
 public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RetryPolicy.class);
 
   public static RetryPolicy of(int maxAttempts) {
     return new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10));
@@ -33,7 +34,13 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
               + StoreUnavailableException.describe(e), e);
         }
         last = e;
-        if (attempt < maxAttempts) backoff(attempt);
+        if (attempt < maxAttempts) {
+          long wait = delay(attempt);
+          // said at once, so a cluster that cannot be reached shows within one timeout, not after every retry
+          LOG.warn("{}: {} failed (try {} of {}, {} left, next in {} ms): {}", endpoint, action, attempt, maxAttempts,
+              maxAttempts - attempt, wait, StoreUnavailableException.describe(e));
+          sleep(wait);
+        }
       }
     }
     throw new StoreUnavailableException(endpoint, action, maxAttempts, last);
@@ -62,9 +69,17 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
 
   /** Sleeps before retry number {@code attempt} (1-based): exponential, capped, with jitter. */
   public void backoff(int attempt) {
+    sleep(delay(attempt));
+  }
+
+  private long delay(int attempt) {
     long cap = Math.min(max.toMillis(), base.toMillis() << Math.min(attempt - 1, 20));
+    return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+  }
+
+  private static void sleep(long millis) {
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException("interrupted while waiting to retry", e);

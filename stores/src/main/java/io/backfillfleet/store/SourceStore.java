@@ -5,10 +5,25 @@ import java.util.List;
 
 /** Where history is read from (the legacy cluster). */
 public interface SourceStore extends AutoCloseable {
-  /** Every tenant with its document count and first/last timestamp, in a bounded number of queries. */
+  /**
+   * Every tenant with its document count and first/last timestamp, in a bounded number of queries; the documents
+   * without a tenant value, if any, as one more span whose tenant is {@link TenantSpan#NO_TENANT}.
+   */
   List<TenantSpan> tenants();
 
-  /** Counts of a tenant's documents in consecutive buckets of {@code bucket} covering the window. */
+  /** The number of documents in the collection or index, whatever their tenant (what a plan must cover). */
+  long totalDocs();
+
+  /**
+   * Checks that the tenant, timestamp and id fields exist with types reading can use (the timestamp a date with
+   * docValues); throws {@link StoreConfigException} naming the field, its type and what is needed.
+   */
+  void requireUsableFields();
+
+  /**
+   * Counts of a tenant's documents in consecutive buckets of {@code bucket} covering the window. In every method
+   * here, tenant {@link TenantSpan#NO_TENANT} means the documents without a tenant value.
+   */
   Histogram histogram(String tenant, TimeWindow window, Duration bucket);
 
   /** The number of a tenant's documents in the window. */

@@ -11,6 +11,15 @@ public interface TargetStore extends AutoCloseable {
 
   long count(String tenant, TimeWindow window);
 
+  /** The number of documents in the collection or index, whatever their tenant. */
+  long totalDocs();
+
+  /**
+   * Throws {@link StoreConfigException} naming the collection or index when it does not exist: written to anyway, an
+   * Elasticsearch index would be created with dynamic mappings, so a typo would copy everything to the wrong place.
+   */
+  void requireExists();
+
   /** Which of these documents exist in the target now, by id. */
   Set<String> existingIds(Collection<DocKey> keys);
 

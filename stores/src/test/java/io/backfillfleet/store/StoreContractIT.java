@@ -212,4 +212,88 @@ class StoreContractIT {
     }).isInstanceOf(StoreException.class).hasMessageContaining("127.0.0.1:9");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
   }
+
+  /** A document with no tenant field at all. */
+  private static Doc withoutTenant(String id, Instant ts) {
+    Doc d = TestDocs.doc("x", id, ts, "backfill");
+    Map<String, Object> f = new LinkedHashMap<>(d.fields());
+    f.remove("tenant");
+    return new Doc(id, f);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  void documentsWithoutATenantAndTheEmptyTenantAreListedCountedAndReadApart(StoreFixture engine) {
+    StoreConfig cfg = engine.newCollection("notenant");
+    List<Doc> docs = new ArrayList<>(TestDocs.series("acme", 3, FROM, 1000));
+    docs.add(TestDocs.doc("", "empty-1", FROM.plusSeconds(5), "backfill"));
+    docs.add(TestDocs.doc("", "empty-nots", null, "backfill"));
+    for (int i = 0; i < 3; i++) docs.add(withoutTenant("none-" + i, FROM.plusSeconds(60L * i)));
+    docs.add(withoutTenant("none-nots", null));
+    TimeWindow w = TimeWindow.of(FROM, TO);
+    try (SearchStore store = Stores.open("source", cfg)) {
+      TestDocs.write(store, docs);
+      store.requireUsableFields();
+      Map<String, TenantSpan> spans = new LinkedHashMap<>();
+      store.tenants().forEach(t -> spans.put(t.tenant(), t));
+      assertThat(spans.keySet()).containsExactlyInAnyOrder("acme", "", TenantSpan.NO_TENANT);
+      assertThat(spans.get(TenantSpan.NO_TENANT)).isEqualTo(new TenantSpan(null, 4, FROM, FROM.plusSeconds(120), 1));
+      assertThat(spans.get("")).isEqualTo(new TenantSpan("", 2, FROM.plusSeconds(5), FROM.plusSeconds(5), 1));
+      assertThat(store.totalDocs()).isEqualTo(docs.size());
+      assertThat(spans.values().stream().mapToLong(TenantSpan::docs).sum()).isEqualTo(docs.size());
+
+      assertThat(store.count(TenantSpan.NO_TENANT, w)).isEqualTo(3);
+      assertThat(store.count(TenantSpan.NO_TENANT, TimeWindow.withoutTimestamp())).isEqualTo(1);
+      assertThat(store.histogram(TenantSpan.NO_TENANT, w, Duration.ofDays(1)).total()).isEqualTo(3);
+      assertThat(store.count("", w)).isEqualTo(1);
+      try (WindowReader r = store.reader(TenantSpan.NO_TENANT, w, Cursor.START)) {
+        assertThat(readAll(r, 2)).containsExactlyInAnyOrder("none-0", "none-1", "none-2");
+      }
+      try (WindowReader r = store.reader(TenantSpan.NO_TENANT, TimeWindow.withoutTimestamp(), Cursor.START)) {
+        assertThat(readAll(r, 2)).containsExactly("none-nots");
+      }
+      try (WindowReader r = store.reader("", TimeWindow.withoutTimestamp(), Cursor.START)) {
+        assertThat(readAll(r, 2)).containsExactly("empty-nots");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  void fieldsReadingCannotUseAndAMissingCollectionAreNamed(StoreFixture engine) {
+    StoreConfig cfg = engine.newCollection("fields");
+    try (SearchStore store = Stores.open("source", cfg)) {
+      TestDocs.write(store, TestDocs.series("acme", 2, FROM, 1000));
+      store.requireExists();
+    }
+    assertThatThrownBy(() -> check(fields(cfg, "tenant", "title", "id")))
+        .isInstanceOf(StoreConfigException.class).hasMessageContaining("timestampField 'title' is text")
+        .hasMessageContaining("not a date");
+    assertThatThrownBy(() -> check(fields(cfg, "tenant", "n", "id")))
+        .isInstanceOf(StoreConfigException.class).hasMessageContaining("timestampField 'n' is").hasMessageContaining("not a date");
+    assertThatThrownBy(() -> check(fields(cfg, "tenant", "created", "id")))
+        .isInstanceOf(StoreConfigException.class).hasMessageContaining("timestampField 'created' is not in the");
+    assertThatThrownBy(() -> check(fields(cfg, "body", "ts", "no_such_id")))
+        .isInstanceOf(StoreConfigException.class).hasMessageContaining("tenantField 'body' is text")
+        .hasMessageContaining("idField 'no_such_id' is not in the");
+    StoreConfig missing = new StoreConfig(cfg.engine(), cfg.endpoints(), cfg.zkHost(), cfg.collection() + "-typo", null,
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    try (SearchStore store = Stores.open("target", missing)) {
+      for (int i = 0; i < 2; i++) { // twice: checking created nothing
+        assertThatThrownBy(store::requireExists).isInstanceOf(StoreConfigException.class)
+            .hasMessageContaining(cfg.collection() + "-typo").hasMessageContaining("does not exist");
+      }
+    }
+  }
+
+  private static StoreConfig fields(StoreConfig c, String tenant, String ts, String id) {
+    return new StoreConfig(c.engine(), c.endpoints(), c.zkHost(), c.collection(), tenant, ts, id, null, null, null, null,
+        null, null, null, null, null, null, null, null, null);
+  }
+
+  private static void check(StoreConfig c) {
+    try (SearchStore store = Stores.open("source", c)) {
+      store.requireUsableFields();
+    }
+  }
 }

@@ -96,6 +96,9 @@ public final class FleetWorker implements AutoCloseable {
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
                resolved.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
            JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + resolved.workerId()).build()) {
+        // refuse to start on fields the reads cannot use, or a target a typo would let Elasticsearch create
+        source.requireUsableFields();
+        target.requireExists();
         target.checkCanDelete(); // the resurrection guard deletes: find out now, not on the first resurrected document
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);

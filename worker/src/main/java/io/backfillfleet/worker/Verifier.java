@@ -48,17 +48,18 @@ public final class Verifier {
       boolean matches, List<String> missing, List<String> extra) {}
 
   /**
-   * The whole run: verified slices, slices skipped as already verified, slices not copied yet, and slices that changed
-   * while they were verified (reset or re-claimed: neither a pass nor a mismatch; verify them again).
+   * The whole run: verified slices, slices skipped as already verified, slices not copied yet, slices that changed
+   * while they were verified (reset or re-claimed: neither a pass nor a mismatch; verify them again), and whether
+   * the slices cover the source ({@link CoverageCheck}).
    */
   public record Report(List<SliceResult> results, int skippedAsVerified, List<String> notDone,
-      List<String> changedSince) {
+      List<String> changedSince, CoverageCheck.Result coverage) {
     public long mismatches() {
       return results.stream().filter(r -> !r.matches()).count();
     }
 
     public boolean clean() {
-      return mismatches() == 0 && notDone.isEmpty() && changedSince.isEmpty();
+      return mismatches() == 0 && notDone.isEmpty() && changedSince.isEmpty() && coverage.covered();
     }
   }
 
@@ -104,7 +105,26 @@ public final class Verifier {
         record(job, status, e.getKey(), compare(e.getValue(), compareIds), results, changed);
       }
     }
-    return new Report(results, skipped, notDone, changed);
+    CoverageCheck.Result coverage = coverage(status, results);
+    if (!coverage.covered()) {
+      sleep(settle); // a dual-write may have reached one cluster only
+      source.makeVisible();
+      target.makeVisible();
+      coverage = coverage(status, List.of());
+    }
+    return new Report(results, skipped, notDone, changed, coverage);
+  }
+
+  /** Counts every slice on both clusters (reusing this run's counts) and compares the totals outside them. */
+  private CoverageCheck.Result coverage(JobStatus status, List<SliceResult> counted) {
+    Map<String, long[]> counts = new java.util.HashMap<>();
+    for (SliceResult r : counted) counts.put(r.sliceId(), new long[] {r.sourceCount(), r.targetCount()});
+    for (Map.Entry<String, WorkNode> e : status.slices().entrySet()) {
+      WorkNode w = e.getValue();
+      counts.computeIfAbsent(e.getKey(), k -> new long[] {source.count(w.tenant(), window(w)),
+          target.count(w.tenant(), window(w))});
+    }
+    return CoverageCheck.measure(status.spec(), status.slices(), counts, source, target);
   }
 
   private Comparison compare(WorkNode w, boolean ids) {

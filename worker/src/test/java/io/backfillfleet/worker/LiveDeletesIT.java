@@ -227,15 +227,14 @@ class LiveDeletesIT {
   }
 
   /** The real source store, with a live writer acting right after each page is read or each id lookup. */
-  static final class LiveWriterHook implements SearchStore {
-    private final SearchStore real;
+  static final class LiveWriterHook extends ForwardingSearchStore {
     private final java.util.function.BiConsumer<java.util.Collection<String>, java.util.Set<String>> afterLookup;
     private final java.util.function.Consumer<Page> afterRead;
 
     LiveWriterHook(SearchStore real,
         java.util.function.BiConsumer<java.util.Collection<String>, java.util.Set<String>> afterLookup,
         java.util.function.Consumer<Page> afterRead) {
-      this.real = real;
+      super(real);
       this.afterLookup = afterLookup;
       this.afterRead = afterRead;
     }
@@ -258,18 +257,10 @@ class LiveDeletesIT {
       };
     }
 
-    @Override public List<io.backfillfleet.store.TenantSpan> tenants() { return real.tenants(); }
-    @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) { return real.histogram(t, w, b); }
-    @Override public long count(String t, TimeWindow w) { return real.count(t, w); }
     @Override public java.util.Set<String> existingIds(java.util.Collection<DocKey> keys) {
       java.util.Set<String> answer = real.existingIds(keys);
       afterLookup.accept(keys.stream().map(DocKey::id).toList(), answer);
       return answer;
     }
-    @Override public void makeVisible() { real.makeVisible(); }
-    @Override public io.backfillfleet.store.WriteResult createIfAbsent(List<Doc> d) { return real.createIfAbsent(d); }
-    @Override public Map<DocKey, String> versions(java.util.Collection<DocKey> keys) { return real.versions(keys); }
-    @Override public List<String> deleteIfUnchanged(Map<DocKey, String> v) { return real.deleteIfUnchanged(v); }
-    @Override public void close() { }
   }
 }

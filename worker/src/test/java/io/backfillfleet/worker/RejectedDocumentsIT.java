@@ -141,7 +141,14 @@ class RejectedDocumentsIT {
   }
 
   /** The real source, whose page reads fail when {@code failNow} says so (a source error mid-slice). */
-  private record FailingReads(SearchStore real, java.util.function.BooleanSupplier failNow) implements SearchStore {
+  private static final class FailingReads extends ForwardingSearchStore {
+    private final java.util.function.BooleanSupplier failNow;
+
+    FailingReads(SearchStore real, java.util.function.BooleanSupplier failNow) {
+      super(real);
+      this.failNow = failNow;
+    }
+
     @Override
     public WindowReader reader(String tenant, TimeWindow window, Cursor after) {
       WindowReader r = real.reader(tenant, window, after);
@@ -158,21 +165,5 @@ class RejectedDocumentsIT {
         }
       };
     }
-
-    @Override public List<io.backfillfleet.store.TenantSpan> tenants() { return real.tenants(); }
-    @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) { return real.histogram(t, w, b); }
-    @Override public long count(String t, TimeWindow w) { return real.count(t, w); }
-    @Override public Set<String> existingIds(java.util.Collection<io.backfillfleet.store.DocKey> keys) {
-      return real.existingIds(keys);
-    }
-    @Override public void makeVisible() { real.makeVisible(); }
-    @Override public io.backfillfleet.store.WriteResult createIfAbsent(List<Doc> d) { return real.createIfAbsent(d); }
-    @Override public Map<io.backfillfleet.store.DocKey, String> versions(java.util.Collection<io.backfillfleet.store.DocKey> keys) {
-      return real.versions(keys);
-    }
-    @Override public List<String> deleteIfUnchanged(Map<io.backfillfleet.store.DocKey, String> v) {
-      return real.deleteIfUnchanged(v);
-    }
-    @Override public void close() { }
   }
 }

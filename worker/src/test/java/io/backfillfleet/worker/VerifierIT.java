@@ -72,12 +72,11 @@ class VerifierIT {
   }
 
   /** The real source store; {@code beforeCount} runs before each count. */
-  private static final class CountHook implements SearchStore {
-    private final SearchStore real;
+  private static final class CountHook extends ForwardingSearchStore {
     private final Runnable beforeCount;
 
     CountHook(SearchStore real, Runnable beforeCount) {
-      this.real = real;
+      super(real);
       this.beforeCount = beforeCount;
     }
 
@@ -85,22 +84,5 @@ class VerifierIT {
       beforeCount.run();
       return real.count(t, w);
     }
-    @Override public WindowReader reader(String t, TimeWindow w, Cursor after) { return real.reader(t, w, after); }
-    @Override public List<io.backfillfleet.store.TenantSpan> tenants() { return real.tenants(); }
-    @Override public io.backfillfleet.store.Histogram histogram(String t, TimeWindow w, Duration b) {
-      return real.histogram(t, w, b);
-    }
-    @Override public java.util.Set<String> existingIds(java.util.Collection<io.backfillfleet.store.DocKey> keys) {
-      return real.existingIds(keys);
-    }
-    @Override public void makeVisible() { real.makeVisible(); }
-    @Override public io.backfillfleet.store.WriteResult createIfAbsent(List<Doc> d) { return real.createIfAbsent(d); }
-    @Override public Map<io.backfillfleet.store.DocKey, String> versions(java.util.Collection<io.backfillfleet.store.DocKey> keys) {
-      return real.versions(keys);
-    }
-    @Override public List<String> deleteIfUnchanged(Map<io.backfillfleet.store.DocKey, String> v) {
-      return real.deleteIfUnchanged(v);
-    }
-    @Override public void close() { }
   }
 }

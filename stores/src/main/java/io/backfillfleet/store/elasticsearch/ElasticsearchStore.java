@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
+import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
@@ -181,7 +182,9 @@ public final class ElasticsearchStore implements SearchStore {
     JsonNode after = null;
     do {
       ObjectNode composite = JSON.createObjectNode().put("size", COMPOSITE_PAGE);
-      composite.putArray("sources").addObject().putObject("tenant").putObject("terms").put("field", config.tenantField());
+      // missing_bucket: the documents without a tenant value get a bucket too (key null) instead of being left out
+      composite.putArray("sources").addObject().putObject("tenant").putObject("terms").put("field", config.tenantField())
+          .put("missing_bucket", true);
       if (after != null) composite.set("after", after);
       ObjectNode agg = JSON.createObjectNode();
       agg.set("composite", composite);
@@ -194,7 +197,8 @@ public final class ElasticsearchStore implements SearchStore {
       JsonNode t = lowLevel("listing tenants", "POST", "/" + config.collection() + "/_search", body)
           .path("aggregations").path("t");
       for (JsonNode b : t.path("buckets")) {
-        out.add(new TenantSpan(b.path("key").path("tenant").asText(), b.path("doc_count").asLong(),
+        JsonNode key = b.path("key").path("tenant");
+        out.add(new TenantSpan(key.isNull() ? TenantSpan.NO_TENANT : key.asText(), b.path("doc_count").asLong(),
             epochMillis(b.path("first").path("value")), epochMillis(b.path("last").path("value")),
             b.path("nots").path("doc_count").asLong()));
       }
@@ -227,10 +231,13 @@ public final class ElasticsearchStore implements SearchStore {
   /** The tenant-and-window filter as plain JSON (for the low-level client). */
   private Map<String, Object> queryJson(String tenant, TimeWindow w) {
     List<Object> filter = new ArrayList<>();
-    filter.add(Map.of("term", Map.of(config.tenantField(), tenant)));
+    List<Object> mustNot = new ArrayList<>();
+    if (tenant == null) mustNot.add(Map.of("exists", Map.of("field", config.tenantField()))); // no tenant value
+    else filter.add(Map.of("term", Map.of(config.tenantField(), tenant)));
     Map<String, Object> bool = new HashMap<>();
+    if (!mustNot.isEmpty() || w.missingTimestamp()) bool.put("must_not", mustNot);
     if (w.missingTimestamp()) {
-      bool.put("must_not", List.of(Map.of("exists", Map.of("field", config.timestampField()))));
+      mustNot.add(Map.of("exists", Map.of("field", config.timestampField())));
     } else {
       filter.add(Map.of("range", Map.of(config.timestampField(), Map.of("gte", w.from().toEpochMilli(),
           "lt", w.to().toEpochMilli(), "format", "epoch_millis"))));
@@ -249,6 +256,29 @@ public final class ElasticsearchStore implements SearchStore {
   public long count(String tenant, TimeWindow window) {
     return call("counting tenant " + tenant + " " + window,
         () -> this.<JsonNode>execute(countRequest(tenant, window), TREE).path("count").asLong());
+  }
+
+  @Override
+  public long totalDocs() {
+    return lowLevel("counting every document", "POST", "/" + config.collection() + "/_count", null).path("count").asLong();
+  }
+
+  @Override
+  public void requireUsableFields() {
+    Request r = new Request("GET", "/" + config.collection() + "/_field_caps");
+    r.addParameter("fields", String.join(",", config.tenantField(), config.timestampField(), config.idField()));
+    FieldCheck.require(config, EsFieldCaps.fields(send("reading the mapping", r, TREE)), true);
+  }
+
+  @Override
+  public void requireExists() {
+    // HEAD answers 404 without an exception; an alias counts as existing
+    int status = call("checking that the index exists", () -> rest.performRequest(new Request("HEAD",
+        "/" + config.collection())).getStatusLine().getStatusCode());
+    if (status == 404) {
+      throw new StoreConfigException(where() + " does not exist: create the index with its mapping first (writing to it"
+          + " would create it with dynamic mappings) or correct its name in the job file");
+    }
   }
 
   @Override

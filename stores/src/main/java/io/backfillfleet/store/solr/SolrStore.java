@@ -3,6 +3,7 @@ package io.backfillfleet.store.solr;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
+import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
@@ -40,6 +41,7 @@ import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.client.solrj.response.UpdateResponse;
 import org.apache.solr.client.solrj.response.json.BucketBasedJsonFacet;
 import org.apache.solr.client.solrj.response.json.BucketJsonFacet;
+import org.apache.solr.client.solrj.response.json.NestableJsonFacet;
 import org.apache.solr.client.solrj.response.schema.SchemaRepresentation;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
@@ -115,16 +117,17 @@ public final class SolrStore implements SearchStore {
   /** A Solr refusal as a message that names the store and, for the usual causes, what to do. */
   private StoreException explain(String action, SolrException e) {
     String msg = String.valueOf(e.getMessage());
-    if (msg.contains("undefined field") || msg.contains("can not sort on") || msg.contains(config.timestampField())) {
-      return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
-          + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
-    }
-    if (msg.contains("Could not find collection") || e.code() == 404) {
-      return new StoreConfigException(where() + ": the collection does not exist (" + msg + ")");
-    }
+    // credentials and collection first: their messages may contain a field name anywhere (a URL, an HTML page)
     if (e.code() == 401 || e.code() == 403) {
       return new StoreConfigException(where() + " refused the credentials (HTTP " + e.code() + "); check username and"
           + " passwordEnv/passwordFile");
+    }
+    if (msg.contains("Could not find collection") || msg.contains("Collection not found") || e.code() == 404) {
+      return new StoreConfigException(where() + ": the collection does not exist (" + msg + ")");
+    }
+    if (msg.contains("undefined field") || msg.contains("can not sort on") || msg.contains(config.timestampField())) {
+      return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
+          + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
     }
     return new StoreException(where() + ": " + action + " failed (HTTP " + e.code() + "): " + msg, e);
   }
@@ -145,11 +148,20 @@ public final class SolrStore implements SearchStore {
   public List<TenantSpan> tenants() {
     String ts = config.timestampField();
     SolrQuery q = new SolrQuery("*:*").setRows(0);
+    String spans = "facet:{first:\"min(" + ts + ")\",last:\"max(" + ts + ")\",nots:{type:query,q:\"*:* -" + ts
+        + ":[* TO *]\"}}";
+    // the terms facet has no bucket for documents without a tenant value: a query facet counts them
     q.add("json.facet", "{tenants:{type:terms,field:\"" + config.tenantField() + "\",limit:-1,sort:\"index asc\","
-        + "facet:{first:\"min(" + ts + ")\",last:\"max(" + ts + ")\",nots:{type:query,q:\"*:* -" + ts + ":[* TO *]\"}}}}");
+        + spans + "},notenant:{type:query,q:\"" + tenantFilter(TenantSpan.NO_TENANT) + "\"," + spans + "}}");
     QueryResponse r = query("listing tenants", q);
     List<TenantSpan> out = new ArrayList<>();
     if (r.getJsonFacetingResponse() == null) return out;
+    NestableJsonFacet none = r.getJsonFacetingResponse().getQueryFacet("notenant");
+    if (none != null && none.getCount() > 0) {
+      long noTs = none.getQueryFacet("nots") == null ? 0 : none.getQueryFacet("nots").getCount();
+      out.add(new TenantSpan(TenantSpan.NO_TENANT, none.getCount(), instant(none.getStatValue("first")),
+          instant(none.getStatValue("last")), noTs));
+    }
     BucketBasedJsonFacet tenants = r.getJsonFacetingResponse().getBucketBasedFacets("tenants");
     if (tenants == null) return out;
     for (BucketJsonFacet b : tenants.getBuckets()) {
@@ -158,6 +170,54 @@ public final class SolrStore implements SearchStore {
           instant(b.getStatValue("last")), noTs));
     }
     return out;
+  }
+
+  @Override
+  public long totalDocs() {
+    return query("counting every document", new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
+  }
+
+  @Override
+  public void requireUsableFields() {
+    try {
+      checkFields();
+    } catch (SolrException e) {
+      throw explain("reading the schema", e); // the first request of a plan: a wrong password or collection shows here
+    }
+  }
+
+  private void checkFields() {
+    ModifiableSolrParams showDefaults = new ModifiableSolrParams();
+    showDefaults.set("showDefaults", true);
+    List<Map<String, Object>> fields = retry.call(where(), "reading the schema's fields", SolrStore::isTransient,
+        () -> auth(new SchemaRequest.Fields(showDefaults)).process(client, config.collection()).getFields());
+    List<Map<String, Object>> dynamic = retry.call(where(), "reading the schema's dynamic fields",
+        SolrStore::isTransient,
+        () -> auth(new SchemaRequest.DynamicFields(showDefaults)).process(client, config.collection()).getDynamicFields());
+    Map<String, String> classes = new HashMap<>();
+    retry.call(where(), "reading the schema's field types", SolrStore::isTransient,
+        () -> auth(new SchemaRequest.FieldTypes()).process(client, config.collection()).getFieldTypes())
+        .forEach(t -> classes.put(String.valueOf(t.getAttributes().get("name")), String.valueOf(t.getAttributes().get("class"))));
+    Map<String, FieldCheck.Field> found = new HashMap<>();
+    for (String name : List.of(config.tenantField(), config.timestampField(), config.idField())) {
+      SolrSchemaFields.describe(name, fields, dynamic, classes).ifPresent(f -> found.put(name, f));
+    }
+    FieldCheck.require(config, found, false);
+  }
+
+  @Override
+  public void requireExists() {
+    try {
+      retry.call(where(), "checking that the collection exists", SolrStore::isTransient,
+          () -> auth(new QueryRequest(new SolrQuery("*:*").setRows(0))).process(client, config.collection()));
+    } catch (SolrException e) {
+      String msg = String.valueOf(e.getMessage());
+      if (e.code() == 404 || msg.contains("Could not find collection") || msg.contains("not found")) {
+        throw new StoreConfigException(where() + " does not exist: create the collection (with the 'tolerant' update"
+            + " chain, README: 'What the target needs') or correct its name in the job file");
+      }
+      throw explain("checking that the collection exists", e);
+    }
   }
 
   @Override
@@ -488,7 +548,9 @@ public final class SolrStore implements SearchStore {
   // ------------------------------------------------------------------ helpers
 
   private String tenantFilter(String tenant) {
-    return "{!term f=" + config.tenantField() + "}" + tenant;
+    if (tenant == null) return "*:* -" + config.tenantField() + ":[* TO *]"; // the documents without a tenant value
+    // an empty value after the local params would be no value at all: the empty tenant is given as v=''
+    return "{!term f=" + config.tenantField() + (tenant.isEmpty() ? " v=''}" : "}" + tenant);
   }
 
   private String windowFilter(TimeWindow w) {
