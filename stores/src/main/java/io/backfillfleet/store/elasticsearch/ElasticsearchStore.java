@@ -518,9 +518,7 @@ public final class ElasticsearchStore implements SearchStore {
   @Override
   public void checkCanDelete() {
     String probe = "backfill-fleet-delete-probe-" + java.util.UUID.randomUUID();
-    boolean exists = call("checking the index", () -> rest.performRequest(new Request("HEAD", "/" + config.collection()))
-        .getStatusLine().getStatusCode() == 200);
-    if (!exists) return; // nothing to delete in; a DELETE would create the index (the missing target is reported apart)
+    requireExists(); // a DELETE on a missing index would create it
     Request r = new Request("DELETE", "/" + config.collection() + "/_doc/" + probe);
     r.addParameter("if_seq_no", "0"); // conditional like the guard's deletes: never deletes anything
     r.addParameter("if_primary_term", "1");
