@@ -189,12 +189,13 @@ final class SliceCopier {
   }
 
   /**
-   * Graceful stop: re-check every written page (waiting out their settle delay, well within the grace period: they
-   * would be re-checked on the way out anyway), checkpoint past them, give the slice back. The next holder then
-   * resumes after everything this one wrote instead of copying it again.
+   * Graceful stop: re-check every written page (waiting out their settle delay: they would be re-checked on the way
+   * out anyway), checkpoint past them, give the slice back; the next holder resumes after everything this one wrote.
+   * Only if two settle delays (a page whose ids the source lacked is looked at twice) fit in the grace period;
+   * otherwise what has settled, as the checkpoint must land before the grace period ends.
    */
   private Outcome stop(SliceClaim claim, DeleteRecheck recheck) {
-    recheck.recheck(true);
+    recheck.recheck(settings.settleDelay().multipliedBy(2).compareTo(settings.shutdownGrace()) < 0);
     CursorCheckpoint cp = checkpointOf(recheck.safePoint());
     timed(() -> claim.checkpoint(cp));
     claim.release();
