@@ -32,6 +32,15 @@ public interface TargetStore extends AutoCloseable {
   }
 
   /**
+   * Whether every document is stored here under the routing it has in the source ({@link #keyOf} keeps it), so a
+   * document read back from this target is found in the source with the same key. False when this target routes
+   * by a field of its own.
+   */
+  default boolean keepsSourceRouting() {
+    return true;
+  }
+
+  /**
    * The current version of each document that exists (an opaque token: Solr's {@code _version_}, Elasticsearch's
    * sequence number and primary term). Absent documents are left out.
    */

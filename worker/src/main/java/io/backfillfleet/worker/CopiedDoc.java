@@ -20,11 +20,13 @@ record CopiedDoc(DocKey inSource, DocKey inTarget) {
   }
 
   /**
-   * A document read back from the target: its routing in the source is not known (the target may route by a field),
-   * so the source looks on every shard rather than answer "gone" from the wrong one.
+   * A document read back from the target. If the target routes as the source does, the source has it under the
+   * same key; if it routes by a field of its own, the source's routing is not known, so the source looks on every
+   * shard rather than answer "gone" from the wrong one.
    */
-  static CopiedDoc seenInTarget(Doc inTarget) {
-    return new CopiedDoc(DocKey.routingUnknown(inTarget.id()), inTarget.key());
+  static CopiedDoc seenInTarget(Doc inTarget, TargetStore target) {
+    DocKey inSource = target.keepsSourceRouting() ? inTarget.key() : DocKey.routingUnknown(inTarget.id());
+    return new CopiedDoc(inSource, inTarget.key());
   }
 
   String id() {

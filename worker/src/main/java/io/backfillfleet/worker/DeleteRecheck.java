@@ -57,6 +57,7 @@ final class DeleteRecheck {
   record SafePoint(Cursor cursor, CopyProgress progress) {}
 
   private final GoneFromSource gone;
+  private final TargetStore target;
   /** The target, when it can be read by window (for reconciling a taken-over slice); else null. */
   private final SourceStore readableTarget;
   private final long settleNanos;
@@ -66,6 +67,7 @@ final class DeleteRecheck {
 
   DeleteRecheck(SourceStore source, TargetStore target, Duration settle, Cursor start, CopyProgress atStart) {
     this.gone = new GoneFromSource(source, target);
+    this.target = target;
     this.readableTarget = target instanceof SourceStore readable ? readable : null;
     this.settleNanos = settle.toNanos();
     this.deleted = atStart.docsDeletedAfterRecheck();
@@ -153,7 +155,7 @@ final class DeleteRecheck {
           unreadable.accept(e.getMessage()); // the target cannot be read by window; a failed delete is not this
           return;
         }
-        for (Doc d : p.docs()) batch.add(CopiedDoc.seenInTarget(d));
+        for (Doc d : p.docs()) batch.add(CopiedDoc.seenInTarget(d, target));
         seenInTarget += p.docs().size();
         if (batch.size() >= 1000 || p.last()) {
           suspects.putAll(gone.suspects(batch));

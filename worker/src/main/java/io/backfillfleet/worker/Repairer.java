@@ -111,7 +111,7 @@ public final class Repairer {
     List<CopiedDoc> out = new ArrayList<>();
     try (WindowReader r = target.reader(w.tenant(), Verifier.window(w), Cursor.START)) {
       for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
-        for (Doc d : p.docs()) if (!inSource.contains(d.id())) out.add(CopiedDoc.seenInTarget(d));
+        for (Doc d : p.docs()) if (!inSource.contains(d.id())) out.add(CopiedDoc.seenInTarget(d, target));
         if (p.last()) return out;
       }
     }

@@ -38,6 +38,7 @@ abstract class ForwardingSearchStore implements SearchStore {
   @Override public void makeVisible() { real.makeVisible(); }
   @Override public WriteResult createIfAbsent(List<Doc> docs) { return real.createIfAbsent(docs); }
   @Override public DocKey keyOf(Doc doc) { return real.keyOf(doc); }
+  @Override public boolean keepsSourceRouting() { return real.keepsSourceRouting(); }
   @Override public Map<DocKey, String> versions(Collection<DocKey> keys) { return real.versions(keys); }
   @Override public List<String> deleteIfUnchanged(Map<DocKey, String> versions) { return real.deleteIfUnchanged(versions); }
   @Override public void checkCanDelete() { real.checkCanDelete(); }

@@ -540,6 +540,11 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   @Override
+  public boolean keepsSourceRouting() {
+    return config.routingField() == null;
+  }
+
+  @Override
   public DocKey keyOf(Doc doc) {
     if (config.routingField() == null) return doc.key(); // routed as in the source (or by id)
     Object v = doc.fields().get(config.routingField());
