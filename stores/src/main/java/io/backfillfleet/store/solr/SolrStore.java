@@ -68,6 +68,7 @@ public final class SolrStore implements SearchStore {
   private final Optional<String[]> basicAuth;
   private volatile Set<String> excludedFields;
   private volatile SolrReadPath readPath;
+  private volatile SchemaFields schemaFields;
 
   public SolrStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -186,7 +187,12 @@ public final class SolrStore implements SearchStore {
     }
   }
 
-  private void checkFields() {
+  /** The schema's fields and dynamic fields (with defaults), read once and shared by the checks and the read path. */
+  private record SchemaFields(List<Map<String, Object>> fields, List<Map<String, Object>> dynamic) {}
+
+  private SchemaFields schemaFields() {
+    SchemaFields f = schemaFields;
+    if (f != null) return f;
     ModifiableSolrParams showDefaults = new ModifiableSolrParams();
     showDefaults.set("showDefaults", true);
     List<Map<String, Object>> fields = retry.call(where(), "reading the schema's fields", SolrStore::isTransient,
@@ -194,6 +200,14 @@ public final class SolrStore implements SearchStore {
     List<Map<String, Object>> dynamic = retry.call(where(), "reading the schema's dynamic fields",
         SolrStore::isTransient,
         () -> auth(new SchemaRequest.DynamicFields(showDefaults)).process(client, config.collection()).getDynamicFields());
+    schemaFields = new SchemaFields(fields, dynamic);
+    return schemaFields;
+  }
+
+  private void checkFields() {
+    SchemaFields schema = schemaFields();
+    List<Map<String, Object>> fields = schema.fields();
+    List<Map<String, Object>> dynamic = schema.dynamic();
     Map<String, String> classes = new HashMap<>();
     retry.call(where(), "reading the schema's field types", SolrStore::isTransient,
         () -> auth(new SchemaRequest.FieldTypes()).process(client, config.collection()).getFieldTypes())
@@ -254,13 +268,9 @@ public final class SolrStore implements SearchStore {
     SolrReadPath p = readPath;
     if (p != null) return p;
     Set<String> excluded = excludedFields();
-    ModifiableSolrParams showDefaults = new ModifiableSolrParams();
-    showDefaults.set("showDefaults", true);
-    List<Map<String, Object>> fields = retry.call(where(), "reading the schema's fields", SolrStore::isTransient,
-        () -> auth(new SchemaRequest.Fields(showDefaults)).process(client, config.collection()).getFields());
-    List<Map<String, Object>> dynamic = retry.call(where(), "reading the schema's dynamic fields",
-        SolrStore::isTransient,
-        () -> auth(new SchemaRequest.DynamicFields(showDefaults)).process(client, config.collection()).getDynamicFields());
+    SchemaFields schema = schemaFields();
+    List<Map<String, Object>> fields = schema.fields();
+    List<Map<String, Object>> dynamic = schema.dynamic();
     readPath = SolrReadPath.choose(fields, dynamic, excluded, config.zkHost() != null && !config.zkHost().isBlank(),
         basicAuth.isPresent());
     return readPath;
