@@ -4,8 +4,9 @@ import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.DeadLetters;
 import io.backfillfleet.coordinator.JobProgress;
 import io.backfillfleet.coordinator.JobRepository;
-import io.backfillfleet.coordinator.JobStatus;
-import io.backfillfleet.coordinator.JobStatusReader;
+import io.backfillfleet.coordinator.JobSummaryReader;
+import io.backfillfleet.coordinator.NoSuchJobException;
+import io.backfillfleet.coordinator.OldLayoutException;
 import io.backfillfleet.coordinator.NodeCodec;
 import io.backfillfleet.coordinator.RejectedDoc;
 import io.backfillfleet.coordinator.SliceRejections;
@@ -42,7 +43,14 @@ final class JobCommands {
         }
         if (names.isEmpty()) out.println("no jobs under " + conn.settings().root());
         for (String n : names) {
-          JobProgress p = JobProgress.of(new JobStatusReader(conn).read(n), Instant.now(), Duration.ofMinutes(2));
+          JobProgress p;
+          try {
+            p = JobProgress.of(new JobSummaryReader(conn).read(n), Instant.now(), Duration.ofMinutes(2));
+          } catch (OldLayoutException old) {
+            out.printf("%-30s published by an older version (old ZooKeeper layout): 'backfill delete-job --job %s'"
+                + " and plan it again%n", n, n);
+            continue;
+          }
           out.printf("%-30s %5.1f%%  %d/%d slices done, %d failed, %d workers%s%n", n, p.percent(), p.done(), p.slices(),
               p.failed(), p.liveWorkers(), p.paused() ? ", PAUSED" : "");
         }
@@ -64,13 +72,24 @@ final class JobCommands {
     public Integer call() {
       String job = zk.job();
       try (CoordinatorConnection conn = zk.connect()) {
-        JobStatus s = new JobStatusReader(conn).read(job);
-        if (!s.claims().isEmpty() && !force) {
-          throw new UsageException("job " + job + " has " + s.claims().size() + " held claims (workers are copying);"
-              + " stop the workers first, or use --force");
+        JobRepository jobs = new JobRepository(conn);
+        int slices = jobs.readSpec(job).orElseThrow(() -> new NoSuchJobException("no job '" + job
+            + "' in ZooKeeper; 'backfill jobs' lists the jobs there")).sliceCount();
+        if (!force) {
+          // a job of the old layout cannot be summarised; its workers were stopped by this version's refusal anyway
+          int held = 0;
+          try {
+            held = new JobSummaryReader(conn).read(job).held();
+          } catch (OldLayoutException old) {
+            // deleted like any other
+          }
+          if (held > 0) {
+            throw new UsageException("job " + job + " has " + held + " held claims (workers are copying);"
+                + " stop the workers first, or use --force");
+          }
         }
-        new JobRepository(conn).delete(job);
-        spec.commandLine().getOut().printf("deleted job %s (%d slices)%n", job, s.slices().size());
+        jobs.delete(job);
+        spec.commandLine().getOut().printf("deleted job %s (%d slices)%n", job, slices);
         return ExitCodes.OK;
       }
     }

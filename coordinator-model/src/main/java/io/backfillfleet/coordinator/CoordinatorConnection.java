@@ -98,6 +98,37 @@ public final class CoordinatorConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * The children of {@code path} (empty if it does not exist). A listing larger than ZooKeeper's packet limit
+   * ({@code jute.maxbuffer}, 1 MiB by default) makes the client drop the connection, which reads like an ensemble that
+   * is down; when the node itself still answers with a large child count, the error says so instead.
+   */
+  public List<String> children(String action, String path) {
+    try {
+      return call(action, () -> {
+        try {
+          return curator.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+          return List.<String>of();
+        }
+      });
+    } catch (CoordinatorUnavailableException e) {
+      org.apache.zookeeper.data.Stat stat;
+      try {
+        stat = call("counting the children of " + path, () -> curator.checkExists().forPath(path));
+      } catch (CoordinationException again) {
+        throw e; // the ensemble is really not answering
+      }
+      if (stat != null && stat.getNumChildren() > 10_000) {
+        throw new CoordinationException("the listing of " + path + " (" + stat.getNumChildren() + " children) is larger"
+            + " than ZooKeeper's packet limit (jute.maxbuffer, 1 MiB by default), so ZooKeeper dropped the connection;"
+            + " the ensemble itself answers. Run this command with JAVA_TOOL_OPTIONS=-Djute.maxbuffer=" + (64 << 20)
+            + " (the client's limit) and, if the servers refuse, raise it on them too", e);
+      }
+      throw e;
+    }
+  }
+
   @Override
   public void close() {
     curator.close();

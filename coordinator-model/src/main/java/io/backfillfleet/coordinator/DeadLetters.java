@@ -21,8 +21,13 @@ public final class DeadLetters {
     this.conn = conn;
   }
 
-  public static String path(JobLayout layout) {
-    return layout.jobPath() + "/rejected";
+  private final Map<String, Buckets> buckets = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@code rejected/<b>/<sliceId>}; the job's bucket count is read once (it never changes). */
+  public String path(String job, String sliceId) {
+    Buckets b = buckets.computeIfAbsent(job, j -> new JobRepository(conn).readSpec(j)
+        .orElseThrow(() -> JobRepository.noSuchJob(j)).requireCurrentLayout());
+    return conn.layout(job).rejectedPath(b.of(sliceId)) + "/" + sliceId;
   }
 
   /**
@@ -32,7 +37,7 @@ public final class DeadLetters {
   public SliceRejections record(String job, String sliceId, long holderEpoch, long countSoFar,
       List<RejectedDoc> docs) {
     JobLayout.requireValidName("slice id", sliceId);
-    String p = path(conn.layout(job)) + "/" + sliceId;
+    String p = path(job, sliceId);
     CuratorFramework zk = conn.curator();
     String action = "recording rejected documents of slice " + sliceId;
     for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
@@ -67,7 +72,7 @@ public final class DeadLetters {
    * again from scratch), and keeps what a holder claiming after the reset may already have written.
    */
   public void clearAfterReset(String job, String sliceId, long resetEpoch) {
-    String p = path(conn.layout(job)) + "/" + sliceId;
+    String p = path(job, sliceId);
     String action = "clearing rejected documents of slice " + sliceId;
     for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
       Stat stat = new Stat();
@@ -85,32 +90,21 @@ public final class DeadLetters {
     throw new CoordinationException("the rejected documents of slice " + sliceId + " kept changing while " + action);
   }
 
-  /** The rejected documents of a job, by slice id. */
+  /** The rejected documents of a job, by slice id: a listing per bucket and a read per slice with rejections. */
   public List<SliceRejections> list(String job) {
     JobLayout layout = conn.layout(job);
-    return conn.call("listing rejected documents of job " + job, () -> {
-      List<String> names;
-      try {
-        names = conn.curator().getChildren().forPath(path(layout));
-      } catch (KeeperException.NoNodeException e) {
-        return List.of();
-      }
-      Map<String, SliceRejections> bySlice = new TreeMap<>();
-      for (String n : names.stream().sorted().toList()) {
-        String p = path(layout) + "/" + n;
-        try {
-          SliceRejections r = NodeCodec.decode(p, conn.curator().getData().forPath(p), SliceRejections.class);
-          if (r.schema() < SliceRejections.SCHEMA) { // a batch node written before the per-slice layout
-            bySlice.merge(r.sliceId(), SliceRejections.empty(r.sliceId()).withLegacyBatch(r), (a, b) -> a.withLegacyBatch(r));
-          } else {
-            bySlice.merge(r.sliceId(), r, (legacy, current) -> current);
-          }
-        } catch (KeeperException.NoNodeException gone) {
-          // cleared by a reset while listing
-        }
-      }
-      return new ArrayList<>(bySlice.values());
+    Buckets b = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job))
+        .requireCurrentLayout();
+    BulkReader bulk = new BulkReader(conn);
+    List<String> paths = new ArrayList<>();
+    bulk.children("listing rejected documents of job " + job, b.all().stream().map(layout::rejectedPath).toList())
+        .forEach((folder, names) -> names.forEach(n -> paths.add(folder + "/" + n)));
+    Map<String, SliceRejections> bySlice = new TreeMap<>();
+    bulk.read("reading rejected documents of job " + job, paths).forEach((p, n) -> {
+      SliceRejections r = NodeCodec.decode(p, n.data(), SliceRejections.class);
+      bySlice.put(r.sliceId(), r);
     });
+    return new ArrayList<>(bySlice.values());
   }
 
   private byte[] read(String p, Stat stat, String action) {

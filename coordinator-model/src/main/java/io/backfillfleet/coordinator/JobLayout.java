@@ -3,14 +3,20 @@ package io.backfillfleet.coordinator;
 import java.util.regex.Pattern;
 
 /**
- * Where a job's nodes live in ZooKeeper:
+ * Where a job's nodes live in ZooKeeper (layout 2, issue 16). Every per-slice folder is split into buckets
+ * ({@link Buckets}: about 512 slices each, so no listing grows with the job):
  * <pre>
- * &lt;root&gt;/jobs/&lt;job&gt;                    persistent  {@link JobSpec}
- * &lt;root&gt;/jobs/&lt;job&gt;/slices/&lt;sliceId&gt;   persistent  {@link WorkNode}
- * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;sliceId&gt;   ephemeral   {@link ClaimInfo}
- * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt; ephemeral   {@link WorkerInfo}
- * &lt;root&gt;/jobs/&lt;job&gt;/control            persistent  {@link JobControl}
+ * &lt;root&gt;/jobs/&lt;job&gt;                           persistent  {@link JobSpec} (its bucket count)
+ * &lt;root&gt;/jobs/&lt;job&gt;/slices/&lt;b&gt;/&lt;sliceId&gt;     persistent  {@link WorkNode}
+ * &lt;root&gt;/jobs/&lt;job&gt;/open/&lt;b&gt;/&lt;sliceId&gt;       persistent, empty: the slice is PENDING (held or not)
+ * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;b&gt;/&lt;sliceId&gt;     ephemeral   {@link ClaimInfo}
+ * &lt;root&gt;/jobs/&lt;job&gt;/tally/&lt;b&gt;                 persistent  {@link BucketTally}: the bucket's finished slices
+ * &lt;root&gt;/jobs/&lt;job&gt;/rejected/&lt;b&gt;/&lt;sliceId&gt;   persistent  {@link SliceRejections}
+ * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt;        ephemeral   {@link WorkerInfo}
+ * &lt;root&gt;/jobs/&lt;job&gt;/control                   persistent  {@link JobControl}
  * </pre>
+ * An {@code open/<b>} folder exists only while its bucket has an open slice, so the listing of {@code open} is the
+ * buckets that still have work, and an empty one says, authoritatively, that no slice is pending or held.
  */
 public record JobLayout(String root, String job) {
 
@@ -54,16 +60,52 @@ public record JobLayout(String root, String job) {
     return jobPath() + "/slices";
   }
 
-  public String slicePath(String sliceId) {
-    return slicesPath() + "/" + sliceId;
+  public String slicesPath(String bucket) {
+    return slicesPath() + "/" + bucket;
+  }
+
+  public String slicePath(String bucket, String sliceId) {
+    return slicesPath(bucket) + "/" + sliceId;
+  }
+
+  public String openPath() {
+    return jobPath() + "/open";
+  }
+
+  public String openPath(String bucket) {
+    return openPath() + "/" + bucket;
+  }
+
+  public String openPath(String bucket, String sliceId) {
+    return openPath(bucket) + "/" + sliceId;
   }
 
   public String claimsPath() {
     return jobPath() + "/claims";
   }
 
-  public String claimPath(String sliceId) {
-    return claimsPath() + "/" + sliceId;
+  public String claimsPath(String bucket) {
+    return claimsPath() + "/" + bucket;
+  }
+
+  public String claimPath(String bucket, String sliceId) {
+    return claimsPath(bucket) + "/" + sliceId;
+  }
+
+  public String tallyPath() {
+    return jobPath() + "/tally";
+  }
+
+  public String tallyPath(String bucket) {
+    return tallyPath() + "/" + bucket;
+  }
+
+  public String rejectedPath() {
+    return jobPath() + "/rejected";
+  }
+
+  public String rejectedPath(String bucket) {
+    return rejectedPath() + "/" + bucket;
   }
 
   public String workersPath() {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What on-call wants to know about a job, computed from one {@link JobStatus}: slices by state, documents
+ * What on-call wants to know about a job, computed from one {@link JobSummary}: slices by state, documents
  * copied of estimated, the fleet's current rate (from the workers' own reports), an ETA, held claims with the
  * time since their last checkpoint (stuck ones flagged), failed slices with their errors.
  */
@@ -45,43 +45,25 @@ public record JobProgress(
     return estimatedDocs == 0 ? (done == slices ? 100 : 0) : Math.min(100, 100.0 * docsRead / estimatedDocs);
   }
 
-  public static JobProgress of(JobStatus s, Instant now, Duration stuckAfter) {
-    int pending = 0, done = 0, failed = 0, inProgress = 0;
-    long read = 0, created = 0, present = 0, rejected = 0, deleted = 0, remaining = 0;
-    List<FailedSlice> failures = new ArrayList<>();
-    for (Map.Entry<String, WorkNode> e : s.slices().entrySet()) {
-      WorkNode w = e.getValue();
-      read += w.docsRead();
-      created += w.docsCreated();
-      present += w.docsAlreadyPresent();
-      rejected += w.docsRejected();
-      deleted += w.docsDeletedAfterRecheck();
-      switch (w.state()) {
-        case DONE -> done++;
-        case FAILED -> {
-          failed++;
-          failures.add(new FailedSlice(e.getKey(), w.tenant(), w.attempts(), w.lastError()));
-        }
-        case PENDING -> {
-          if (s.claims().containsKey(e.getKey())) inProgress++;
-          else pending++;
-          remaining += Math.max(0, w.estimatedDocs() - w.docsRead());
-        }
-      }
-    }
+  /** From a summary: counts from the tallies, documents of finished plus held slices, claims as held now. */
+  public static JobProgress of(JobSummary s, Instant now, Duration stuckAfter) {
     List<HeldClaim> claims = new ArrayList<>();
-    s.claims().forEach((id, v) -> {
-      WorkNode w = s.slices().get(id);
-      Instant last = w == null || w.updatedAt() == null ? v.value().claimedAt() : w.updatedAt();
+    s.heldSlices().forEach((id, h) -> {
+      WorkNode w = h.work();
+      Instant last = w == null || w.updatedAt() == null ? h.claim().claimedAt() : w.updatedAt();
       Duration since = last == null ? Duration.ZERO : Duration.between(last, now);
-      claims.add(new HeldClaim(id, v.value().workerId(), v.value().host(), v.value().epoch(), since,
-          since.compareTo(stuckAfter) > 0, s.workers().containsKey(v.value().workerId())));
+      claims.add(new HeldClaim(id, h.claim().workerId(), h.claim().host(), h.claim().epoch(), since,
+          since.compareTo(stuckAfter) > 0, s.workers().containsKey(h.claim().workerId())));
     });
+    List<FailedSlice> failures = s.failures().stream()
+        .map(e -> new FailedSlice(e.getKey(), e.getValue().tenant(), e.getValue().attempts(), e.getValue().lastError()))
+        .toList();
+    CopyProgress p = s.progress();
     double rate = s.workers().values().stream().mapToDouble(WorkerInfo::docsPerSecond).sum();
-    Duration eta = rate < 0.5 ? null : Duration.ofSeconds((long) (remaining / rate));
+    Duration eta = rate < 0.5 ? null : Duration.ofSeconds((long) (s.remainingEstimatedDocs() / rate));
     return new JobProgress(s.spec().name(), s.spec().state() == JobSpec.PublishState.READY, s.control().paused(),
-        s.control().maxDocsPerSecond(), s.slices().size() + s.corruptSlices().size(), pending, inProgress, done, failed,
-        s.corruptSlices().size(), s.spec().estimatedDocs(), read, created, present, rejected, deleted, rate, eta,
-        s.workers().size(), claims, failures, s.corruptSlices());
+        s.control().maxDocsPerSecond(), s.slices(), s.open() - s.held(), s.held(), s.done(), s.failed(),
+        s.corrupt().size(), s.spec().estimatedDocs(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
+        p.docsRejected(), p.docsDeletedAfterRecheck(), rate, eta, s.workers().size(), claims, failures, s.corrupt());
   }
 }

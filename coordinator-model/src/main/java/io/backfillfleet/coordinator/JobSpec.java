@@ -28,9 +28,14 @@ public record JobSpec(
     JsonNode source,
     JsonNode target,
     JsonNode plan,
-    Instant createdAt) {
+    Instant createdAt,
+    int layout,
+    int buckets) {
 
-  public static final int SCHEMA = 1;
+  /** 2: jobs of layout 2 (issue 16), which a version that knows only layout 1 must not read as empty. */
+  public static final int SCHEMA = 2;
+  /** The ZooKeeper layout this version writes and reads ({@link JobLayout}); jobs without it are of layout 1. */
+  public static final int LAYOUT = 2;
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
   public enum PublishState { PUBLISHING, READY }
@@ -46,13 +51,30 @@ public record JobSpec(
     if (maxAttempts <= 0) maxAttempts = DEFAULT_MAX_ATTEMPTS;
   }
 
+  /** A spec before publishing: the layout and bucket count are set by {@link JobRepository#publish}. */
+  public JobSpec(int schema, String name, PublishState state, String planId, int sliceCount, long estimatedDocs,
+      int maxAttempts, JsonNode source, JsonNode target, JsonNode plan, Instant createdAt) {
+    this(schema, name, state, planId, sliceCount, estimatedDocs, maxAttempts, source, target, plan, createdAt, 0, 0);
+  }
+
+  /** The job's buckets; refuses a job published with the old layout, saying what to do. */
+  public Buckets requireCurrentLayout() {
+    if (layout != LAYOUT || buckets <= 0) throw new OldLayoutException(name, Math.max(1, layout));
+    return new Buckets(buckets);
+  }
+
   JobSpec inState(PublishState newState) {
     return new JobSpec(schema, name, newState, planId, sliceCount, estimatedDocs, maxAttempts, source, target, plan,
-        createdAt);
+        createdAt, layout, buckets);
   }
 
   JobSpec withSlices(int newSliceCount, long newEstimatedDocs) {
     return new JobSpec(schema, name, state, planId, newSliceCount, newEstimatedDocs, maxAttempts, source, target, plan,
-        createdAt);
+        createdAt, layout, buckets);
+  }
+
+  JobSpec withLayout(Buckets b) {
+    return new JobSpec(SCHEMA, name, state, planId, sliceCount, estimatedDocs, maxAttempts, source, target, plan,
+        createdAt, LAYOUT, b.count());
   }
 }

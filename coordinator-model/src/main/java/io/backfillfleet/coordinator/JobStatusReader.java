@@ -1,12 +1,15 @@
 package io.backfillfleet.coordinator;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 
-/** Reads a {@link JobStatus}: one listing per folder, one read per node. For status and operators, not for workers. */
+/**
+ * Reads a whole {@link JobStatus}: every work node (pipelined, bucket by bucket), every claim and worker. For the
+ * commands that need each slice (verify, repair, the slice listings of status); {@link JobSummaryReader} answers
+ * status without reading every slice.
+ */
 public final class JobStatusReader {
   private final CoordinatorConnection conn;
 
@@ -17,65 +20,41 @@ public final class JobStatusReader {
   public JobStatus read(String job) {
     JobLayout layout = conn.layout(job);
     JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job));
+    Buckets buckets = spec.requireCurrentLayout();
     JobControl control = new JobControlStore(conn).read(job);
-    Map<String, WorkNode> slices = new TreeMap<>();
     Map<String, String> corrupt = new TreeMap<>();
+    Map<String, Versioned<WorkNode>> read = new SliceScan(conn).buckets(layout, buckets.all(), corrupt);
+    Map<String, WorkNode> slices = new TreeMap<>();
     Map<String, Integer> versions = new TreeMap<>();
-    for (String id : children(layout.slicesPath())) {
-      String path = layout.slicePath(id);
-      Stat stat = new Stat();
-      byte[] data = readOrNull(path, stat);
-      if (data == null) continue;
-      try {
-        slices.put(id, NodeCodec.decode(path, data, WorkNode.class));
-        versions.put(id, stat.getVersion());
-      } catch (CorruptNodeException e) {
-        corrupt.put(id, e.getMessage());
-      }
-    }
+    read.forEach((id, v) -> {
+      slices.put(id, v.value());
+      versions.put(id, v.version());
+    });
+    BulkReader bulk = new BulkReader(conn);
+    List<String> claimPaths = new ArrayList<>();
+    bulk.children("listing the claims of job " + job, buckets.all().stream().map(layout::claimsPath).toList())
+        .forEach((folder, ids) -> ids.forEach(id -> claimPaths.add(folder + "/" + id)));
     Map<String, Versioned<ClaimInfo>> claims = new TreeMap<>();
-    for (String id : children(layout.claimsPath())) {
-      Stat stat = new Stat();
-      byte[] data = readOrNull(layout.claimPath(id), stat);
-      if (data == null) continue;
+    bulk.read("reading the claims of job " + job, claimPaths).forEach((path, n) -> {
+      String id = path.substring(path.lastIndexOf('/') + 1);
       try {
-        claims.put(id, new Versioned<>(NodeCodec.decode(layout.claimPath(id), data, ClaimInfo.class), stat.getVersion()));
+        claims.put(id, new Versioned<>(NodeCodec.decode(path, n.data(), ClaimInfo.class), n.stat().getVersion()));
       } catch (CorruptNodeException e) {
         corrupt.put("claim:" + id, e.getMessage());
       }
-    }
+    });
     Map<String, WorkerInfo> workers = new TreeMap<>();
-    for (String id : children(layout.workersPath())) {
-      byte[] data = readOrNull(layout.workerPath(id), null);
-      if (data == null) continue;
-      try {
-        workers.put(id, NodeCodec.decode(layout.workerPath(id), data, WorkerInfo.class));
-      } catch (CorruptNodeException e) {
-        corrupt.put("worker:" + id, e.getMessage());
-      }
-    }
+    List<String> workerIds = conn.call("listing " + layout.workersPath(),
+        () -> conn.curator().getChildren().forPath(layout.workersPath()));
+    bulk.read("reading the workers of job " + job, workerIds.stream().map(layout::workerPath).toList())
+        .forEach((path, n) -> {
+          try {
+            WorkerInfo w = NodeCodec.decode(path, n.data(), WorkerInfo.class);
+            workers.put(w.workerId(), w);
+          } catch (CorruptNodeException e) {
+            corrupt.put("worker:" + path.substring(path.lastIndexOf('/') + 1), e.getMessage());
+          }
+        });
     return new JobStatus(spec, control, slices, claims, workers, corrupt, versions);
-  }
-
-  private List<String> children(String path) {
-    return conn.call("listing " + path, () -> {
-      try {
-        return conn.curator().getChildren().forPath(path);
-      } catch (KeeperException.NoNodeException e) {
-        return List.of();
-      }
-    });
-  }
-
-  /** Null when the node vanished between listing and reading (an ephemeral claim that just ended). */
-  private byte[] readOrNull(String path, Stat stat) {
-    return conn.call("reading " + path, () -> {
-      try {
-        return stat == null ? conn.curator().getData().forPath(path)
-            : conn.curator().getData().storingStatIn(stat).forPath(path);
-      } catch (KeeperException.NoNodeException e) {
-        return null;
-      }
-    });
   }
 }

@@ -52,11 +52,28 @@ public final class SliceAdmin {
   /** Retries every FAILED slice; returns their ids. */
   public List<String> retryFailed(String job) {
     List<String> out = new ArrayList<>();
-    new JobStatusReader(conn).read(job).slices().forEach((id, w) -> {
-      if (w.state() == SliceState.FAILED) {
-        retry(job, id);
-        out.add(id);
-      }
+    for (String id : failedSlices(job)) {
+      retry(job, id);
+      out.add(id);
+    }
+    return out;
+  }
+
+  /** Every FAILED slice: only the buckets whose tally counts failures are read. */
+  public List<String> failedSlices(String job) {
+    JobLayout layout = conn.layout(job);
+    Buckets buckets = buckets(job);
+    BulkReader bulk = new BulkReader(conn);
+    List<String> withFailures = new ArrayList<>();
+    bulk.read("reading the tallies of job " + job, buckets.all().stream().map(layout::tallyPath).toList())
+        .forEach((path, n) -> {
+          if (NodeCodec.decode(path, n.data(), BucketTally.class).failed() > 0) {
+            withFailures.add(path.substring(path.lastIndexOf('/') + 1));
+          }
+        });
+    List<String> out = new ArrayList<>();
+    new SliceScan(conn).buckets(layout, withFailures, new java.util.TreeMap<>()).forEach((id, v) -> {
+      if (v.value().state() == SliceState.FAILED) out.add(id);
     });
     return out;
   }
@@ -76,7 +93,7 @@ public final class SliceAdmin {
   public VerificationRecord recordVerification(String job, String sliceId, int verifiedVersion,
       SliceVerification result) {
     JobLayout.requireValidName("slice id", sliceId);
-    String path = conn.layout(job).slicePath(sliceId);
+    String path = conn.layout(job).slicePath(buckets(job).of(sliceId), sliceId);
     CuratorFramework zk = conn.curator();
     Stat stat = new Stat();
     byte[] data = readOrNull(path, stat);
@@ -109,30 +126,54 @@ public final class SliceAdmin {
     });
   }
 
+  private Buckets buckets(String job) {
+    return new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job)).requireCurrentLayout();
+  }
+
+  /**
+   * One conditional multi: the work node, its claim (dropped when asked), and when the slice leaves or re-enters the
+   * open slices, its open marker and its bucket's tally with it, so the accounting always matches the states.
+   */
   private WorkNode change(String job, String sliceId, String action, java.util.function.UnaryOperator<WorkNode> f,
       boolean dropClaim) {
     JobLayout layout = conn.layout(job);
     JobLayout.requireValidName("slice id", sliceId);
+    String bucket = buckets(job).of(sliceId);
+    JobRepository jobs = new JobRepository(conn);
     CuratorFramework zk = conn.curator();
     for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
       Stat stat = new Stat();
       byte[] data = conn.call(action + " slice " + sliceId, () -> {
         try {
-          return zk.getData().storingStatIn(stat).forPath(layout.slicePath(sliceId));
+          return zk.getData().storingStatIn(stat).forPath(layout.slicePath(bucket, sliceId));
         } catch (KeeperException.NoNodeException e) {
-          if (!new JobRepository(conn).exists(job)) throw JobRepository.noSuchJob(job);
           throw new NoSuchJobException("job '" + job + "' has no slice '" + sliceId + "'; 'backfill status --job " + job
-              + "' lists its slices");
+              + " --state PENDING' (or DONE, FAILED) lists its slices");
         }
       });
-      WorkNode current = NodeCodec.decode(layout.slicePath(sliceId), data, WorkNode.class);
+      WorkNode current = NodeCodec.decode(layout.slicePath(bucket, sliceId), data, WorkNode.class);
       WorkNode next = f.apply(current);
+      boolean wasOpen = current.state() == SliceState.PENDING;
+      boolean isOpen = next.state() == SliceState.PENDING;
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(conn.call("preparing", () -> zk.transactionOp().setData().withVersion(stat.getVersion())
-          .forPath(layout.slicePath(sliceId), NodeCodec.encode(next))));
+          .forPath(layout.slicePath(bucket, sliceId), NodeCodec.encode(next))));
+      if (wasOpen != isOpen) {
+        if (isOpen) jobs.ensureOpenFolder(layout, bucket);
+        Versioned<BucketTally> tally = jobs.readTally(layout, bucket);
+        BucketTally moved = isOpen ? tally.value().finished(current.state(), current, -1)
+            : tally.value().finished(next.state(), next, 1);
+        ops.add(conn.call("preparing", () -> zk.transactionOp().setData().withVersion(tally.version())
+            .forPath(layout.tallyPath(bucket), NodeCodec.encode(moved))));
+        ops.add(conn.call("preparing", () -> isOpen
+            ? zk.transactionOp().create().forPath(layout.openPath(bucket, sliceId))
+            : zk.transactionOp().delete().forPath(layout.openPath(bucket, sliceId))));
+      }
       boolean claimed = dropClaim && conn.call("checking the claim", () -> zk.checkExists()
-          .forPath(layout.claimPath(sliceId))) != null;
-      if (claimed) ops.add(conn.call("preparing", () -> zk.transactionOp().delete().forPath(layout.claimPath(sliceId))));
+          .forPath(layout.claimPath(bucket, sliceId))) != null;
+      if (claimed) {
+        ops.add(conn.call("preparing", () -> zk.transactionOp().delete().forPath(layout.claimPath(bucket, sliceId))));
+      }
       try {
         conn.call(action + " slice " + sliceId, () -> zk.transaction().forOperations(ops));
         return next;
@@ -141,7 +182,7 @@ public final class SliceAdmin {
             || e.getCause() instanceof KeeperException.NoNodeException)) {
           throw e;
         }
-        // a worker wrote in between (or the claim ended): read again and retry
+        // a worker wrote in between (or the claim ended, or the tally moved): read again and retry
       }
       ConflictBackoff.pause(i);
     }

@@ -2,8 +2,11 @@ package io.backfillfleet.coordinator;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,29 +30,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's view of one job's slices and claims, kept current by a Curator cache, so finding work
- * never lists 100k children per claim. Workers pick at random among free PENDING slices, which keeps
- * contention low when many start at once. Lifecycle: {@link #start()}, then {@link #close()}.
+ * A worker's way to find and claim work in one job, reading only what a claim needs: the listing of the buckets
+ * that still have open slices ({@code open}), one bucket's open slices and claims, and the work node it claims. Nothing
+ * is cached per slice, so a worker's reads per claim and its heap do not grow with the job (issue 16; the board used
+ * to load every work node of the job). It follows the job node and the control node (pause, throttle) live. Workers
+ * pick buckets and slices at random, which keeps contention low when many start at once.
+ * Lifecycle: {@link #start(Duration)}, then {@link #close()}.
  */
 public final class SliceBoard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SliceBoard.class);
-  private static final int CLAIM_TRIES = 20;
+  /** Work nodes looked at per claim before giving up for now (each a lost race, a finished or a corrupt slice). */
+  private static final int CLAIM_TRIES = 64;
+  /** Candidates older than this are listed again: others claim from the same bucket meanwhile. */
+  private static final Duration CANDIDATES_TTL = Duration.ofSeconds(10);
+  private static final Duration WORKERS_TTL = Duration.ofSeconds(5);
+  private static final Duration COUNTS_TTL = Duration.ofMinutes(5);
 
   private final CoordinatorConnection conn;
   private final JobLayout layout;
   private final Clock clock;
-  private final CuratorCache cache;
-  private final Map<String, Versioned<WorkNode>> slices = new ConcurrentHashMap<>();
+  private final CuratorCache jobCache;
+  private final CuratorCache controlCache;
   private final Map<String, String> corrupt = new ConcurrentHashMap<>();
-  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final Map<String, ClaimAttempt> unanswered = new ConcurrentHashMap<>();
   private final Set<String> issued = ConcurrentHashMap.newKeySet(); // "<slice>#<epoch>" of every claim handed out
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final Set<String> workers = ConcurrentHashMap.newKeySet();
+  private final ZkOps ops = new ZkOps();
+  /** Buckets with open slices, as last listed, in random order; consumed as they run dry. */
+  private final Deque<String> openBuckets = new ArrayDeque<>();
+  /** Open, unclaimed slices of the bucket being worked on, in random order. */
+  private final Deque<String> candidates = new ArrayDeque<>();
+  private String candidatesBucket;
+  private long candidatesListedAt;
   private volatile JobSpec spec;
   private volatile JobControl control = JobControl.DEFAULT;
-  private volatile boolean initialized;
+  private volatile int liveWorkers = 1;
+  private volatile long liveWorkersReadAt;
+  private volatile JobSummary lastSummary;
+  private volatile long lastSummaryAt;
 
   public SliceBoard(CoordinatorConnection conn, String job) {
     this(conn, job, Clock.systemUTC());
@@ -59,22 +78,29 @@ public final class SliceBoard implements AutoCloseable {
     this.conn = conn;
     this.layout = conn.layout(job);
     this.clock = clock;
-    this.cache = CuratorCache.build(conn.curator(), layout.jobPath());
-    cache.listenable().addListener(CuratorCacheListener.builder()
-        .forCreatesAndChanges((oldNode, node) -> onNode(node))
-        .forDeletes(this::onDelete)
-        .forInitialized(this::onInitialized)
-        .build());
+    this.jobCache = CuratorCache.build(conn.curator(), layout.jobPath(), CuratorCache.Options.SINGLE_NODE_CACHE);
+    this.controlCache = CuratorCache.build(conn.curator(), layout.controlPath(), CuratorCache.Options.SINGLE_NODE_CACHE);
+    jobCache.listenable().addListener(CuratorCacheListener.builder()
+        .forCreatesAndChanges((oldNode, node) -> onJobNode(node))
+        .forDeletes(n -> {
+          spec = null;
+          signal();
+        }).build());
+    controlCache.listenable().addListener(CuratorCacheListener.builder()
+        .forCreatesAndChanges((oldNode, node) -> onControlNode(node)).build());
   }
 
-  /** Starts the cache and waits until it holds the whole job (or fails if the job does not exist). */
+  /**
+   * Reads the job node and starts following it and the control node. Fails if the job does not exist, or was published
+   * with a layout this version does not read ({@link OldLayoutException}: never read as an empty job).
+   */
   public SliceBoard start(Duration timeout) {
-    if (!new JobRepository(conn).exists(layout.job())) throw JobRepository.noSuchJob(layout.job());
-    cache.start();
-    if (!awaitCondition(() -> initialized, timeout)) {
-      throw new CoordinatorUnavailableException(conn.settings().connectString(), "loading the slices of job "
-          + layout.job(), new KeeperException.OperationTimeoutException());
-    }
+    JobSpec s = new JobRepository(conn).readSpec(layout.job()).orElseThrow(() -> JobRepository.noSuchJob(layout.job()));
+    s.requireCurrentLayout();
+    spec = s;
+    control = new JobControlStore(conn).read(layout.job());
+    jobCache.start();
+    controlCache.start();
     return this;
   }
 
@@ -88,93 +114,143 @@ public final class SliceBoard implements AutoCloseable {
     return Optional.ofNullable(spec);
   }
 
-  /** The job's control settings (pause, throttle) as last seen; followed live through the cache. */
+  /** The job's control settings (pause, throttle) as last seen; followed live. */
   public JobControl control() {
     return control;
   }
 
-  /** Estimated documents still to copy: PENDING slices' estimates minus what they already read. */
+  /** Estimated documents still to copy, from the job's tallies (read at most every few minutes). */
   public long remainingEstimatedDocs() {
-    long left = 0;
-    for (Versioned<WorkNode> v : slices.values()) {
-      WorkNode w = v.value();
-      if (w.state() == SliceState.PENDING) left += Math.max(0, w.estimatedDocs() - w.docsRead());
-    }
-    return left;
+    return summary().remainingEstimatedDocs();
   }
 
-  /** How many workers are registered now (at least 1: the caller). For sharing the docs/s budget. */
+  /**
+   * How many workers are registered now (at least 1: the caller), for sharing the docs/s budget: the {@code workers}
+   * folder's child count, read at most every few seconds (not a cache of every worker's node, which would send each
+   * worker every other worker's updates).
+   */
   public int liveWorkers() {
-    return Math.max(1, workers.size());
+    long now = System.nanoTime();
+    if (now - liveWorkersReadAt > WORKERS_TTL.toNanos()) {
+      liveWorkersReadAt = now;
+      try {
+        Stat st = conn.call("counting workers", () -> conn.curator().checkExists().forPath(layout.workersPath()));
+        liveWorkers = st == null ? 1 : Math.max(1, st.getNumChildren());
+      } catch (CoordinationException e) {
+        // keep the last count: the throttle's share is only as fresh as ZooKeeper lets it be
+      }
+    }
+    return liveWorkers;
   }
 
-  /** Slices whose work node cannot be read: id -> problem (message names the path). Skipped by claims. */
+  /** Slices whose work node could not be read when this worker tried to claim them: id -> problem. Skipped. */
   public Map<String, String> corruptSlices() {
     return new TreeMap<>(corrupt);
   }
 
-  /** Counts by state as the cache sees them now. */
+  /** Counts by state from the job's tallies (read at most every few minutes: a thousand workers read them). */
   public BoardCounts counts() {
-    int pending = 0, done = 0, failed = 0;
-    for (Versioned<WorkNode> v : slices.values()) {
-      switch (v.value().state()) {
-        case PENDING -> pending++;
-        case DONE -> done++;
-        case FAILED -> failed++;
-      }
+    JobSummary s = summary();
+    return new BoardCounts(s.slices(), s.open() - s.held(), s.done(), s.failed(), s.held(), corrupt.size());
+  }
+
+  private JobSummary summary() {
+    long now = System.nanoTime();
+    JobSummary s = lastSummary;
+    if (s == null || now - lastSummaryAt > COUNTS_TTL.toNanos()) {
+      s = new JobSummaryReader(conn).read(layout.job());
+      lastSummary = s;
+      lastSummaryAt = now;
     }
-    return new BoardCounts(slices.size() + corrupt.size(), pending, done, failed, claimed.size(), corrupt.size());
+    return s;
   }
 
   /**
-   * True when no work can come any more: the job is READY, no slice is PENDING and nobody holds a claim.
-   * Corrupt slices are not counted as work (they need an operator); see {@link #corruptSlices()}.
+   * True when no work can come any more, by the job's own accounting: the job is READY and no bucket has an open slice
+   * (every slice is DONE or FAILED; a held slice is open), or the only open ones are corrupt and unclaimed (they need an
+   * operator; see {@link #corruptSlices()}). Read from ZooKeeper each time; an unreadable listing throws, never answers
+   * "finished".
    */
   public boolean isFinished() {
-    if (!isReady() || unseenSlices() > 0) return false; // "done" is never concluded from a view missing slices
-    BoardCounts c = counts();
-    return c.pending() == 0 && c.claimed() == 0;
-  }
-
-  /**
-   * How many of the slices the job node counts this board has not seen (0 when its view is whole). More than 0
-   * after the cache loaded means ZooKeeper did not hand over the job's slices: e.g. their listing exceeded the
-   * packet limit ({@code jute.maxbuffer}, 1 MiB by default), which Curator's cache only logs.
-   */
-  public int unseenSlices() {
-    JobSpec s = spec;
-    return s == null ? 0 : Math.max(0, s.sliceCount() - (slices.size() + corrupt.size()));
+    if (!isReady()) return false;
+    for (String bucket : ops.children(layout.openPath(), true)) {
+      for (String id : ops.children(layout.openPath(bucket), false)) {
+        if (!corrupt.containsKey(id) || ops.exists(layout.claimPath(bucket, id))) return false;
+      }
+    }
+    return true;
   }
 
   /**
    * Claims a random free PENDING slice, or says why none was claimed. A claim sent while ZooKeeper did not answer is
    * looked up first: if it was applied, it is this worker's and is returned.
    */
-  public ClaimOutcome claim(String workerId) {
+  public synchronized ClaimOutcome claim(String workerId) {
     JobLayout.requireValidName("worker id", workerId);
     if (!isReady()) return ClaimOutcome.NotClaimed.JOB_NOT_READY;
-    SliceClaim unanswered = resolveUnanswered();
-    if (unanswered != null) return new ClaimOutcome.Claimed(unanswered);
-    Set<String> lostRaces = new HashSet<>();
+    SliceClaim unansweredClaim = resolveUnanswered();
+    if (unansweredClaim != null) return new ClaimOutcome.Claimed(unansweredClaim);
+    Buckets buckets = spec.requireCurrentLayout();
+    boolean listed = false;
+    int lost = 0;
     for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-      // Claim exactly the version we saw PENDING: re-reading the map later could see a newer, DONE node and
-      // "claim" a finished slice.
-      List<Map.Entry<String, Versioned<WorkNode>>> free = new ArrayList<>();
-      for (Map.Entry<String, Versioned<WorkNode>> e : slices.entrySet()) {
-        if (e.getValue().value().state() == SliceState.PENDING && !claimed.contains(e.getKey())
-            && !lostRaces.contains(e.getKey())) {
-          free.add(Map.entry(e.getKey(), e.getValue()));
+      if (candidates.isEmpty() || System.nanoTime() - candidatesListedAt > CANDIDATES_TTL.toNanos()) {
+        candidates.clear();
+        while (candidates.isEmpty()) {
+          if (openBuckets.isEmpty()) {
+            if (listed) break;
+            listed = true;
+            openBuckets.addAll(shuffled(ops.children(layout.openPath(), true)));
+            if (openBuckets.isEmpty()) break;
+          }
+          listCandidates(openBuckets.poll());
         }
+        if (candidates.isEmpty()) break;
       }
-      if (free.isEmpty()) {
-        return lostRaces.isEmpty() ? ClaimOutcome.NotClaimed.NONE_FREE : ClaimOutcome.NotClaimed.LOST_RACES;
+      String id = candidates.poll();
+      String bucket = candidatesBucket;
+      Stat stat = new Stat();
+      byte[] data = ops.read(layout.slicePath(bucket, id), stat);
+      if (data == null) { // open by the accounting, but its work node is gone: nobody can copy it
+        if (corrupt.put(id, "work node " + layout.slicePath(bucket, id) + " is missing, but the slice is open") == null) {
+          LOG.error("skipping slice {}: its work node is missing, but the slice is open", id);
+        }
+        continue;
       }
-      Map.Entry<String, Versioned<WorkNode>> pick = free.get(ThreadLocalRandom.current().nextInt(free.size()));
-      SliceClaim claim = tryClaim(pick.getKey(), pick.getValue(), workerId);
+      WorkNode w;
+      try {
+        w = NodeCodec.decode(layout.slicePath(bucket, id), data, WorkNode.class);
+        corrupt.remove(id);
+      } catch (CorruptNodeException e) {
+        if (corrupt.put(id, e.getMessage()) == null) LOG.error("skipping slice: {}", e.getMessage());
+        continue;
+      }
+      if (w.state() != SliceState.PENDING) continue; // finished since the listing
+      SliceClaim claim = tryClaim(buckets, id, new Versioned<>(w, stat.getVersion()), workerId);
       if (claim != null) return new ClaimOutcome.Claimed(claim);
-      lostRaces.add(pick.getKey());
+      lost++;
+      candidates.clear(); // others are claiming in this bucket: try another one
+      if (!openBuckets.contains(bucket)) openBuckets.addLast(bucket);
     }
-    return ClaimOutcome.NotClaimed.LOST_RACES;
+    return lost == 0 ? ClaimOutcome.NotClaimed.NONE_FREE : ClaimOutcome.NotClaimed.LOST_RACES;
+  }
+
+  /** A bucket's open slices that nobody holds and that are not known to be corrupt, in random order. */
+  private void listCandidates(String bucket) {
+    List<String> open = ops.children(layout.openPath(bucket), false);
+    if (open.isEmpty()) return;
+    Set<String> held = new HashSet<>(ops.children(layout.claimsPath(bucket), false));
+    List<String> free = new ArrayList<>();
+    for (String id : open) if (!held.contains(id) && !corrupt.containsKey(id)) free.add(id);
+    candidates.addAll(shuffled(free));
+    candidatesBucket = bucket;
+    candidatesListedAt = System.nanoTime();
+  }
+
+  private static List<String> shuffled(List<String> in) {
+    List<String> out = new ArrayList<>(in);
+    Collections.shuffle(out, ThreadLocalRandom.current());
+    return out;
   }
 
   /** {@link #claim(String)} for callers that do not need to know why nothing was claimed. */
@@ -183,30 +259,35 @@ public final class SliceBoard implements AutoCloseable {
   }
 
   /** A claim as this worker sent it: what its nodes hold if ZooKeeper applied it. */
-  private record ClaimAttempt(String sliceId, WorkNode mine, int seenVersion, byte[] work, byte[] claim) {
+  private record ClaimAttempt(String bucket, String sliceId, WorkNode mine, int seenVersion, byte[] work,
+      byte[] claim) {
     String key() {
       return sliceId + "#" + mine.epoch();
     }
   }
 
   /** Null when another worker got there first. */
-  private SliceClaim tryClaim(String id, Versioned<WorkNode> seen, String workerId) {
+  private SliceClaim tryClaim(Buckets buckets, String id, Versioned<WorkNode> seen, String workerId) {
+    String bucket = buckets.of(id);
     if (seen.value().state() != SliceState.PENDING) return null;
     CuratorFramework zk = conn.curator();
     long epoch = seen.value().epoch() + 1;
     WorkNode mine = seen.value().claimedBy(workerId, epoch, clock.instant());
     ClaimInfo info = new ClaimInfo(ClaimInfo.SCHEMA, workerId, WorkerInfo.localHost(), clock.instant(), epoch);
-    ClaimAttempt sent = new ClaimAttempt(id, mine, seen.version(), NodeCodec.encode(mine), NodeCodec.encode(info));
+    ClaimAttempt sent = new ClaimAttempt(bucket, id, mine, seen.version(), NodeCodec.encode(mine),
+        NodeCodec.encode(info));
     try {
       List<CuratorTransactionResult> results = conn.call("claiming slice " + id, () -> zk.transaction().forOperations(List.of(
-          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(id), sent.claim()),
-          zk.transactionOp().setData().withVersion(seen.version()).forPath(layout.slicePath(id), sent.work()))));
+          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(layout.claimPath(bucket, id),
+              sent.claim()),
+          zk.transactionOp().setData().withVersion(seen.version()).forPath(layout.slicePath(bucket, id),
+              sent.work()))));
       int version = results.get(1).getResultStat().getVersion();
       // Not added to 'claimed' here: the cache may never see a claim that ends quickly (it fetches a node that is
       // already gone and reports nothing), and a local entry would then stay forever. ZooKeeper itself refuses a
       // second claim, so the cache lagging costs at most a lost race.
       issued.add(sent.key());
-      return new SliceClaim(conn, layout, id, mine, version, clock);
+      return new SliceClaim(conn, layout, bucket, id, mine, version, clock);
     } catch (CoordinatorUnavailableException e) {
       unanswered.put(id, sent); // it may have been applied with only the answer lost: the next claim looks first
       throw e;
@@ -230,12 +311,12 @@ public final class SliceBoard implements AutoCloseable {
     CuratorFramework zk = conn.curator();
     long session = conn.call("reading the session id", () -> zk.getZookeeperClient().getZooKeeper().getSessionId());
     Stat claimStat = new Stat();
-    byte[] claimNode = readOrNull(layout.claimPath(sent.sliceId()), claimStat);
+    byte[] claimNode = readOrNull(layout.claimPath(sent.bucket(), sent.sliceId()), claimStat);
     if (claimNode == null || claimStat.getEphemeralOwner() != session || !Arrays.equals(claimNode, sent.claim())) {
       return null;
     }
     Stat workStat = new Stat();
-    byte[] workNode = readOrNull(layout.slicePath(sent.sliceId()), workStat);
+    byte[] workNode = readOrNull(layout.slicePath(sent.bucket(), sent.sliceId()), workStat);
     if (workNode == null || workStat.getVersion() != sent.seenVersion() + 1 || !Arrays.equals(workNode, sent.work())) {
       return null;
     }
@@ -243,7 +324,7 @@ public final class SliceBoard implements AutoCloseable {
     if (!issued.add(sent.key())) return null;
     LOG.info("slice {}: the answer to this worker's claim was lost, but the claim was applied; holding it",
         sent.sliceId());
-    return new SliceClaim(conn, layout, sent.sliceId(), sent.mine(), workStat.getVersion(), clock);
+    return new SliceClaim(conn, layout, sent.bucket(), sent.sliceId(), sent.mine(), workStat.getVersion(), clock);
   }
 
   /** Claims sent while ZooKeeper did not answer: each one either was applied (then it is this worker's) or not. */
@@ -272,7 +353,7 @@ public final class SliceBoard implements AutoCloseable {
     });
   }
 
-  /** Waits until the cache sees any change, or the timeout passes. For workers waiting on others' claims. */
+  /** Waits until the job or control node changes, or the timeout passes. For workers waiting on others' claims. */
   public void awaitChange(Duration timeout) throws InterruptedException {
     lock.lock();
     try {
@@ -282,72 +363,21 @@ public final class SliceBoard implements AutoCloseable {
     }
   }
 
-  private boolean awaitCondition(java.util.function.BooleanSupplier done, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    lock.lock();
+  private void onJobNode(ChildData node) {
     try {
-      while (!done.getAsBoolean()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return false;
-        changed.awaitNanos(left);
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void onNode(ChildData node) {
-    String path = node.getPath();
-    if (path.equals(layout.jobPath())) {
-      try {
-        spec = NodeCodec.decode(path, node.getData(), JobSpec.class);
-      } catch (CorruptNodeException e) {
-        LOG.error("{}", e.getMessage());
-      }
-    } else if (isChild(path, layout.slicesPath())) {
-      String id = name(path);
-      try {
-        slices.put(id, new Versioned<>(NodeCodec.decode(path, node.getData(), WorkNode.class), node.getStat().getVersion()));
-        corrupt.remove(id);
-      } catch (CorruptNodeException e) {
-        slices.remove(id);
-        if (corrupt.put(id, e.getMessage()) == null) LOG.error("skipping slice: {}", e.getMessage());
-      }
-    } else if (isChild(path, layout.claimsPath())) {
-      claimed.add(name(path));
-    } else if (isChild(path, layout.workersPath())) {
-      workers.add(name(path));
-    } else if (path.equals(layout.controlPath())) {
-      try {
-        control = NodeCodec.decode(path, node.getData(), JobControl.class);
-      } catch (CorruptNodeException e) {
-        LOG.error("keeping the last good control settings: {}", e.getMessage());
-      }
+      spec = NodeCodec.decode(node.getPath(), node.getData(), JobSpec.class);
+    } catch (CorruptNodeException e) {
+      LOG.error("{}", e.getMessage());
     }
     signal();
   }
 
-  private void onDelete(ChildData node) {
-    String path = node.getPath();
-    if (isChild(path, layout.slicesPath())) {
-      slices.remove(name(path));
-      corrupt.remove(name(path));
-    } else if (isChild(path, layout.claimsPath())) {
-      claimed.remove(name(path));
-    } else if (isChild(path, layout.workersPath())) {
-      workers.remove(name(path));
-    } else if (path.equals(layout.jobPath())) {
-      spec = null;
+  private void onControlNode(ChildData node) {
+    try {
+      control = NodeCodec.decode(node.getPath(), node.getData(), JobControl.class);
+    } catch (CorruptNodeException e) {
+      LOG.error("keeping the last good control settings: {}", e.getMessage());
     }
-    signal();
-  }
-
-  private void onInitialized() {
-    initialized = true;
     signal();
   }
 
@@ -360,20 +390,35 @@ public final class SliceBoard implements AutoCloseable {
     }
   }
 
-  private static boolean isChild(String path, String parent) {
-    return path.length() > parent.length() + 1 && path.startsWith(parent) && path.charAt(parent.length()) == '/'
-        && path.indexOf('/', parent.length() + 1) < 0;
-  }
-
-  private static String name(String path) {
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
   @Override
   public void close() {
-    cache.close();
+    jobCache.close();
+    controlCache.close();
   }
 
-  /** Slice counts by state, as seen by a board. */
+  /** Slice counts by state, from the job's tallies; {@code corrupt} is what this worker met while claiming. */
   public record BoardCounts(int total, int pending, int done, int failed, int claimed, int corrupt) {}
+
+  /** The reads a claim needs; a missing node is an empty listing or null, anything else unreadable throws. */
+  private final class ZkOps {
+    List<String> children(String path, boolean mustExist) {
+      return conn.call("listing " + path, () -> {
+        try {
+          return conn.curator().getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+          if (mustExist) throw new CoordinationException("job " + layout.job() + " has no " + path + ": its nodes"
+              + " were changed by hand or the job is being deleted");
+          return List.<String>of();
+        }
+      });
+    }
+
+    byte[] read(String path, Stat stat) {
+      return readOrNull(path, stat);
+    }
+
+    boolean exists(String path) {
+      return conn.call("reading " + path, () -> conn.curator().checkExists().forPath(path)) != null;
+    }
+  }
 }

@@ -1,9 +1,11 @@
 package io.backfillfleet.coordinator;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -16,8 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SliceClaim {
   private static final Logger LOG = LoggerFactory.getLogger(SliceClaim.class);
+  private static final int TALLY_TRIES = 100;
   private final CoordinatorConnection conn;
   private final JobLayout layout;
+  private final String bucket;
   private final String sliceId;
   private final long sessionEpochAtClaim;
   private final Clock clock;
@@ -25,9 +29,11 @@ public final class SliceClaim {
   private int version;
   private boolean open = true;
 
-  SliceClaim(CoordinatorConnection conn, JobLayout layout, String sliceId, WorkNode work, int version, Clock clock) {
+  SliceClaim(CoordinatorConnection conn, JobLayout layout, String bucket, String sliceId, WorkNode work, int version,
+      Clock clock) {
     this.conn = conn;
     this.layout = layout;
+    this.bucket = bucket;
     this.sliceId = sliceId;
     this.work = work;
     this.version = version;
@@ -37,6 +43,11 @@ public final class SliceClaim {
 
   public String sliceId() {
     return sliceId;
+  }
+
+  /** The bucket of the slice's nodes ({@link Buckets}). */
+  public String bucket() {
+    return bucket;
   }
 
   public String job() {
@@ -82,8 +93,8 @@ public final class SliceClaim {
     CuratorFramework zk = conn.curator();
     try {
       conn.call("releasing slice " + sliceId, () -> zk.transaction().forOperations(List.of(
-          zk.transactionOp().check().withVersion(version).forPath(layout.slicePath(sliceId)),
-          zk.transactionOp().delete().forPath(layout.claimPath(sliceId)))));
+          zk.transactionOp().check().withVersion(version).forPath(layout.slicePath(bucket, sliceId)),
+          zk.transactionOp().delete().forPath(layout.claimPath(bucket, sliceId)))));
       open = false;
     } catch (CoordinationException e) {
       if (fencedCause(e)) {
@@ -116,37 +127,74 @@ public final class SliceClaim {
   private void write(String what, WorkNode next, boolean end) {
     requireOpen();
     awaitSession(what);
-    CuratorFramework zk = conn.curator();
     byte[] data = NodeCodec.encode(next);
-    try {
-      Stat stat = conn.call(what + " slice " + sliceId, () -> {
-        var results = zk.transaction().forOperations(end
-            ? List.of(
-                zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(sliceId), data),
-                zk.transactionOp().delete().forPath(layout.claimPath(sliceId)))
-            : List.of(
-                zk.transactionOp().check().forPath(layout.claimPath(sliceId)),
-                zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(sliceId), data)));
-        return results.stream().filter(r -> r.getResultStat() != null).findFirst().orElseThrow().getResultStat();
-      });
-      version = stat.getVersion();
-      work = next;
-      if (end) open = false;
-    } catch (CoordinationException e) {
-      if (fencedCause(e)) {
-        Stat landed = landedBefore(data, end);
-        if (landed != null) { // the first try was applied, only its answer was lost: not fenced
-          version = landed.getVersion();
-          work = next;
-          if (end) open = false;
-          return;
-        }
-        open = false;
-        dropOwnClaimNode();
-        throw new FencedException(sliceId, "its work node or claim changed since this worker wrote it (version "
-            + version + ")");
+    boolean finishes = end && next.state() != SliceState.PENDING; // DONE or FAILED: leaves the open slices
+    for (int attempt = 0; ; attempt++) {
+      List<CuratorOp> ops = new ArrayList<>();
+      CuratorFramework zk = conn.curator();
+      ops.addAll(conn.call("preparing", () -> end
+          ? List.of(
+              zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(bucket, sliceId), data),
+              zk.transactionOp().delete().forPath(layout.claimPath(bucket, sliceId)))
+          : List.of(
+              zk.transactionOp().check().forPath(layout.claimPath(bucket, sliceId)),
+              zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(bucket, sliceId), data))));
+      if (finishes) {
+        // the bucket's accounting moves in the same multi as the state it counts (see BucketTally)
+        Versioned<BucketTally> tally = new JobRepository(conn).readTally(layout, bucket);
+        ops.addAll(conn.call("preparing", () -> List.of(
+            zk.transactionOp().delete().forPath(layout.openPath(bucket, sliceId)),
+            zk.transactionOp().setData().withVersion(tally.version()).forPath(layout.tallyPath(bucket),
+                NodeCodec.encode(tally.value().finished(next.state(), next, 1))))));
       }
-      throw e;
+      try {
+        Stat stat = conn.call(what + " slice " + sliceId, () -> zk.transaction().forOperations(ops)).stream()
+            .filter(r -> r.getResultStat() != null).findFirst().orElseThrow().getResultStat();
+        version = stat.getVersion();
+        work = next;
+        if (end) open = false;
+        if (finishes) dropEmptyOpenFolder();
+        return;
+      } catch (CoordinationException e) {
+        MultiFailure f = MultiFailure.of(e);
+        if (finishes && f != null && f.is(3, KeeperException.Code.BADVERSION) && attempt < TALLY_TRIES) {
+          ConflictBackoff.pause(Math.min(attempt, 3)); // another holder in this bucket finished first: count again
+          continue;
+        }
+        if (fencedCause(e)) {
+          Stat landed = landedBefore(data, end);
+          if (landed != null) { // the first try was applied, only its answer was lost: not fenced
+            version = landed.getVersion();
+            work = next;
+            if (end) open = false;
+            return;
+          }
+          open = false;
+          dropOwnClaimNode();
+          throw new FencedException(sliceId, "its work node or claim changed since this worker wrote it (version "
+              + version + ")");
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Removes {@code open/<b>} once its last slice finished, so the listing of {@code open} is the buckets with work.
+   * ZooKeeper refuses to delete a folder with children, so a slice opened meanwhile is never lost; whoever opens one
+   * creates the folder again.
+   */
+  private void dropEmptyOpenFolder() {
+    try {
+      conn.call("removing the empty " + layout.openPath(bucket), () -> {
+        try {
+          return conn.curator().delete().forPath(layout.openPath(bucket));
+        } catch (KeeperException.NotEmptyException | KeeperException.NoNodeException stillOpenOrGone) {
+          return null;
+        }
+      });
+    } catch (CoordinationException e) {
+      LOG.debug("left {} in place: {}", layout.openPath(bucket), e.getMessage()); // harmless: an empty listing
     }
   }
 
@@ -160,7 +208,7 @@ public final class SliceClaim {
     Stat stat = new Stat();
     byte[] now = conn.call("re-reading slice " + sliceId, () -> {
       try {
-        return zk.getData().storingStatIn(stat).forPath(layout.slicePath(sliceId));
+        return zk.getData().storingStatIn(stat).forPath(layout.slicePath(bucket, sliceId));
       } catch (KeeperException.NoNodeException gone) {
         return null;
       }
@@ -178,7 +226,7 @@ public final class SliceClaim {
    */
   private void dropOwnClaimNode() {
     CuratorFramework zk = conn.curator();
-    String path = layout.claimPath(sliceId);
+    String path = layout.claimPath(bucket, sliceId);
     try {
       Stat stat = new Stat();
       byte[] data = conn.call("reading the claim of slice " + sliceId, () -> {
@@ -206,7 +254,7 @@ public final class SliceClaim {
   /** The claim node as ZooKeeper has it now (not the local view), or null. */
   private Stat claimNode() {
     return conn.call("reading the claim of slice " + sliceId,
-        () -> conn.curator().checkExists().forPath(layout.claimPath(sliceId)));
+        () -> conn.curator().checkExists().forPath(layout.claimPath(bucket, sliceId)));
   }
 
   private boolean ownedByThisSession(Stat claimNode) {

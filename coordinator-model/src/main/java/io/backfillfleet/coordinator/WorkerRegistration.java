@@ -12,7 +12,9 @@ import org.apache.zookeeper.CreateMode;
  */
 public final class WorkerRegistration implements AutoCloseable {
   private final PersistentNode node;
+  static final long REPORT_EVERY_MS = 10_000;
   private volatile WorkerInfo info;
+  private long lastWrite = System.nanoTime();
 
   public WorkerRegistration(CoordinatorConnection conn, String job, WorkerInfo info) {
     this.info = info;
@@ -33,8 +35,15 @@ public final class WorkerRegistration implements AutoCloseable {
     return this;
   }
 
-  /** Publishes what the worker does now (slices held, rate) for status. */
-  public void update(WorkerInfo newInfo) {
+  /**
+   * Publishes what the worker does now (slices held, rate) for status: at once when the slices held changed, else at
+   * most every {@value #REPORT_EVERY_MS} ms (a thousand workers reporting twice a second is 2,000 writes a second for
+   * a number on a screen).
+   */
+  public synchronized void update(WorkerInfo newInfo) {
+    long now = System.nanoTime();
+    if (newInfo.slicesHeld().equals(info.slicesHeld()) && now - lastWrite < REPORT_EVERY_MS * 1_000_000L) return;
+    lastWrite = now;
     this.info = newInfo;
     try {
       node.setData(NodeCodec.encode(newInfo));

@@ -15,7 +15,7 @@ class CorruptNodeIT {
   void aCorruptWorkNodeIsReportedWithItsPathAndTheOtherSlicesStayClaimable() throws Exception {
     try (CoordinatorConnection c = ZkFixture.connect(ZkFixture.sharedServer(ZkFixture.freshRoot()))) {
       new JobRepository(c).publish(ZkFixture.spec("corrupt", "p1"), ZkFixture.slices(5));
-      String bad = c.layout("corrupt").slicePath("s0002");
+      String bad = new JobRepository(c).slicePath("corrupt", "s0002");
       c.curator().setData().forPath(bad, "{\"schema\":1,\"tenant\":".getBytes(StandardCharsets.UTF_8));
 
       try (SliceBoard board = new SliceBoard(c, "corrupt").start(Duration.ofSeconds(10))) {

@@ -52,7 +52,7 @@ class FencingIT {
       new JobRepository(a).publish(ZkFixture.spec("changed", "p1"), ZkFixture.slices(1));
       try (SliceBoard board = new SliceBoard(a, "changed").start(Duration.ofSeconds(10))) {
         SliceClaim claim = board.claimNext("worker-a").orElseThrow();
-        String path = a.layout("changed").slicePath(claim.sliceId());
+        String path = a.layout("changed").slicePath(claim.bucket(), claim.sliceId());
         // someone else (an operator's release) rewrites the node: the version moves on
         a.curator().setData().forPath(path, a.curator().getData().forPath(path));
         assertThatThrownBy(() -> claim.checkpoint(ZkFixture.checkpoint("x", 1)))
@@ -71,7 +71,7 @@ class FencingIT {
       new JobRepository(a).publish(ZkFixture.spec("lostack", "p1"), ZkFixture.slices(1));
       try (SliceBoard board = new SliceBoard(a, "lostack", clock).start(Duration.ofSeconds(10))) {
         SliceClaim claim = board.claimNext("worker-a").orElseThrow();
-        String path = a.layout("lostack").slicePath(claim.sliceId());
+        String path = a.layout("lostack").slicePath(claim.bucket(), claim.sliceId());
         CursorCheckpoint cp = ZkFixture.checkpoint("c1", 10);
         // the first try of this checkpoint was applied, its answer lost; the retry then meets the version it moved
         a.curator().setData().forPath(path, NodeCodec.encode(claim.work().checkpointed(cp, clock.instant())));

@@ -102,7 +102,7 @@ class NodeCodecTest {
     assertThatThrownBy(() -> new JobLayout("/backfill", "a/b")).hasMessageContaining("job name 'a/b' is not valid");
     assertThatThrownBy(() -> new JobLayout("/backfill", "..")).hasMessageContaining("not valid");
     assertThatThrownBy(() -> new JobLayout("backfill", "ok")).hasMessageContaining("must start with '/'");
-    assertThat(new JobLayout("/x/", "job-1.v2").slicePath("s")).isEqualTo("/x/jobs/job-1.v2/slices/s");
+    assertThat(new JobLayout("/x/", "job-1.v2").slicePath("00ff", "s")).isEqualTo("/x/jobs/job-1.v2/slices/00ff/s");
   }
 
   @Test

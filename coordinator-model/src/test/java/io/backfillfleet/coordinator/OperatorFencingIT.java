@@ -56,7 +56,7 @@ class OperatorFencingIT {
         SliceClaim completing = FencingIT.awaitClaim(board, "w1");
         for (SliceClaim held : List.of(checkpointing, completing)) {
           // a writer that leaves the claim node in place (as verify did) moves the work node's version
-          String path = layout.slicePath(held.sliceId());
+          String path = layout.slicePath(held.bucket(), held.sliceId());
           c.curator().setData().forPath(path, c.curator().getData().forPath(path));
         }
         assertThatThrownBy(() -> checkpointing.checkpoint(ZkFixture.checkpoint("x", 1)))
@@ -151,7 +151,7 @@ class OperatorFencingIT {
   }
 
   private static int version(CoordinatorConnection c, String job, String sliceId) throws Exception {
-    Stat stat = c.curator().checkExists().forPath(c.layout(job).slicePath(sliceId));
+    Stat stat = c.curator().checkExists().forPath(new JobRepository(c).slicePath(job, sliceId));
     return stat.getVersion();
   }
 }

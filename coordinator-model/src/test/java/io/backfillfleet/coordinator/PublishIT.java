@@ -33,7 +33,7 @@ class PublishIT {
           .isInstanceOf(JobExistsException.class);
       assertThat(c.curator().getData().forPath(layout.jobPath())).isEqualTo(before);
       assertThat(c.curator().checkExists().forPath(layout.jobPath()).getVersion()).isEqualTo(versionBefore);
-      assertThat(c.curator().getChildren().forPath(layout.slicesPath())).hasSize(1_200);
+      assertThat(new JobStatusReader(c).read("big").slices()).hasSize(1_200);
     }
   }
 
@@ -42,14 +42,9 @@ class PublishIT {
     try (CoordinatorConnection c = ZkFixture.connect(ZkFixture.sharedServer(ZkFixture.freshRoot()))) {
       JobLayout layout = c.layout("half");
       List<PlannedSlice> plan = ZkFixture.slices(10);
-      // what a planner that died after its first batch leaves behind
-      CuratorFramework zk = c.curator();
-      zk.create().creatingParentsIfNeeded().forPath(layout.jobPath(), NodeCodec.encode(ZkFixture.spec("half", "p1")));
-      zk.create().forPath(layout.slicesPath());
-      zk.create().forPath(layout.claimsPath());
-      zk.create().forPath(layout.workersPath());
-      zk.create().forPath(layout.controlPath(), NodeCodec.encode(JobControl.DEFAULT));
-      for (PlannedSlice s : plan.subList(0, 4)) zk.create().forPath(layout.slicePath(s.id()), NodeCodec.encode(s.work()));
+      // a planner that died after its first batch
+      assertThatThrownBy(() -> new JobRepository(c).publish(ZkFixture.spec("half", "p1"), plan, 1))
+          .hasMessageContaining("stopped after 1 batches");
 
       try (SliceBoard board = new SliceBoard(c, "half").start(Duration.ofSeconds(10))) {
         assertThat(board.isReady()).isFalse();
@@ -61,8 +56,9 @@ class PublishIT {
 
         JobRepository.PublishResult r = new JobRepository(c).publish(ZkFixture.spec("half", "p1"), plan);
         assertThat(r.resumed()).isTrue();
-        assertThat(r.slicesWritten()).isEqualTo(6);
-        assertThat(r.slicesAlreadyThere()).isEqualTo(4);
+        assertThat(r.slicesWritten()).isPositive();
+        assertThat(r.slicesWritten() + r.slicesAlreadyThere()).isEqualTo(10);
+        assertThat(r.slicesAlreadyThere()).as("the first batch is not written twice").isPositive();
         await().atMost(Duration.ofSeconds(5)).until(board::isReady);
         assertThat(board.claimNext("w")).isPresent();
       }

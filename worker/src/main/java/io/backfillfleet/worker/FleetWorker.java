@@ -47,7 +47,7 @@ public final class FleetWorker implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
   private volatile Integer metricsPort;
-  private volatile Duration incompleteViewGrace = Duration.ofSeconds(60);
+  private volatile Duration unreadableBoardGrace = Duration.ofSeconds(60);
   private PrometheusEndpoint endpoint;
 
   public FleetWorker(CoordinatorConnection conn, String job, WorkerSettings settings) {
@@ -58,11 +58,11 @@ public final class FleetWorker implements AutoCloseable {
 
   /** Serves /metrics on this port while running (0: any free port). */
   /**
-   * How long a worker with nothing to do waits for its view of the job to hold every slice the job node counts
-   * before it gives up with an error (default 60 s).
+   * How long a worker keeps trying when its job's open slices cannot be read for another reason than ZooKeeper being
+   * unreachable (access refused, nodes changed by hand) before it gives up with an error (default 60 s).
    */
-  public FleetWorker withIncompleteViewGrace(Duration grace) {
-    this.incompleteViewGrace = grace;
+  public FleetWorker withUnreadableBoardGrace(Duration grace) {
+    this.unreadableBoardGrace = grace;
     return this;
   }
 
@@ -142,7 +142,8 @@ public final class FleetWorker implements AutoCloseable {
    */
   private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, WorkerSettings resolved)
       throws InterruptedException {
-    IncompleteView incompleteView = new IncompleteView(job, incompleteViewGrace);
+    UnreadableBoard unreadable = new UnreadableBoard(job, unreadableBoardGrace);
+    IdleBackoff idle = new IdleBackoff();
     Semaphore copying = new Semaphore(resolved.concurrency());
     Semaphore settling = new Semaphore(resolved.concurrency());
     while (!stopRequested) {
@@ -154,26 +155,39 @@ public final class FleetWorker implements AutoCloseable {
       ClaimOutcome claim;
       try {
         claim = stopRequested ? ClaimOutcome.NotClaimed.NONE_FREE : board.claim(resolved.workerId());
+        unreadable.readable();
       } catch (CoordinationException e) {
         copying.release();
+        unreadable.failed(e);
         LOG.warn("cannot claim right now: {}", e.getMessage());
         board.awaitChange(Duration.ofSeconds(2));
         continue;
       }
       if (!(claim instanceof ClaimOutcome.Claimed claimed)) {
         copying.release();
-        if (claim == ClaimOutcome.NotClaimed.NONE_FREE && held.isEmpty()) incompleteView.check(board);
-        if (claim == ClaimOutcome.NotClaimed.NONE_FREE && board.isFinished() && held.isEmpty()) {
+        boolean finished;
+        try {
+          finished = claim == ClaimOutcome.NotClaimed.NONE_FREE && held.isEmpty() && board.isFinished();
+        } catch (CoordinationException e) {
+          unreadable.failed(e); // "done" is never concluded from a listing that failed
+          idle.pause(board);
+          continue;
+        }
+        if (finished) {
           if (!board.corruptSlices().isEmpty()) {
-            LOG.error("no work left that this worker can do, but {} slices are corrupt and were skipped: {}",
-                board.corruptSlices().size(), board.corruptSlices().values());
+            // open by the job's accounting, but nobody can copy them: not done, and not silently skipped
+            throw new CoordinationException(board.corruptSlices().size() + " slices of job " + job + " are open but"
+                + " their work nodes cannot be read, so no worker can copy them: " + board.corruptSlices().values()
+                + "; every other slice is finished. Restore or reset them ('backfill reset --job " + job
+                + " --slice ID'), then start workers again");
           }
           LOG.info("no work left in job {}: {}", job, board.counts());
           return Result.NO_WORK_LEFT;
         }
-        board.awaitChange(Duration.ofMillis(500));
+        idle.pause(board);
         continue;
       }
+      idle.reset();
       SliceClaim c = claimed.claim();
       held.add(c.sliceId());
       metrics.claimsHeld.incrementAndGet();

@@ -1,5 +1,6 @@
 package io.backfillfleet.worker;
 
+import io.backfillfleet.coordinator.CoordinationException;
 import io.backfillfleet.coordinator.SliceBoard;
 import java.time.Duration;
 import java.util.Set;
@@ -26,14 +27,22 @@ final class ProgressLog {
   }
 
   void log() {
-    SliceBoard.BoardCounts c = board.counts();
     double rate = metrics.docsRead.getOneMinuteRate();
-    double fleetRate = rate * board.liveWorkers();
-    long left = board.remainingEstimatedDocs();
-    String eta = fleetRate < 1 ? "unknown" : human(Duration.ofSeconds((long) (left / fleetRate)));
-    LOG.info("progress: {} docs/s here (1m), {} read here; slices {} done / {} failed / {} total, {} held here{}{}{};"
+    String fleet;
+    String eta;
+    try { // the job's counts come from its tallies, read at most every few minutes (see SliceBoard#counts)
+      SliceBoard.BoardCounts c = board.counts();
+      double fleetRate = rate * board.liveWorkers();
+      long left = board.remainingEstimatedDocs();
+      eta = fleetRate < 1 ? "unknown" : human(Duration.ofSeconds((long) (left / fleetRate)));
+      fleet = c.done() + " done / " + c.failed() + " failed / " + c.total() + " total";
+    } catch (CoordinationException e) {
+      fleet = "unknown (" + e.getMessage() + ")";
+      eta = "unknown";
+    }
+    LOG.info("progress: {} docs/s here (1m), {} read here; slices {}, {} held here{}{}{};"
             + " ETA {} at the fleet's pace",
-        Math.round(rate), metrics.docsRead.getCount(), c.done(), c.failed(), c.total(), held.size(),
+        Math.round(rate), metrics.docsRead.getCount(), fleet, held.size(),
         throttle.rate() > 0 ? ", throttled to " + Math.round(throttle.rate()) + " docs/s" : "",
         board.control().paused() ? ", PAUSED" : "", memoryWaits(), eta);
   }

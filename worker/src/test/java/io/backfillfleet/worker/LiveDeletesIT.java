@@ -166,10 +166,11 @@ class LiveDeletesIT {
     try (SearchStore source = Stores.open("source", fx.source); SearchStore target = Stores.open("target", fx.target);
          CoordinatorConnection conn = fx.connect();
          SliceBoard board = new SliceBoard(conn, "sinkfails").start(Duration.ofSeconds(10))) {
-      conn.curator().create().creatingParentsIfNeeded()
-          .withACL(List.of(new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.READ,
-              org.apache.zookeeper.ZooDefs.Ids.ANYONE_ID_UNSAFE)))
-          .forPath(DeadLetters.path(conn.layout("sinkfails")));
+      String rejected = conn.layout("sinkfails").rejectedPath();
+      for (String bucket : conn.curator().getChildren().forPath(rejected)) { // read-only: recording fails
+        conn.curator().setACL().withACL(List.of(new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.READ,
+            org.apache.zookeeper.ZooDefs.Ids.ANYONE_ID_UNSAFE))).forPath(rejected + "/" + bucket);
+      }
       SearchStore liveWriterAfterFirstRead = new LiveWriterHook(source, (asked, answer) -> { }, page -> {
         if (deletedLive.get() != null) return;
         List<String> delete = page.docs().stream().map(Doc::id).filter(id -> !id.startsWith("bad-")).limit(10).toList();
