@@ -28,6 +28,8 @@ public final class SliceClaim {
   private WorkNode work;
   private int version;
   private boolean open = true;
+  /** When the last request that confirmed this claim was sent (System.nanoTime), 0 before any. */
+  private long confirmedAt;
 
   SliceClaim(CoordinatorConnection conn, JobLayout layout, String bucket, String sliceId, WorkNode work, int version,
       Clock clock) {
@@ -107,17 +109,27 @@ public final class SliceClaim {
   }
 
   /**
-   * Asks ZooKeeper itself (not the local view) whether this session still holds the claim. Called before each
-   * page is written: a worker frozen past its session (a long GC pause, SIGSTOP) must not write a page into the
-   * target after another worker took the slice over.
+   * Makes sure this session still holds the claim before a page is written: a worker frozen past its session (a long
+   * GC pause, SIGSTOP) must not write a page into the target after another worker took the slice over. ZooKeeper itself
+   * is asked (not the local view), unless it confirmed the claim (a check or a checkpoint) less than a third of the
+   * session timeout ago: a session cannot expire, and so no one else can claim the slice, sooner than a whole session
+   * timeout after the request that confirmed it was sent. That keeps the fencing and drops a read per page (about
+   * 1,000 reads per million documents with pages of 1,000). A release by on-call is seen at the next check or
+   * checkpoint.
    */
   public synchronized void verifyHeld() {
     requireOpen();
+    long now = System.nanoTime();
+    if (confirmedAt != 0 && now - confirmedAt < conn.settings().sessionTimeout().toNanos() / 3
+        && conn.gate().sessionEpoch() == sessionEpochAtClaim) {
+      return;
+    }
     awaitSession("verifying the claim of");
     if (!ownedByThisSession(claimNode())) {
       open = false;
       throw new FencedException(sliceId, "its claim now belongs to another session");
     }
+    confirmedAt = now;
   }
 
   public synchronized boolean isOpen() {
@@ -130,6 +142,7 @@ public final class SliceClaim {
     byte[] data = NodeCodec.encode(next);
     boolean finishes = end && next.state() != SliceState.PENDING; // DONE or FAILED: leaves the open slices
     for (int attempt = 0; ; attempt++) {
+      long sentAt = System.nanoTime();
       List<CuratorOp> ops = new ArrayList<>();
       CuratorFramework zk = conn.curator();
       ops.addAll(conn.call("preparing", () -> end
@@ -153,6 +166,7 @@ public final class SliceClaim {
         version = stat.getVersion();
         work = next;
         if (end) open = false;
+        else confirmedAt = sentAt; // the multi checked that this session's claim node is there
         if (finishes) dropEmptyOpenFolder();
         return;
       } catch (CoordinationException e) {
