@@ -78,7 +78,7 @@ class OnCallCommandsIT {
       assertThat(retried.attempts()).isZero();
 
       // release fences the holder
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> board.counts().claimed() == 0);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> new io.backfillfleet.coordinator.JobSummaryReader(c).read("ops").held() == 0);
       SliceClaim held = null;
       for (int i = 0; i < 50 && held == null; i++) held = board.claimNext("w2").orElse(null);
       SliceClaim holder = held;

@@ -28,6 +28,19 @@ public final class JobSummaryReader {
     this.clock = clock;
   }
 
+  /** Only the sum of the job's tallies: what a worker's progress line needs (no claims, workers or held slices). */
+  public BucketTally totals(String job) {
+    JobLayout layout = conn.layout(job);
+    Buckets buckets = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job))
+        .requireCurrentLayout();
+    BucketTally totals = BucketTally.EMPTY;
+    for (Map.Entry<String, BulkReader.Node> e : new BulkReader(conn).read("reading the tallies of job " + job,
+        buckets.all().stream().map(layout::tallyPath).toList()).entrySet()) {
+      totals = totals.plus(NodeCodec.decode(e.getKey(), e.getValue().data(), BucketTally.class));
+    }
+    return totals;
+  }
+
   public JobSummary read(String job) {
     JobLayout layout = conn.layout(job);
     JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job));

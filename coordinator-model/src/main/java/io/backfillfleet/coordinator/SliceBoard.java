@@ -67,8 +67,8 @@ public final class SliceBoard implements AutoCloseable {
   private volatile JobControl control = JobControl.DEFAULT;
   private volatile int liveWorkers = 1;
   private volatile long liveWorkersReadAt;
-  private volatile JobSummary lastSummary;
-  private volatile long lastSummaryAt;
+  private volatile BucketTally lastTotals;
+  private volatile long lastTotalsAt;
 
   public SliceBoard(CoordinatorConnection conn, String job) {
     this(conn, job, Clock.systemUTC());
@@ -119,9 +119,10 @@ public final class SliceBoard implements AutoCloseable {
     return control;
   }
 
-  /** Estimated documents still to copy, from the job's tallies (read at most every few minutes). */
+  /** Estimated documents of the open slices, from the job's tallies (read at most every few minutes). */
   public long remainingEstimatedDocs() {
-    return summary().remainingEstimatedDocs();
+    BucketTally t = totals();
+    return Math.max(0, t.estimatedDocs() - t.finishedEstimatedDocs());
   }
 
   /**
@@ -148,21 +149,24 @@ public final class SliceBoard implements AutoCloseable {
     return new TreeMap<>(corrupt);
   }
 
-  /** Counts by state from the job's tallies (read at most every few minutes: a thousand workers read them). */
+  /**
+   * Counts by state from the job's tallies, read at most every few minutes (a thousand workers each reading 2,000
+   * tallies is load); {@code pending} counts held slices too (claims are not listed here: {@code status} does).
+   */
   public BoardCounts counts() {
-    JobSummary s = summary();
-    return new BoardCounts(s.slices(), s.open() - s.held(), s.done(), s.failed(), s.held(), corrupt.size());
+    BucketTally t = totals();
+    return new BoardCounts(t.slices(), t.open(), t.done(), t.failed(), -1, corrupt.size());
   }
 
-  private JobSummary summary() {
+  private BucketTally totals() {
     long now = System.nanoTime();
-    JobSummary s = lastSummary;
-    if (s == null || now - lastSummaryAt > COUNTS_TTL.toNanos()) {
-      s = new JobSummaryReader(conn).read(layout.job());
-      lastSummary = s;
-      lastSummaryAt = now;
+    BucketTally t = lastTotals;
+    if (t == null || now - lastTotalsAt > COUNTS_TTL.toNanos()) {
+      t = new JobSummaryReader(conn).totals(layout.job());
+      lastTotals = t;
+      lastTotalsAt = now;
     }
-    return s;
+    return t;
   }
 
   /**
@@ -396,21 +400,20 @@ public final class SliceBoard implements AutoCloseable {
     controlCache.close();
   }
 
-  /** Slice counts by state, from the job's tallies; {@code corrupt} is what this worker met while claiming. */
+  /**
+   * Slice counts by state, from the job's tallies; {@code pending} includes held slices and {@code claimed} is -1 (not
+   * read); {@code corrupt} is what this worker met while claiming.
+   */
   public record BoardCounts(int total, int pending, int done, int failed, int claimed, int corrupt) {}
 
   /** The reads a claim needs; a missing node is an empty listing or null, anything else unreadable throws. */
   private final class ZkOps {
     List<String> children(String path, boolean mustExist) {
-      return conn.call("listing " + path, () -> {
-        try {
-          return conn.curator().getChildren().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-          if (mustExist) throw new CoordinationException("job " + layout.job() + " has no " + path + ": its nodes"
-              + " were changed by hand or the job is being deleted");
-          return List.<String>of();
-        }
-      });
+      if (mustExist && !exists(path)) {
+        throw new CoordinationException("job " + layout.job() + " has no " + path + ": its nodes were changed by hand"
+            + " or the job is being deleted");
+      }
+      return conn.children("listing " + path, path); // names a listing over the packet limit as such
     }
 
     byte[] read(String path, Stat stat) {

@@ -14,12 +14,12 @@ import io.backfillfleet.coordinator.SliceBoard;
 import io.backfillfleet.coordinator.SliceClaim;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.coordinator.ZkSettings;
-import io.backfillfleet.testkit.ZooKeeperServers;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.curator.drivers.AdvancedTracerDriver;
 import org.apache.curator.drivers.EventTrace;
 import org.apache.curator.drivers.OperationTrace;
+import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 
 /**
@@ -51,7 +52,7 @@ public final class CoordinationBenchmark {
     long maxClaims = args.length > 2 ? Long.parseLong(args[2]) : slices; // fewer: a sample of a large job's run
     System.out.printf("coordination benchmark: %,d slices, %d workers, ZooKeeper ensemble of 3 (embedded), %d cores%n",
         slices, workers, Runtime.getRuntime().availableProcessors());
-    try (TestingCluster ensemble = ZooKeeperServers.ensemble(3)) {
+    try (TestingCluster ensemble = ensemble()) {
       ZkSettings settings = ZkSettings.of(ensemble.getConnectString(), "/bench")
           .withSessionTimeout(Duration.ofSeconds(60));
       Ops planner = new Ops();
@@ -71,13 +72,11 @@ public final class CoordinationBenchmark {
       AtomicIntegerArray completions = new AtomicIntegerArray(slices);
       List<CoordinatorConnection> conns = new ArrayList<>();
       List<SliceBoard> boards = new ArrayList<>();
-      long heapBefore = usedHeapAfterGc();
       for (int w = 0; w < workers; w++) {
         CoordinatorConnection c = connect(settings, workerOps);
         conns.add(c);
         boards.add(new SliceBoard(c, "bench").start(Duration.ofSeconds(60)));
       }
-      long perWorkerHeap = (usedHeapAfterGc() - heapBefore) / workers;
       long startReads = workerOps.reads.sum();
 
       AtomicBoolean running = new AtomicBoolean(true);
@@ -157,11 +156,16 @@ public final class CoordinationBenchmark {
         end = new JobSummaryReader(c).read("bench");
       }
       double finalStatus = seconds(s2);
+      // what the boards and sessions hold after their claims (with the ensemble idle, so its garbage is collected)
+      long withBoards = usedHeapAfterGc();
       for (SliceBoard b : boards) b.close();
       for (CoordinatorConnection c : conns) c.close();
+      boards.clear();
+      conns.clear();
+      long perWorkerHeap = (withBoards - usedHeapAfterGc()) / workers;
 
-      double reads = (double) (workerOps.reads.sum() - startReads) / slices;
-      double writes = (double) workerOps.writes.sum() / slices;
+      double reads = (double) (workerOps.reads.sum() - startReads) / Math.max(1, claims.get());
+      double writes = (double) workerOps.writes.sum() / Math.max(1, claims.get());
       double opsPerSlice = reads + writes;
       System.out.println();
       System.out.printf("%-58s %s%n", "measure", "value");
@@ -215,6 +219,22 @@ public final class CoordinationBenchmark {
     return names.stream().mapToLong(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4).sum();
   }
 
+  /**
+   * Three members with ZooKeeper's defaults (the 1 MiB packet limit among them) but two: no cap on connections per
+   * address (every simulated worker connects from 127.0.0.1; the default 60 would refuse the 61st), and 60 s instead
+   * of 10 s for a follower to keep up, as three members here share two cores and one JVM's garbage collector.
+   */
+  private static TestingCluster ensemble() throws Exception {
+    org.apache.zookeeper.util.ServiceUtils.setSystemExitProcedure(org.apache.zookeeper.util.ServiceUtils.LOG_ONLY);
+    List<InstanceSpec> specs = new ArrayList<>();
+    for (int id = 1; id <= 3; id++) {
+      specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 2000, 0, Map.of("syncLimit", "30", "initLimit", "60")));
+    }
+    TestingCluster cluster = new TestingCluster(specs);
+    cluster.start();
+    return cluster;
+  }
+
   private static void row(String name, String value) {
     System.out.printf("%-58s %s%n", name, value);
   }
@@ -261,7 +281,7 @@ public final class CoordinationBenchmark {
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 5; i++) {
       System.gc();
       TimeUnit.MILLISECONDS.sleep(200); // let the collector finish before reading the pool (a measurement, not a test)
     }
