@@ -52,6 +52,11 @@ final class SliceListView {
         TenantSpan.label(w.tenant()), w.state() + (s.claims().containsKey(id) ? "*" : ""), w.attempts(), w.docsRead(),
         w.estimatedDocs(), w.lastError() == null ? "" : w.lastError().replaceAll("\\s+", " "))));
     if (sel.keySet().stream().anyMatch(s.claims()::containsKey)) sb.append("* held now\n");
+    if (!s.corruptSlices().isEmpty()) { // whatever the selection: a node that cannot be read may be in it
+      sb.append(String.format(Locale.ROOT, "%n%d CORRUPT work node(s): no worker can copy them; restore or 'backfill"
+          + " reset' them%n", s.corruptSlices().size()));
+      s.corruptSlices().forEach((id, why) -> sb.append(id).append(": ").append(why).append('\n'));
+    }
     return sb.toString();
   }
 }
