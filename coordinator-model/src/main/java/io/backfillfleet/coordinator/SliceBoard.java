@@ -179,9 +179,22 @@ public final class SliceBoard implements AutoCloseable {
     if (!isReady()) return false;
     for (String bucket : ops.children(layout.openPath(), true)) {
       for (String id : ops.children(layout.openPath(bucket), false)) {
-        if (!corrupt.containsKey(id) || ops.exists(layout.claimPath(bucket, id))) return false;
+        if (!corrupt.containsKey(id) || ops.exists(layout.claimPath(bucket, id)) || repaired(bucket, id)) return false;
       }
     }
+    return true;
+  }
+
+  /** Whether a slice this worker found corrupt reads well now (an operator reset or restored it): then it is work. */
+  private boolean repaired(String bucket, String id) {
+    byte[] data = ops.read(layout.slicePath(bucket, id), new Stat());
+    if (data == null) return false;
+    try {
+      NodeCodec.decode(layout.slicePath(bucket, id), data, WorkNode.class);
+    } catch (CorruptNodeException still) {
+      return false;
+    }
+    corrupt.remove(id);
     return true;
   }
 
@@ -199,6 +212,7 @@ public final class SliceBoard implements AutoCloseable {
     int lost = 0;
     for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
       if (candidates.isEmpty() || System.nanoTime() - candidatesListedAt > CANDIDATES_TTL.toNanos()) {
+        if (!candidates.isEmpty() && !openBuckets.contains(candidatesBucket)) openBuckets.addLast(candidatesBucket);
         candidates.clear();
         while (candidates.isEmpty()) {
           if (openBuckets.isEmpty()) {
