@@ -7,7 +7,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.coordinator.JobStatusReader;
-import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.planner.Plan;
 import io.backfillfleet.planner.PlanPublisher;
 import io.backfillfleet.planner.PlanReport;
@@ -26,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -159,8 +157,8 @@ final class PlanCommand implements Callable<Integer> {
             jobName, r.slicesWritten() + r.slicesAlreadyThere(), r.resumed() ? " (resumed an interrupted publish)" : "",
             jobName);
       } else {
-        Set<String> present = new JobStatusReader(conn).read(jobName).slices().values().stream().map(WorkNode::tenant)
-            .collect(Collectors.toSet());
+        // the tenants of packed slices too: each is in the job, though no slice is named after it
+        Set<String> present = PlanPublisher.tenantsOf(new JobStatusReader(conn).read(jobName).slices().values());
         int added = publisher.addTenants(jobName, plan, present);
         spec.commandLine().getErr().printf("added %d slices to job %s%n", added, jobName);
       }

@@ -63,11 +63,12 @@ final class VerifyCommands {
           Verifier.Report r = new Verifier(conn, source, target, Duration.ofSeconds(settle), Clock.systemUTC())
               .verify(job, again, ids);
           for (Verifier.SliceResult s : r.results()) {
-            if (s.matches()) continue;
-            out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), TenantSpan.label(s.tenant()), s.window(),
-                s.sourceCount(), s.targetCount());
-            s.missing().stream().limit(50).forEach(id -> out.println("  missing in target: " + id));
-            s.extra().stream().limit(50).forEach(id -> out.println("  extra in target:   " + id));
+            for (Verifier.WindowResult m : s.mismatched()) { // a packed slice: one line per tenant that differs
+              out.printf("MISMATCH %s (%s %s): source %d, target %d%n", s.sliceId(), TenantSpan.label(m.tenant()),
+                  m.window(), m.sourceCount(), m.targetCount());
+              m.missing().stream().limit(50).forEach(id -> out.println("  missing in target: " + id));
+              m.extra().stream().limit(50).forEach(id -> out.println("  extra in target:   " + id));
+            }
           }
           for (String id : r.changedSince()) {
             out.printf("CHANGED %s: reset or claimed again while it was verified; not recorded, verify it again%n", id);

@@ -3,6 +3,7 @@ package io.backfillfleet.coordinator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The persistent work node of one slice: {@code /backfill/jobs/<job>/slices/<sliceId>}.
@@ -13,6 +14,12 @@ import java.time.Instant;
  * a node without a {@code tenant} property is refused as corrupt. The owner and epoch say who claimed it
  * last; the claim node (ephemeral) says whether someone holds it now. {@code docsRejected} is the count at the
  * checkpoint; which documents were rejected is kept in one place, {@link SliceRejections}.
+ *
+ * <p>A <em>packed</em> slice covers the windows of several small tenants ({@code parts}, absent on a plain slice): one
+ * claim, one cursor and one settle delay for all of them. Its own {@code tenant}, {@code from} and {@code to} are
+ * null and mean nothing; readers of a slice's windows use {@link #windows()}, which works for both kinds. Packed
+ * nodes are written with schema {@value #PACKED_SCHEMA}, so a version that does not know parts refuses them with
+ * "upgrade" instead of copying nothing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkNode(
@@ -34,9 +41,14 @@ public record WorkNode(
     int attempts,
     String lastError,
     Instant updatedAt,
-    SliceVerification verify) {
+    SliceVerification verify,
+    List<SlicePart> parts) {
 
-  public static final int SCHEMA = 1;
+  /** The newest schema this version reads. */
+  public static final int SCHEMA = 2;
+  /** Plain slices are still written with schema 1, so older workers keep reading them. */
+  public static final int PLAIN_SCHEMA = 1;
+  public static final int PACKED_SCHEMA = 2;
 
   public WorkNode {
     if (schema > SCHEMA) {
@@ -44,7 +56,14 @@ public record WorkNode(
           + "); upgrade backfill-fleet");
     }
     if (state == null) throw new IllegalArgumentException("state is missing");
-    if (!missingTimestamp && (from == null || to == null)) {
+    if (parts != null) {
+      if (parts.isEmpty()) throw new IllegalArgumentException("a packed slice needs at least one part");
+      for (SlicePart p : parts) if (p == null) throw new IllegalArgumentException("a packed slice has an empty part");
+      if (tenant != null || from != null || to != null || missingTimestamp) {
+        throw new IllegalArgumentException("a packed slice has its windows in 'parts' only, not in tenant/from/to");
+      }
+      parts = List.copyOf(parts);
+    } else if (!missingTimestamp && (from == null || to == null)) {
       throw new IllegalArgumentException("a time slice needs both 'from' and 'to'");
     }
     if (from != null && to != null && !from.isBefore(to)) {
@@ -52,21 +71,51 @@ public record WorkNode(
     }
   }
 
+  /** A plain slice (no parts): the shape before packed slices, kept so existing callers need no change. */
+  public WorkNode(int schema, String tenant, Instant from, Instant to, boolean missingTimestamp, long estimatedDocs,
+      SliceState state, long epoch, String owner, String cursor, long docsRead, long docsCreated,
+      long docsAlreadyPresent, long docsRejected, long docsDeletedAfterRecheck, int attempts, String lastError,
+      Instant updatedAt, SliceVerification verify) {
+    this(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor, docsRead, docsCreated,
+        docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, updatedAt, verify, null);
+  }
+
   /** A new, never-claimed slice of a time window. */
   public static WorkNode pending(String tenant, Instant from, Instant to, long estimatedDocs) {
-    return new WorkNode(SCHEMA, tenant, from, to, false, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null);
+    return new WorkNode(PLAIN_SCHEMA, tenant, from, to, false, estimatedDocs, SliceState.PENDING, 0, null, null,
+        0, 0, 0, 0, 0, 0, null, null, null, null);
   }
 
   /** A new slice for the documents of a tenant that have no timestamp. */
   public static WorkNode pendingWithoutTimestamp(String tenant, long estimatedDocs) {
-    return new WorkNode(SCHEMA, tenant, null, null, true, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null);
+    return new WorkNode(PLAIN_SCHEMA, tenant, null, null, true, estimatedDocs, SliceState.PENDING, 0, null, null,
+        0, 0, 0, 0, 0, 0, null, null, null, null);
   }
 
-  /** The slice holds documents without a tenant value. */
+  /** A new slice covering the windows of several small tenants; its estimate is the sum of theirs. */
+  public static WorkNode pendingPacked(List<SlicePart> parts) {
+    long estimate = parts.stream().mapToLong(SlicePart::estimatedDocs).sum();
+    return new WorkNode(PACKED_SCHEMA, null, null, null, false, estimate, SliceState.PENDING, 0, null, null,
+        0, 0, 0, 0, 0, 0, null, null, null, parts);
+  }
+
+  /** Whether this slice covers several tenants' windows ({@link #parts()}). */
+  public boolean packed() {
+    return parts != null;
+  }
+
+  /**
+   * The windows this slice covers, in copy order: its parts if packed, else its own window as one part. Every
+   * reader of a slice's tenant or window goes through this.
+   */
+  public List<SlicePart> windows() {
+    if (parts != null) return parts;
+    return List.of(new SlicePart(tenant, from, to, missingTimestamp, estimatedDocs));
+  }
+
+  /** The slice holds (only) documents without a tenant value; a packed slice's parts say it per part. */
   public boolean missingTenant() {
-    return tenant == null;
+    return tenant == null && parts == null;
   }
 
   public CopyProgress progress() {
@@ -76,38 +125,38 @@ public record WorkNode(
   WorkNode claimedBy(String newOwner, long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, newEpoch, newOwner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, now, verify);
+        lastError, now, verify, parts);
   }
 
   WorkNode checkpointed(CursorCheckpoint checkpoint, Instant now) {
     CopyProgress p = checkpoint.progress();
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner,
         checkpoint.cursor(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(),
-        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify);
+        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify, parts);
   }
 
   WorkNode inState(SliceState newState, int newAttempts, String error, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, newState, epoch, owner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck,
-        newAttempts, error, now, verify);
+        newAttempts, error, now, verify, parts);
   }
 
   /** Back to the start of the window: cursor and counts cleared (an operator's "reset"). */
   WorkNode restarted(long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, SliceState.PENDING, newEpoch, null,
-        null, 0, 0, 0, 0, 0, 0, null, now, null);
+        null, 0, 0, 0, 0, 0, 0, null, now, null, parts);
   }
 
   WorkNode verified(SliceVerification result) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, updatedAt, result);
+        lastError, updatedAt, result, parts);
   }
 
   /** Fences the last owner without claiming: the epoch moves on, the owner is cleared. */
   WorkNode releasedByOperator(Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch + 1, null, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, now, verify);
+        lastError, now, verify, parts);
   }
 }

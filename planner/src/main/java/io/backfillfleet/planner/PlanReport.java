@@ -28,29 +28,38 @@ public final class PlanReport {
     this.workers = workers;
   }
 
-  /** One tenant's line of the report. */
+  /**
+   * One tenant's line of the report. {@code slices} counts the tenant's windows; {@code packedInto} names the slice
+   * they share with other small tenants (null: they are slices of their own).
+   */
   public record TenantLine(String tenant, long docs, Instant first, Instant last, Duration span, int slices,
-      long minSlice, long medianSlice, long maxSlice, double workerHours, int hotSpots) {}
+      long minSlice, long medianSlice, long maxSlice, double workerHours, int hotSpots, String packedInto) {}
 
-  /** The totals. {@code balance} is p95 / median slice size; 1.0 is perfectly even. */
+  /**
+   * The totals. {@code balance} is p95 / median slice size; 1.0 is perfectly even. {@code slices} counts work nodes
+   * (a packed slice once); {@code packedTenants} small tenants share {@code packedSlices} of them.
+   */
   public record Totals(int tenants, int slices, long docs, double balance, double workerHours, Duration wallClock,
-      int workers, long queries) {}
+      int workers, long queries, int packedTenants, int packedSlices) {}
 
   public List<TenantLine> tenants() {
     List<TenantLine> out = new ArrayList<>();
+    java.util.Map<String, String> packedInto = plan.packedInto();
     for (TenantPlan t : plan.tenants()) {
       long[] sizes = t.slices().stream().mapToLong(SliceSpec::estimatedDocs).sorted().toArray();
       Duration span = t.span().first() == null ? Duration.ZERO : Duration.between(t.span().first(), t.span().last());
       out.add(new TenantLine(t.span().tenant(), t.span().docs(), t.span().first(), t.span().last(), span, sizes.length,
           sizes.length == 0 ? 0 : sizes[0], sizes.length == 0 ? 0 : sizes[sizes.length / 2],
           sizes.length == 0 ? 0 : sizes[sizes.length - 1], t.span().docs() / docsPerSecond / 3600,
-          (int) t.slices().stream().filter(SliceSpec::hotSpot).count()));
+          (int) t.slices().stream().filter(SliceSpec::hotSpot).count(),
+          t.slices().isEmpty() ? null : packedInto.get(t.slices().get(0).id())));
     }
     return out;
   }
 
   public Totals totals() {
-    long[] sizes = plan.slices().stream().mapToLong(SliceSpec::estimatedDocs).sorted().toArray();
+    long[] sizes = plan.sliceEstimates();
+    java.util.Arrays.sort(sizes);
     double balance = sizes.length == 0 ? 1.0
         : (double) sizes[Math.max(0, (int) Math.ceil(0.95 * sizes.length) - 1)] / Math.max(1, sizes[sizes.length / 2]);
     double hours = plan.totalDocs() / docsPerSecond / 3600;
@@ -58,7 +67,7 @@ public final class PlanReport {
     double biggest = sizes.length == 0 ? 0 : sizes[sizes.length - 1] / docsPerSecond;
     Duration wall = Duration.ofSeconds((long) Math.max(hours * 3600 / workers, biggest));
     return new Totals(plan.tenants().size(), sizes.length, plan.totalDocs(), balance, hours, wall, workers,
-        plan.queries());
+        plan.queries(), plan.packed().stream().mapToInt(p -> p.tenants().size()).sum(), plan.packed().size());
   }
 
   public String table() {
@@ -66,29 +75,39 @@ public final class PlanReport {
     sb.append(String.format(Locale.ROOT, "%-24s %12s %-20s %-20s %10s %7s %9s %9s %9s %9s%n", "TENANT", "DOCS", "FIRST",
         "LAST", "SPAN", "SLICES", "MIN", "MEDIAN", "MAX", "WORKER-H"));
     for (TenantLine l : tenants()) {
-      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.3f%s%n",
+      sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.3f%s%s%n",
           clip(TenantSpan.label(l.tenant())),
           l.docs(), day(l.first()), day(l.last()), human(l.span()), l.slices(), l.minSlice(), l.medianSlice(), l.maxSlice(),
-          l.workerHours(), l.hotSpots() > 0 ? "  hot spot x" + l.hotSpots() + " (cannot be split by time)" : ""));
+          l.workerHours(), l.hotSpots() > 0 ? "  hot spot x" + l.hotSpots() + " (cannot be split by time)" : "",
+          l.packedInto() == null ? "" : "  packed into " + l.packedInto()));
     }
     Totals t = totals();
     sb.append(String.format(Locale.ROOT, "%nTOTAL: %d tenants, %d slices, %d documents; balance p95/median %.2f;"
             + " %.1f worker-hours at %.0f docs/s; about %s with %d workers (%d queries to plan)%n",
         t.tenants(), t.slices(), t.docs(), t.balance(), t.workerHours(), docsPerSecond, human(t.wallClock()), t.workers(),
         t.queries()));
+    if (t.packedSlices() > 0) sb.append(packedLine(t)).append('\n');
     if (plan.coverage() != null) sb.append(plan.coverage().describe()).append('\n');
     return sb.toString();
   }
 
+  /** The packing in one line: how many small tenants share how many slices. */
+  String packedLine(Totals t) {
+    return String.format(Locale.ROOT, "PACKED: %d small tenants (at most half a slice each) share %d slices of up to"
+        + " %d documents and %d tenants; one claim and one settle delay each", t.packedTenants(), t.packedSlices(),
+        plan.docsPerSlice(), SlicePacker.MAX_TENANTS);
+  }
+
   public String csv() {
     StringBuilder sb = new StringBuilder("tenant,docs,first,last,span_seconds,slices,min_slice,median_slice,max_slice,"
-        + "worker_hours,hot_spots\n");
+        + "worker_hours,hot_spots,packed_into\n");
     for (TenantLine l : tenants()) {
       // the documents without a tenant have no tenant cell; the empty tenant is a quoted empty string
       sb.append(String.join(",", l.tenant() == null ? "" : l.tenant().isEmpty() ? "\"\"" : csvCell(l.tenant()), String.valueOf(l.docs()), String.valueOf(l.first()),
           String.valueOf(l.last()), String.valueOf(l.span().toSeconds()), String.valueOf(l.slices()),
           String.valueOf(l.minSlice()), String.valueOf(l.medianSlice()), String.valueOf(l.maxSlice()),
-          String.format(Locale.ROOT, "%.4f", l.workerHours()), String.valueOf(l.hotSpots()))).append('\n');
+          String.format(Locale.ROOT, "%.4f", l.workerHours()), String.valueOf(l.hotSpots()),
+          l.packedInto() == null ? "" : l.packedInto())).append('\n');
     }
     return sb.toString();
   }
@@ -106,12 +125,14 @@ public final class PlanReport {
       ((ObjectNode) root.get("coverage")).put("line", plan.coverage().describe());
     }
     ArrayNode slices = root.putArray("slices");
+    java.util.Map<String, String> packedInto = plan.packedInto();
     for (SliceSpec s : plan.slices()) {
       ObjectNode n = slices.addObject().put("id", s.id()).put("tenant", s.tenant()).put("estimatedDocs", s.estimatedDocs());
       if (s.tenant() == null) n.put("missingTenant", true);
       if (s.window().missingTimestamp()) n.put("missingTimestamp", true);
       else n.put("from", s.window().from().toString()).put("to", s.window().to().toString());
       if (s.hotSpot()) n.put("hotSpot", true);
+      if (packedInto.containsKey(s.id())) n.put("packedInto", packedInto.get(s.id()));
     }
     try {
       return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";

@@ -28,10 +28,13 @@ public final class PlanTimelineHtml {
     svg.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
         + "font-family='sans-serif' font-size='12'>%n", LABEL + WIDTH + 20, height));
     int row = 0;
+    java.util.Map<String, String> packedInto = plan.packedInto();
     for (TenantPlan t : plan.tenants()) {
       int y = ROW * row++ + 4;
-      svg.append(String.format(Locale.ROOT, "<text x='4' y='%d'>%s (%d docs, %d slices)</text>%n", y + 13,
-          escape(clip(io.backfillfleet.store.TenantSpan.label(t.span().tenant()))), t.span().docs(), t.slices().size()));
+      String packed = t.slices().isEmpty() ? null : packedInto.get(t.slices().get(0).id());
+      svg.append(String.format(Locale.ROOT, "<text x='4' y='%d'>%s (%d docs, %s)</text>%n", y + 13,
+          escape(clip(io.backfillfleet.store.TenantSpan.label(t.span().tenant()))), t.span().docs(),
+          packed == null ? t.slices().size() + " slices" : "in " + escape(packed)));
       int i = 0;
       for (SliceSpec s : t.slices()) {
         if (s.window().missingTimestamp()) continue;

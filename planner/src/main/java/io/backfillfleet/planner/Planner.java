@@ -43,7 +43,7 @@ public final class Planner {
     Plan plan = new Plan(out, docsPerSlice, queries.get());
     long noTenant = all.stream().filter(TenantSpan::missingTenant).mapToLong(TenantSpan::docs).sum();
     long unselected = all.stream().mapToLong(TenantSpan::docs).sum() - tenants.stream().mapToLong(TenantSpan::docs).sum();
-    return new Plan(out, docsPerSlice, queries.get(), new Coverage(sourceDocs, plan.plannedDocs(), noTenant,
-        unselected, all.size() - tenants.size()));
+    return SlicePacker.pack(new Plan(out, docsPerSlice, queries.get(), new Coverage(sourceDocs, plan.plannedDocs(),
+        noTenant, unselected, all.size() - tenants.size())));
   }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Deterministic slice ids that are safe znode names whatever characters a tenant name has: a readable,
@@ -31,6 +32,16 @@ public final class SliceIds {
 
   public static String noTimestampSlice(String tenant) {
     return tenantKey(tenant) + "-nots";
+  }
+
+  /**
+   * A slice packing several small tenants: {@code packed.<8 hex of their keys>-<index>}. Deterministic, and never a
+   * tenant's slice id: those end in {@code -<8 hex>-<index>}, and the part before this index has no dash.
+   */
+  public static String packedSlice(List<String> tenants, int index) {
+    StringBuilder keys = new StringBuilder();
+    for (String t : tenants) keys.append(tenantKey(t)).append('\n');
+    return "packed." + hash(keys.toString()) + "-" + String.format("%05d", index);
   }
 
   private static String hash(String s) {

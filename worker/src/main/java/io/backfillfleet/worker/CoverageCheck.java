@@ -70,8 +70,10 @@ public final class CoverageCheck {
       boolean noTenant = false;
       if (!include.isEmpty()) {
         for (WorkNode w : slices.values()) {
-          if (w.missingTenant()) noTenant = true;
-          else include.add(w.tenant());
+          for (io.backfillfleet.coordinator.SlicePart p : w.windows()) { // a packed slice's tenants too
+            if (p.missingTenant()) noTenant = true;
+            else include.add(p.tenant());
+          }
         }
       }
       return new Selection(include, exclude, noTenant);

@@ -8,7 +8,6 @@ import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TargetStore;
-import io.backfillfleet.store.TimeWindow;
 import io.backfillfleet.store.WindowReader;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -136,15 +135,32 @@ final class DeleteRecheck {
   /**
    * For a slice taken over from another holder: that holder may have written pages past its last checkpoint that
    * were never re-checked, and this reader does not see the documents deleted since. So every target document of
-   * the window that the source no longer has is deleted, at the version seen.
+   * the slice's windows (each tenant's of a packed slice) that the source no longer has is deleted, at the version
+   * seen; one confirming wait for all of them.
    */
-  void reconcileWindow(String tenant, TimeWindow window, Consumer<String> unreadable) {
+  void reconcileWindows(List<SliceWindow> windows, Consumer<String> unreadable) {
     if (readableTarget == null) return;
     readableTarget.makeVisible(); // the earlier holder's writes may not be searchable yet
-    List<CopiedDoc> batch = new ArrayList<>();
     Map<CopiedDoc, String> suspects = new HashMap<>();
     long seenInTarget = 0;
-    try (WindowReader r = readableTarget.reader(tenant, window, Cursor.START)) {
+    for (SliceWindow w : windows) {
+      long seen = suspectsIn(w, suspects, unreadable);
+      if (seen < 0) return; // the target cannot be read by window: said once, for the whole slice
+      seenInTarget += seen;
+    }
+    if (!suspects.isEmpty()) {
+      sleep(settleNanos); // the confirming look comes a dual-writer's lag after the versions were read
+      deleteConfirmed(suspects, suspects.size());
+    }
+    LOG.debug("reconciled {} windows: {} documents in the target", windows.size(), seenInTarget);
+    safe = safeAt(safe.cursor(), safe.progress());
+  }
+
+  /** Adds the window's target documents the source lacks to {@code suspects}; how many it saw, -1 if unreadable. */
+  private long suspectsIn(SliceWindow w, Map<CopiedDoc, String> suspects, Consumer<String> unreadable) {
+    List<CopiedDoc> batch = new ArrayList<>();
+    long seenInTarget = 0;
+    try (WindowReader r = readableTarget.reader(w.tenant(), w.window(), Cursor.START)) {
       while (true) {
         Page p;
         try {
@@ -153,7 +169,7 @@ final class DeleteRecheck {
           throw e;
         } catch (StoreException e) {
           unreadable.accept(e.getMessage()); // the target cannot be read by window; a failed delete is not this
-          return;
+          return -1;
         }
         for (Doc d : p.docs()) batch.add(CopiedDoc.seenInTarget(d, target));
         seenInTarget += p.docs().size();
@@ -164,12 +180,7 @@ final class DeleteRecheck {
         if (p.last()) break;
       }
     }
-    if (!suspects.isEmpty()) {
-      sleep(settleNanos); // the confirming look comes a dual-writer's lag after the versions were read
-      deleteConfirmed(suspects, suspects.size());
-    }
-    LOG.debug("reconciled window {} of tenant {}: {} documents in the target", window, tenant, seenInTarget);
-    safe = safeAt(safe.cursor(), safe.progress());
+    return seenInTarget;
   }
 
   /** A safe point at {@code at} with {@code counts}, its deletions being all this re-check has done so far. */

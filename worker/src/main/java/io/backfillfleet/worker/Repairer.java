@@ -60,10 +60,12 @@ public final class Repairer {
       WorkNode w = e.getValue();
       if (w.state() != SliceState.DONE || w.verify() == null || w.verify().matches()) continue;
       slices++;
-      created += copyWindow(w, written);
-      if (deleteExtra) {
-        TreeSet<String> src = Verifier.ids(source, w);
-        extraSuspects.putAll(gone.suspects(extraInTarget(w, src))); // a live create since the listing is not one
+      for (SliceWindow window : SliceWindow.of(w)) { // each tenant's window of a packed slice
+        created += copyWindow(window, written);
+        if (deleteExtra) {
+          TreeSet<String> src = Verifier.ids(source, window);
+          extraSuspects.putAll(gone.suspects(extraInTarget(window, src))); // a live create since is not one
+        }
       }
     }
     Map<CopiedDoc, String> guardSuspects = new HashMap<>();
@@ -89,9 +91,9 @@ public final class Repairer {
   }
 
   /** Copies a slice's window create-only; adds what may have landed (created or rejected) to {@code written}. */
-  private long copyWindow(WorkNode w, List<CopiedDoc> written) {
+  private long copyWindow(SliceWindow w, List<CopiedDoc> written) {
     long created = 0;
-    try (WindowReader r = source.reader(w.tenant(), Verifier.window(w), Cursor.START)) {
+    try (WindowReader r = source.reader(w.tenant(), w.window(), Cursor.START)) {
       for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
         List<Doc> mapped = p.docs().stream().map(mapping::apply).toList();
         WriteResult result = target.createIfAbsent(mapped);
@@ -107,9 +109,9 @@ public final class Repairer {
   }
 
   /** The target documents of a slice's window that the source's listing lacks. */
-  private List<CopiedDoc> extraInTarget(WorkNode w, Set<String> inSource) {
+  private List<CopiedDoc> extraInTarget(SliceWindow w, Set<String> inSource) {
     List<CopiedDoc> out = new ArrayList<>();
-    try (WindowReader r = target.reader(w.tenant(), Verifier.window(w), Cursor.START)) {
+    try (WindowReader r = target.reader(w.tenant(), w.window(), Cursor.START)) {
       for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
         for (Doc d : p.docs()) if (!inSource.contains(d.id())) out.add(CopiedDoc.seenInTarget(d, target));
         if (p.last()) return out;

@@ -16,7 +16,6 @@ import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TargetStore;
-import io.backfillfleet.store.TimeWindow;
 import io.backfillfleet.store.WindowReader;
 import io.backfillfleet.store.WriteResult;
 import java.util.ArrayList;
@@ -76,13 +75,12 @@ final class SliceCopier {
    */
   Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, Runnable settling) {
     WorkNode w = claim.work();
-    TimeWindow window = w.missingTimestamp() ? TimeWindow.withoutTimestamp() : TimeWindow.of(w.from(), w.to());
     CopyProgress progress = w.progress();
     Cursor start = Cursor.of(w.cursor());
     DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress);
     LOG.debug("slice {} claimed at epoch {}, from cursor {}", claim.sliceId(), w.epoch(), w.cursor());
     try {
-      return copy(claim, stopRequested, settling, w, window, progress, start, recheck);
+      return copy(claim, stopRequested, settling, w, progress, start, recheck);
     } finally {
       // Whatever ended the copy (fenced, failed, an outage), pages this worker wrote are re-checked: only the writer
       // knows which ids it wrote, and a live delete of one of them must not be undone by this write.
@@ -91,10 +89,11 @@ final class SliceCopier {
   }
 
   private Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, Runnable settling, WorkNode w,
-      TimeWindow window, CopyProgress progress, Cursor start, DeleteRecheck recheck) {
+      CopyProgress progress, Cursor start, DeleteRecheck recheck) {
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
-    try (WindowReader reader = source.reader(w.tenant(), window, start);
+    // a packed slice's windows are read as one stream: one claim, one checkpoint stream, one settle delay at the end
+    try (WindowReader reader = PackedReader.open(source, w, start);
          PageReadAhead pages = new PageReadAhead(reader, settings.pageSize(), readAhead, memory, metrics)) {
       while (true) {
         PageReadAhead.HeldPage held = pages.take(); // the next read runs while this page is throttled and written
@@ -132,7 +131,7 @@ final class SliceCopier {
         if (page.last()) {
           settling.run();
           recheck.recheck(true);
-          if (w.epoch() > 1) reconcile(claim, w, window, recheck); // an earlier holder may have written more
+          if (w.epoch() > 1) reconcile(claim, w, recheck); // an earlier holder may have written more
           CursorCheckpoint last = checkpointOf(recheck.safePoint());
           timed(() -> claim.complete(last));
           metrics.slicesDone.inc();
@@ -182,8 +181,8 @@ final class SliceCopier {
    * without a keyword id field, say), the slice still completes and the log says how to check it instead. A failure
    * while re-checking or deleting fails the slice like any copy error: it is retried and reconciled again.
    */
-  private static void reconcile(SliceClaim claim, WorkNode w, TimeWindow window, DeleteRecheck recheck) {
-    recheck.reconcileWindow(w.tenant(), window, problem -> LOG.error("slice {} was taken over from another worker, and"
+  private static void reconcile(SliceClaim claim, WorkNode w, DeleteRecheck recheck) {
+    recheck.reconcileWindows(SliceWindow.of(w), problem -> LOG.error("slice {} was taken over from another worker, and"
         + " its window could not be read on the target to reconcile it ({}); run 'backfill verify --job {} --ids' and"
         + " 'backfill repair --delete-extra' before cutting over", claim.sliceId(), problem, claim.job()));
   }

@@ -43,9 +43,39 @@ public final class Verifier {
     this.clock = clock;
   }
 
-  /** One slice's verdict; {@code missing}/{@code extra} are filled only when ids were compared. */
-  public record SliceResult(String sliceId, String tenant, TimeWindow window, long sourceCount, long targetCount,
-      boolean matches, List<String> missing, List<String> extra) {}
+  /**
+   * One slice's verdict, per window: a plain slice has one, a packed slice one or two per tenant, so a mismatch names
+   * its tenant. {@code missing}/{@code extra} are filled only when ids were compared.
+   */
+  public record SliceResult(String sliceId, List<WindowResult> windows) {
+    public SliceResult {
+      windows = List.copyOf(windows);
+    }
+
+    public long sourceCount() {
+      return windows.stream().mapToLong(WindowResult::sourceCount).sum();
+    }
+
+    public long targetCount() {
+      return windows.stream().mapToLong(WindowResult::targetCount).sum();
+    }
+
+    public boolean matches() {
+      return windows.stream().allMatch(WindowResult::matches);
+    }
+
+    public List<WindowResult> mismatched() {
+      return windows.stream().filter(r -> !r.matches()).toList();
+    }
+  }
+
+  /** One tenant's window of a slice on both clusters. */
+  public record WindowResult(String tenant, TimeWindow window, long sourceCount, long targetCount, List<String> missing,
+      List<String> extra) {
+    public boolean matches() {
+      return sourceCount == targetCount && missing.isEmpty() && extra.isEmpty();
+    }
+  }
 
   /**
    * The whole run: verified slices, slices skipped as already verified, slices not copied yet, slices that changed
@@ -63,10 +93,26 @@ public final class Verifier {
     }
   }
 
-  /** Counts of a slice's window on both clusters, and the id differences when ids were compared. */
-  private record Comparison(long sourceCount, long targetCount, List<String> missing, List<String> extra) {
+  /** Counts of a slice's windows on both clusters, and the id differences when ids were compared. */
+  private record Comparison(List<WindowResult> windows) {
     boolean matches() {
-      return sourceCount == targetCount && missing.isEmpty() && extra.isEmpty();
+      return windows.stream().allMatch(WindowResult::matches);
+    }
+
+    long sourceCount() {
+      return windows.stream().mapToLong(WindowResult::sourceCount).sum();
+    }
+
+    long targetCount() {
+      return windows.stream().mapToLong(WindowResult::targetCount).sum();
+    }
+
+    int missing() {
+      return windows.stream().mapToInt(r -> r.missing().size()).sum();
+    }
+
+    int extra() {
+      return windows.stream().mapToInt(r -> r.extra().size()).sum();
     }
   }
 
@@ -120,21 +166,33 @@ public final class Verifier {
     Map<String, long[]> counts = new java.util.HashMap<>();
     for (SliceResult r : counted) counts.put(r.sliceId(), new long[] {r.sourceCount(), r.targetCount()});
     for (Map.Entry<String, WorkNode> e : status.slices().entrySet()) {
-      WorkNode w = e.getValue();
-      counts.computeIfAbsent(e.getKey(), k -> new long[] {source.count(w.tenant(), window(w)),
-          target.count(w.tenant(), window(w))});
+      counts.computeIfAbsent(e.getKey(), k -> {
+        long[] c = new long[2];
+        for (SliceWindow w : SliceWindow.of(e.getValue())) {
+          c[0] += source.count(w.tenant(), w.window());
+          c[1] += target.count(w.tenant(), w.window());
+        }
+        return c;
+      });
     }
     return CoverageCheck.measure(status.spec(), status.slices(), counts, source, target);
   }
 
-  private Comparison compare(WorkNode w, boolean ids) {
-    long s = source.count(w.tenant(), window(w));
-    long t = target.count(w.tenant(), window(w));
-    if (!ids) return new Comparison(s, t, List.of(), List.of());
-    TreeSet<String> src = ids(source, w);
-    TreeSet<String> tgt = ids(target, w);
-    return new Comparison(s, t, src.stream().filter(id -> !tgt.contains(id)).toList(),
-        tgt.stream().filter(id -> !src.contains(id)).toList());
+  private Comparison compare(WorkNode node, boolean ids) {
+    List<WindowResult> out = new ArrayList<>();
+    for (SliceWindow w : SliceWindow.of(node)) {
+      long s = source.count(w.tenant(), w.window());
+      long t = target.count(w.tenant(), w.window());
+      if (!ids) {
+        out.add(new WindowResult(w.tenant(), w.window(), s, t, List.of(), List.of()));
+        continue;
+      }
+      TreeSet<String> src = ids(source, w);
+      TreeSet<String> tgt = ids(target, w);
+      out.add(new WindowResult(w.tenant(), w.window(), s, t, src.stream().filter(id -> !tgt.contains(id)).toList(),
+          tgt.stream().filter(id -> !src.contains(id)).toList()));
+    }
+    return new Comparison(out);
   }
 
   /**
@@ -145,26 +203,20 @@ public final class Verifier {
   private void record(String job, JobStatus status, String id, Comparison c, List<SliceResult> results,
       List<String> changed) {
     Versioned<WorkNode> verified = status.versioned(id);
-    WorkNode w = verified.value();
     SliceAdmin.VerificationRecord recorded = new SliceAdmin(conn, clock).recordVerification(job, id, verified.version(),
-        new SliceVerification(c.sourceCount(), c.targetCount(), c.missing().size(), c.extra().size(), c.matches(),
+        new SliceVerification(c.sourceCount(), c.targetCount(), c.missing(), c.extra(), c.matches(),
             clock.instant()));
     if (recorded == SliceAdmin.VerificationRecord.SLICE_CHANGED) {
       changed.add(id);
       return;
     }
-    results.add(new SliceResult(id, w.tenant(), window(w), c.sourceCount(), c.targetCount(), c.matches(), c.missing(),
-        c.extra()));
+    results.add(new SliceResult(id, c.windows()));
   }
 
-  static TimeWindow window(WorkNode w) {
-    return w.missingTimestamp() ? TimeWindow.withoutTimestamp() : TimeWindow.of(w.from(), w.to());
-  }
-
-  /** Every id of a slice's window, sorted (a full read of the window: only for mismatched slices). */
-  static TreeSet<String> ids(SourceStore store, WorkNode w) {
+  /** Every id of one of a slice's windows, sorted (a full read of the window). */
+  static TreeSet<String> ids(SourceStore store, SliceWindow w) {
     TreeSet<String> out = new TreeSet<>();
-    try (WindowReader r = store.reader(w.tenant(), window(w), Cursor.START)) {
+    try (WindowReader r = store.reader(w.tenant(), w.window(), Cursor.START)) {
       for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
         for (Doc d : p.docs()) out.add(d.id());
         if (p.last()) break;
