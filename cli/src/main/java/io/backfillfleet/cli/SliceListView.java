@@ -31,7 +31,13 @@ final class SliceListView {
 
   /** Whether the slice covers the tenant (plain slices have one; packed slices list theirs as parts). */
   static boolean hasTenant(WorkNode w, String tenant) {
-    return Objects.equals(w.tenant(), tenant);
+    return w.windows().stream().anyMatch(p -> Objects.equals(p.tenant(), tenant));
+  }
+
+  /** The tenant column: the tenant, or how many a packed slice covers. */
+  static String tenantLabel(WorkNode w) {
+    return w.packed() ? w.windows().stream().map(p -> p.tenant()).distinct().count() + " tenants (packed)"
+        : TenantSpan.label(w.tenant());
   }
 
   static String json(JobStatus s, SliceState state, String tenant) {
@@ -49,7 +55,7 @@ final class SliceListView {
     sb.append(String.format(Locale.ROOT, "%-44s %-24s %-8s %5s %12s %12s  %s%n", "SLICE", "TENANT", "STATE", "TRIES",
         "READ", "ESTIMATED", "LAST ERROR"));
     sel.forEach((id, w) -> sb.append(String.format(Locale.ROOT, "%-44s %-24s %-8s %5d %,12d %,12d  %s%n", id,
-        TenantSpan.label(w.tenant()), w.state() + (s.claims().containsKey(id) ? "*" : ""), w.attempts(), w.docsRead(),
+        tenantLabel(w), w.state() + (s.claims().containsKey(id) ? "*" : ""), w.attempts(), w.docsRead(),
         w.estimatedDocs(), w.lastError() == null ? "" : w.lastError().replaceAll("\\s+", " "))));
     if (sel.keySet().stream().anyMatch(s.claims()::containsKey)) sb.append("* held now\n");
     if (!s.corruptSlices().isEmpty()) { // whatever the selection: a node that cannot be read may be in it

@@ -52,7 +52,9 @@ final class StatusView {
     if (!p.failures().isEmpty()) {
       sb.append(String.format(Locale.ROOT, "%nFAILED SLICES (retry with 'backfill retry --job %s --failed')%n", p.job()));
       for (JobProgress.FailedSlice f : p.failures()) {
-        sb.append(String.format(Locale.ROOT, "%-40s %-20s attempts %d: %s%n", f.sliceId(), io.backfillfleet.store.TenantSpan.label(f.tenant()), f.attempts(),
+        sb.append(String.format(Locale.ROOT, "%-40s %-20s attempts %d: %s%n", f.sliceId(),
+            f.tenants() > 1 ? f.tenants() + " windows (packed)" : io.backfillfleet.store.TenantSpan.label(f.tenant()),
+            f.attempts(),
             oneLine(f.lastError())));
       }
     }

@@ -39,7 +39,8 @@ public record JobProgress(
   public record HeldClaim(String sliceId, String workerId, String host, long epoch, Duration sinceLastCheckpoint,
       boolean stuck, boolean workerAlive) {}
 
-  public record FailedSlice(String sliceId, String tenant, int attempts, String lastError) {}
+  /** A FAILED slice; {@code tenants} is more than 1 for a packed slice (then {@code tenant} is null). */
+  public record FailedSlice(String sliceId, String tenant, int tenants, int attempts, String lastError) {}
 
   public double percent() {
     return estimatedDocs == 0 ? (done == slices ? 100 : 0) : Math.min(100, 100.0 * docsRead / estimatedDocs);
@@ -56,7 +57,8 @@ public record JobProgress(
           since.compareTo(stuckAfter) > 0, s.workers().containsKey(h.claim().workerId())));
     });
     List<FailedSlice> failures = s.failures().stream()
-        .map(e -> new FailedSlice(e.getKey(), e.getValue().tenant(), e.getValue().attempts(), e.getValue().lastError()))
+        .map(e -> new FailedSlice(e.getKey(), e.getValue().packed() ? null : e.getValue().tenant(),
+            e.getValue().packed() ? e.getValue().windows().size() : 1, e.getValue().attempts(), e.getValue().lastError()))
         .toList();
     CopyProgress p = s.progress();
     double rate = s.workers().values().stream().mapToDouble(WorkerInfo::docsPerSecond).sum();
