@@ -71,6 +71,11 @@ public final class ElasticsearchStore implements SearchStore {
   private static final ObjectMapper JSON = HotPathJson.JSON;
   private static final String KEEP_ALIVE = "5m";
   private static final int COMPOSITE_PAGE = 1000;
+  /**
+   * Tenants per page of the listing: each page is a search of its own, so 100,000 tenants cost 10 searches, not 100;
+   * with its no-timestamp bucket a tenant is two buckets, 20,000 a page, below search.max_buckets (65,536).
+   */
+  private static final int TENANT_PAGE = 10_000;
   /** A batch of histograms per search: buckets well below search.max_buckets (65,536), and a bounded body. */
   private static final long BATCH_BUCKETS = 20_000;
   private static final int BATCH_REQUESTS = 200;
@@ -186,7 +191,7 @@ public final class ElasticsearchStore implements SearchStore {
     List<TenantSpan> out = new ArrayList<>();
     JsonNode after = null;
     do {
-      ObjectNode composite = JSON.createObjectNode().put("size", COMPOSITE_PAGE);
+      ObjectNode composite = JSON.createObjectNode().put("size", TENANT_PAGE);
       // missing_bucket: the documents without a tenant value get a bucket too (key null) instead of being left out
       composite.putArray("sources").addObject().putObject("tenant").putObject("terms").put("field", config.tenantField())
           .put("missing_bucket", true);
@@ -207,7 +212,7 @@ public final class ElasticsearchStore implements SearchStore {
             epochMillis(b.path("first").path("value")), epochMillis(b.path("last").path("value")),
             b.path("nots").path("doc_count").asLong()));
       }
-      after = t.path("buckets").size() < COMPOSITE_PAGE || t.path("after_key").isMissingNode() ? null : t.get("after_key");
+      after = t.path("buckets").size() < TENANT_PAGE || t.path("after_key").isMissingNode() ? null : t.get("after_key");
     } while (after != null);
     return out;
   }
