@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
  * tenant. The slices are exactly those {@link EffortSlicer} cuts tenant by tenant.
  */
 final class BatchedSlicer {
-  /** Tenants whose coarse histograms are fetched, and held in memory, at once. */
+  /** Tenants whose coarse histograms are fetched, and held in memory, at once (the larger tenants only). */
   static final int CHUNK = 500;
 
   /** Histograms of many tenants' windows at one bucket width ({@code SourceStore::histograms}). */
@@ -57,27 +57,35 @@ final class BatchedSlicer {
       queries++;
       return single.histogram(tenant, window, bucket);
     }, docsPerSlice);
-    List<TenantPlan> out = new ArrayList<>(tenants.size());
-    for (int start = 0; start < tenants.size(); start += CHUNK) {
-      List<TenantSpan> chunk = tenants.subList(start, Math.min(tenants.size(), start + CHUNK));
-      prefetch(chunk);
-      for (TenantSpan t : chunk) {
-        out.add(new TenantPlan(t, OneSliceTenant.fits(t, docsPerSlice) ? OneSliceTenant.slices(t) : slicer.slice(t)));
-        progress.accept(out.size(), tenants.size());
-      }
-      prefetched.clear(); // none is left unless the slicer changed what it asks first: then it asked the store
+    // the larger tenants are scattered among the small ones (listed by name): fetch the next CHUNK of them ahead
+    List<HistogramRequest> measured = new ArrayList<>();
+    for (TenantSpan t : tenants) {
+      TimeWindow w = OneSliceTenant.fits(t, docsPerSlice) ? null : coarseWindow(t);
+      if (w != null) measured.add(new HistogramRequest(t.tenant(), w));
     }
+    int fetched = 0;
+    int sliced = 0;
+    List<TenantPlan> out = new ArrayList<>(tenants.size());
+    for (TenantSpan t : tenants) {
+      if (OneSliceTenant.fits(t, docsPerSlice)) {
+        out.add(new TenantPlan(t, OneSliceTenant.slices(t)));
+      } else {
+        if (coarseWindow(t) != null && sliced++ == fetched) {
+          prefetched.clear(); // none is left unless the slicer changed what it asks first: then it asked the store
+          List<HistogramRequest> next = measured.subList(fetched, Math.min(measured.size(), fetched + CHUNK));
+          prefetch(next);
+          fetched += next.size();
+        }
+        out.add(new TenantPlan(t, slicer.slice(t)));
+      }
+      progress.accept(out.size(), tenants.size());
+    }
+    prefetched.clear();
     return out;
   }
 
-  private void prefetch(List<TenantSpan> chunk) {
+  private void prefetch(List<HistogramRequest> requests) {
     Duration coarse = EffortSlicer.LEVELS.get(0);
-    List<HistogramRequest> requests = new ArrayList<>();
-    for (TenantSpan t : chunk) {
-      TimeWindow w = coarseWindow(t);
-      if (w != null && !OneSliceTenant.fits(t, docsPerSlice)) requests.add(new HistogramRequest(t.tenant(), w));
-    }
-    if (requests.isEmpty()) return;
     HistogramBatch answer = batch.histograms(requests, coarse);
     queries += answer.queries();
     for (int i = 0; i < requests.size(); i++) {

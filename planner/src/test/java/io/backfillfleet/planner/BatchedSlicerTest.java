@@ -65,7 +65,7 @@ class BatchedSlicerTest {
     history.add("hot", hot, 0);
     history.add("long-quiet", times(3_000, 1000 * DAY), 0);
     names.addAll(List.of("busy", "hot", "long-quiet"));
-    for (int i = 0; i < 1_200; i++) { // more than one chunk of tenants
+    for (int i = 0; i < 1_200; i++) { // large ones scattered among more than CHUNK tenants
       String name = "t" + i;
       history.add(name, times(i % 100 == 0 ? 2_500 : 1 + i % 7, 200 * DAY), i % 3);
       names.add(name);
@@ -91,10 +91,28 @@ class BatchedSlicerTest {
     assertThat(plan).isEqualTo(expected);
     assertThat(plan.stream().flatMap(t -> t.slices().stream()).filter(SliceSpec::hotSpot)).hasSize(1);
     assertThat(progress[0]).isEqualTo(spans.size());
-    // one batch per chunk of tenants holding large ones; a query per tenant only to refine its dense buckets
-    assertThat(batches[0]).isEqualTo((spans.size() + BatchedSlicer.CHUNK - 1) / BatchedSlicer.CHUNK);
+    // one batch for every CHUNK of large tenants, wherever they are in the list; a query per tenant only to refine
+    assertThat(batches[0]).isEqualTo(1);
     int refinements = history.queries - (int) large; // the batch source answered the coarse ones from memory too
     assertThat(batched.queries()).isEqualTo(batches[0] + refinements);
+
+    // more large tenants than a chunk: a batch per chunk of them, the same slices
+    List<TenantSpan> many = new ArrayList<>();
+    for (int i = 0; i < BatchedSlicer.CHUNK + 30; i++) {
+      String name = "big" + i;
+      history.add(name, times(1_001 + i % 5, 3 * DAY), 0);
+      many.add(history.span(name));
+      many.add(spans.get(i % spans.size()));
+    }
+    batches[0] = 0;
+    List<TenantPlan> manyExpected = many.stream().map(s -> new TenantPlan(s, new EffortSlicer(history, TARGET).slice(s)))
+        .toList();
+    assertThat(new BatchedSlicer(history, (requests, bucket) -> {
+      batches[0]++;
+      assertThat(requests.size()).isLessThanOrEqualTo(BatchedSlicer.CHUNK);
+      return new HistogramBatch(requests.stream().map(r -> history.histogram(r.tenant(), r.window(), bucket)).toList(), 1);
+    }, TARGET).plan(many, (done, all) -> { })).isEqualTo(manyExpected);
+    assertThat(batches[0]).isEqualTo(2);
     assertThat(oneByOne).isGreaterThan(spans.size()); // before: at least one query per tenant
     assertThat(batched.queries()).isLessThan(oneByOne - spans.size() + 10);
   }
