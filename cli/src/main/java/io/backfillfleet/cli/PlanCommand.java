@@ -12,6 +12,7 @@ import io.backfillfleet.planner.PlanPublisher;
 import io.backfillfleet.planner.PlanReport;
 import io.backfillfleet.planner.PlanTimelineHtml;
 import io.backfillfleet.planner.Planner;
+import io.backfillfleet.planner.SliceCost;
 import io.backfillfleet.planner.TenantSelection;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
@@ -70,6 +71,15 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "W", description = "Workers assumed for the wall-clock estimate.")
   Integer workers;
 
+  @Option(names = "--settle-seconds", defaultValue = "5", paramLabel = "S",
+      description = {"The workers' --settle-seconds, for the estimate (default ${DEFAULT-VALUE}): every slice waits it out",
+          "  once, and with many small slices that, not the documents, sets the time."})
+  int settleSeconds;
+
+  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "K",
+      description = "The workers' --concurrency (slices each copies at once), for the estimate (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
   @Option(names = "--tenants", split = ",", paramLabel = "T", description = "Only these tenants.")
   List<String> tenants;
 
@@ -86,7 +96,13 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML picture of the slices.")
   Path html;
 
-  @Option(names = "--quiet", description = "No progress bar.")
+  @Option(names = "--report", paramLabel = "full|summary|totals",
+      description = {"How much of the table report: 'full' every tenant's line; 'summary' slice sizes, the 20 largest",
+          "  tenants, the hot spots and the totals; 'totals' the totals, the estimate and the coverage line.",
+          "  Default: full up to 50 tenants, summary above (totals with --quiet). --format json and csv are always full."})
+  String report;
+
+  @Option(names = "--quiet", description = "No progress bar, and the report is one block: totals, estimate, coverage.")
   boolean quiet;
 
   @Option(names = "--verbose", description = "Stack traces on errors.")
@@ -106,6 +122,11 @@ final class PlanCommand implements Callable<Integer> {
     if (!List.of("table", "json", "csv").contains(format)) {
       throw new UsageException("--format must be table, json or csv, not '" + format + "'");
     }
+    if (report != null && !List.of("full", "summary", "totals").contains(report)) {
+      throw new UsageException("--report must be full, summary or totals, not '" + report + "'");
+    }
+    if (settleSeconds < 0) throw new UsageException("--settle-seconds cannot be negative");
+    if (concurrency < 1 || concurrency > 64) throw new UsageException("--concurrency must be 1..64");
     if (file.source() == null) throw new UsageException("job file " + jobFile + " has no 'source'");
     if (!mode.dryRun && file.target() == null) throw new UsageException("job file " + jobFile + " has no 'target'");
     if (!mode.dryRun && file.target() != null) {
@@ -124,15 +145,20 @@ final class PlanCommand implements Callable<Integer> {
       plan = new Planner(source, target).plan(selection, bar::update);
       readPath = source.readPath();
     }
-    PlanReport report = new PlanReport(plan, rate, w);
+    PlanReport planReport = new PlanReport(plan, rate, w,
+        SliceCost.of(java.time.Duration.ofSeconds(settleSeconds), concurrency));
+    PlanReport.Detail detail = report != null ? PlanReport.Detail.valueOf(report.toUpperCase(java.util.Locale.ROOT))
+        : quiet ? PlanReport.Detail.TOTALS : PlanReport.Detail.forTenants(plan.tenants().size());
     PrintWriter out = spec.commandLine().getOut();
     out.print(switch (format) {
-      case "json" -> report.json();
-      case "csv" -> report.csv();
-      default -> report.table();
+      case "json" -> planReport.json();
+      case "csv" -> planReport.csv();
+      default -> planReport.table(detail);
     });
-    // which read path the workers will take, and why; beside the table, or on stderr so json/csv stay parseable
-    (format.equals("table") ? out : spec.commandLine().getErr()).println("read path: " + readPath);
+    // which read path the workers will take, and why; beside the table, or on stderr so json/csv (and the one block
+    // of --quiet) stay as they are
+    (format.equals("table") && detail != PlanReport.Detail.TOTALS ? out : spec.commandLine().getErr())
+        .println("read path: " + readPath);
     if (format.equals("csv") && plan.coverage() != null) spec.commandLine().getErr().println(plan.coverage().describe());
     out.flush();
     if (html != null) {

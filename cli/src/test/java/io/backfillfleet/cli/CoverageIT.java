@@ -50,7 +50,7 @@ class CoverageIT {
     legacy.commit(coll);
 
     String job = PlanCommandIT.solrToSolrJob(dir, "coverage", "/coverage-" + UUID.randomUUID(), coll, 100).toString();
-    PlanCommandIT.Result dry = PlanCommandIT.run("plan", "--job-file", job, "--dry-run", "--quiet");
+    PlanCommandIT.Result dry = PlanCommandIT.run("plan", "--job-file", job, "--dry-run", "--quiet", "--report", "full");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).contains("(no tenant)").contains("\"\" (empty tenant)")
         .contains("COVERAGE: the source has 600 documents, the slices' estimates add up to 600 (200 without a tenant"

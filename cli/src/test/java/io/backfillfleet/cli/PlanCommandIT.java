@@ -104,6 +104,25 @@ class PlanCommandIT {
     assertThat(table.out()).contains("TOTAL: 2 tenants").contains("balance p95/median")
         .contains("read path: Solr cursorMark paging").contains("dynamic fields"); // the test schema has *_s etc.
     assertThat(r.err()).as("json keeps stdout parseable; the read path goes to stderr").contains("read path: Solr");
+    assertThat(table.out()).as("the estimate counts each slice's own cost").contains("ESTIMATE: about")
+        .contains("settle 5.0s + 0.5s of round trips) / (2 workers x 8 slots)");
+  }
+
+  @Test
+  void quietPrintsOneBlockAndReportChoosesTheDetail() throws Exception {
+    String f = jobFile("127.0.0.1:9", "/none", "").toString();
+    Result quiet = run("plan", "--job-file", f, "--dry-run", "--quiet", "--settle-seconds", "0", "--concurrency", "4");
+    assertThat(quiet.code()).as(quiet.err()).isZero();
+    assertThat(quiet.out().lines().toList()).hasSize(3).satisfiesExactly(l -> assertThat(l).startsWith("TOTAL: 2 tenants"),
+        l -> assertThat(l).contains("settle 0.0s + 0.5s of round trips) / (2 workers x 4 slots)"),
+        l -> assertThat(l).startsWith("COVERAGE: "));
+    Result summary = run("plan", "--job-file", f, "--dry-run", "--report", "summary");
+    assertThat(summary.out()).contains("SUMMARY of 2 tenants").contains("LARGEST 2 TENANTS").contains("TOTAL: 2 tenants");
+    Result full = run("plan", "--job-file", f, "--dry-run", "--quiet", "--report", "full");
+    assertThat(full.out()).contains("busy").contains("quiet").contains("TOTAL: 2 tenants").doesNotContain("SUMMARY");
+    Result bad = run("plan", "--job-file", f, "--dry-run", "--report", "everything");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--report must be full, summary or totals, not 'everything'");
   }
 
   @Test

@@ -13,19 +13,27 @@ import io.backfillfleet.store.TenantSpan;
 
 /**
  * The dry-run report of a plan: per tenant and in total, as a table, JSON or CSV. Times are estimates from
- * {@code docsPerSecond}, one worker's copy rate.
+ * {@code docsPerSecond}, one worker's copy rate, plus each slice's own cost ({@link SliceCost}). With many tenants
+ * the table is a summary unless the full one is asked for ({@link Detail}).
  */
 public final class PlanReport {
   private final Plan plan;
   private final double docsPerSecond;
   private final int workers;
+  private final SliceCost sliceCost;
 
+  /** Estimates from the documents alone ({@link SliceCost#NONE}). */
   public PlanReport(Plan plan, double docsPerSecond, int workers) {
+    this(plan, docsPerSecond, workers, SliceCost.NONE);
+  }
+
+  public PlanReport(Plan plan, double docsPerSecond, int workers, SliceCost sliceCost) {
     if (docsPerSecond <= 0) throw new IllegalArgumentException("docs per second must be positive");
     if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
     this.plan = plan;
     this.docsPerSecond = docsPerSecond;
     this.workers = workers;
+    this.sliceCost = sliceCost;
   }
 
   /**
@@ -37,10 +45,12 @@ public final class PlanReport {
 
   /**
    * The totals. {@code balance} is p95 / median slice size; 1.0 is perfectly even. {@code slices} counts work nodes
-   * (a packed slice once); {@code packedTenants} small tenants share {@code packedSlices} of them.
+   * (a packed slice once); {@code packedTenants} small tenants share {@code packedSlices} of them. {@code wallClock}
+   * is {@code copying} (the documents) plus {@code sliceOverhead} (every slice's own cost), or the biggest slice with
+   * its own cost if that takes longer.
    */
   public record Totals(int tenants, int slices, long docs, double balance, double workerHours, Duration wallClock,
-      int workers, long queries, int packedTenants, int packedSlices) {}
+      int workers, long queries, int packedTenants, int packedSlices, Duration copying, Duration sliceOverhead) {}
 
   public List<TenantLine> tenants() {
     List<TenantLine> out = new ArrayList<>();
@@ -63,31 +73,116 @@ public final class PlanReport {
     double balance = sizes.length == 0 ? 1.0
         : (double) sizes[Math.max(0, (int) Math.ceil(0.95 * sizes.length) - 1)] / Math.max(1, sizes[sizes.length / 2]);
     double hours = plan.totalDocs() / docsPerSecond / 3600;
+    Duration copying = Duration.ofSeconds((long) (hours * 3600 / workers));
+    // every slice costs its claim, point-in-time, settle delay, re-check and completion, however small it is
+    Duration overhead = sliceCost.total(sizes.length, workers);
     // the fleet cannot finish before its biggest slice does
-    double biggest = sizes.length == 0 ? 0 : sizes[sizes.length - 1] / docsPerSecond;
-    Duration wall = Duration.ofSeconds((long) Math.max(hours * 3600 / workers, biggest));
+    double biggest = sizes.length == 0 ? 0 : sizes[sizes.length - 1] / docsPerSecond
+        + sliceCost.perSlice().toMillis() / 1000.0;
+    Duration wall = Duration.ofSeconds((long) Math.max(hours * 3600 / workers + overhead.toMillis() / 1000.0, biggest));
     return new Totals(plan.tenants().size(), sizes.length, plan.totalDocs(), balance, hours, wall, workers,
-        plan.queries(), plan.packed().stream().mapToInt(p -> p.tenants().size()).sum(), plan.packed().size());
+        plan.queries(), plan.packed().stream().mapToInt(p -> p.tenants().size()).sum(), plan.packed().size(), copying,
+        overhead);
   }
 
+  /** How much of a table report: every tenant, a summary, or the totals only. */
+  public enum Detail {
+    /** Every tenant's line, then the totals. */
+    FULL,
+    /** The totals, slice sizes, the largest tenants and the hot spots: what on-call reads with many tenants. */
+    SUMMARY,
+    /** One block: the totals, the estimate and the coverage line. */
+    TOTALS;
+
+    /** Above this many tenants the table is a summary unless the full one is asked for. */
+    public static final int FULL_UP_TO_TENANTS = 50;
+
+    /** The detail when none is asked for. */
+    public static Detail forTenants(int tenants) {
+      return tenants > FULL_UP_TO_TENANTS ? SUMMARY : FULL;
+    }
+  }
+
+  /** The largest tenants a summary lists, and the most hot-spot tenants it names. */
+  static final int TOP = 20;
+
+  /** The table report at {@code detail}. */
+  public String table(Detail detail) {
+    return switch (detail) {
+      case FULL -> table();
+      case SUMMARY -> summary();
+      case TOTALS -> totalsBlock();
+    };
+  }
+
+  /** Every tenant's line, then the totals. */
   public String table() {
+    return rows(tenants()) + "\n" + totalsBlock();
+  }
+
+  /**
+   * A summary that stays a screen long whatever the number of tenants: slice sizes, the largest tenants, the tenants
+   * with hot spots, then the totals block.
+   */
+  public String summary() {
+    List<TenantLine> all = tenants();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "SUMMARY of %d tenants (the table of every tenant: --report full, or --format csv)%n", all.size()));
+    long[] sizes = plan.slices().stream().mapToLong(SliceSpec::estimatedDocs).sorted().toArray();
+    if (sizes.length > 0) {
+      sb.append(String.format(Locale.ROOT, "SLICES: %d, documents per slice: min %d, median %d, p95 %d, max %d%n",
+          sizes.length, sizes[0], sizes[sizes.length / 2], sizes[Math.max(0, (int) Math.ceil(0.95 * sizes.length) - 1)],
+          sizes[sizes.length - 1]));
+    }
+    List<TenantLine> largest = all.stream().sorted(java.util.Comparator.comparingLong(TenantLine::docs).reversed()
+        .thenComparing(l -> TenantSpan.label(l.tenant()))).limit(TOP).toList();
+    sb.append(String.format(Locale.ROOT, "%nLARGEST %d TENANTS:%n", largest.size())).append(rows(largest));
+    List<TenantLine> hot = all.stream().filter(l -> l.hotSpots() > 0)
+        .sorted(java.util.Comparator.comparingInt(TenantLine::hotSpots).reversed()).toList();
+    if (hot.isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "%nHOT SPOTS: none%n"));
+    } else {
+      sb.append(String.format(Locale.ROOT, "%nHOT SPOTS: %d slices in %d tenants hold more than the target in one"
+          + " millisecond (cannot be split by time):%n", hot.stream().mapToInt(TenantLine::hotSpots).sum(), hot.size()));
+      for (TenantLine l : hot.subList(0, Math.min(TOP, hot.size()))) {
+        sb.append(String.format(Locale.ROOT, "  %-24s x%d, largest slice %d documents%n", clip(TenantSpan.label(l.tenant())),
+            l.hotSpots(), l.maxSlice()));
+      }
+      if (hot.size() > TOP) sb.append(String.format(Locale.ROOT, "  ... and %d more tenants%n", hot.size() - TOP));
+    }
+    return sb.append('\n').append(totalsBlock()).toString();
+  }
+
+  /** The totals line, the estimate and the coverage line. */
+  public String totalsBlock() {
+    StringBuilder sb = new StringBuilder();
+    Totals t = totals();
+    sb.append(String.format(Locale.ROOT, "TOTAL: %d tenants, %d slices, %d documents; balance p95/median %.2f;"
+            + " %.1f worker-hours at %.0f docs/s; about %s with %d workers (%d queries to plan)%n",
+        t.tenants(), t.slices(), t.docs(), t.balance(), t.workerHours(), docsPerSecond, human(t.wallClock()), t.workers(),
+        t.queries()));
+    if (!sliceCost.equals(SliceCost.NONE)) {
+      sb.append(String.format(Locale.ROOT, "ESTIMATE: about %s = copying %s + the slices' own cost %s (%d slices x"
+              + " (settle %.1fs + %.1fs of round trips) / (%d workers x %d slots))%n", human(t.wallClock()),
+          human(t.copying()), human(t.sliceOverhead()), t.slices(), sliceCost.settle().toMillis() / 1000.0,
+          sliceCost.roundTrips().toMillis() / 1000.0, t.workers(), sliceCost.slotsPerWorker()));
+    }
+    if (t.packedSlices() > 0) sb.append(packedLine(t)).append('\n');
+    if (plan.coverage() != null) sb.append(plan.coverage().describe()).append('\n');
+    return sb.toString();
+  }
+
+  private String rows(List<TenantLine> lines) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%-24s %12s %-20s %-20s %10s %7s %9s %9s %9s %9s%n", "TENANT", "DOCS", "FIRST",
         "LAST", "SPAN", "SLICES", "MIN", "MEDIAN", "MAX", "WORKER-H"));
-    for (TenantLine l : tenants()) {
+    for (TenantLine l : lines) {
       sb.append(String.format(Locale.ROOT, "%-24s %12d %-20s %-20s %10s %7d %9d %9d %9d %9.3f%s%s%n",
           clip(TenantSpan.label(l.tenant())),
           l.docs(), day(l.first()), day(l.last()), human(l.span()), l.slices(), l.minSlice(), l.medianSlice(), l.maxSlice(),
           l.workerHours(), l.hotSpots() > 0 ? "  hot spot x" + l.hotSpots() + " (cannot be split by time)" : "",
           l.packedInto() == null ? "" : "  packed into " + l.packedInto()));
     }
-    Totals t = totals();
-    sb.append(String.format(Locale.ROOT, "%nTOTAL: %d tenants, %d slices, %d documents; balance p95/median %.2f;"
-            + " %.1f worker-hours at %.0f docs/s; about %s with %d workers (%d queries to plan)%n",
-        t.tenants(), t.slices(), t.docs(), t.balance(), t.workerHours(), docsPerSecond, human(t.wallClock()), t.workers(),
-        t.queries()));
-    if (t.packedSlices() > 0) sb.append(packedLine(t)).append('\n');
-    if (plan.coverage() != null) sb.append(plan.coverage().describe()).append('\n');
     return sb.toString();
   }
 

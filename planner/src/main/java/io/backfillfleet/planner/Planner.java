@@ -3,7 +3,6 @@ package io.backfillfleet.planner;
 import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.TenantSpan;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -31,15 +30,10 @@ public final class Planner {
     if (tenants.isEmpty()) {
       throw new StoreException("the source has no documents for the selected tenants: nothing to plan");
     }
-    EffortSlicer slicer = new EffortSlicer((tenant, window, bucket) -> {
-      queries.incrementAndGet();
-      return source.histogram(tenant, window, bucket);
-    }, docsPerSlice);
-    List<TenantPlan> out = new ArrayList<>();
-    for (TenantSpan t : tenants) {
-      out.add(new TenantPlan(t, slicer.slice(t)));
-      progress.accept(out.size(), tenants.size());
-    }
+    // small tenants cost no query, the others' coarse histograms are fetched many tenants per query
+    BatchedSlicer slicer = new BatchedSlicer(source::histogram, source::histograms, docsPerSlice);
+    List<TenantPlan> out = slicer.plan(tenants, progress);
+    queries.addAndGet(slicer.queries());
     Plan plan = new Plan(out, docsPerSlice, queries.get());
     long noTenant = all.stream().filter(TenantSpan::missingTenant).mapToLong(TenantSpan::docs).sum();
     long unselected = all.stream().mapToLong(TenantSpan::docs).sum() - tenants.stream().mapToLong(TenantSpan::docs).sum();

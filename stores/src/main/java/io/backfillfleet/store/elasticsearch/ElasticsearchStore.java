@@ -10,6 +10,8 @@ import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
+import io.backfillfleet.store.HistogramBatch;
+import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
 import io.backfillfleet.store.SearchStore;
@@ -69,6 +71,14 @@ public final class ElasticsearchStore implements SearchStore {
   private static final ObjectMapper JSON = HotPathJson.JSON;
   private static final String KEEP_ALIVE = "5m";
   private static final int COMPOSITE_PAGE = 1000;
+  /**
+   * Tenants per page of the listing: each page is a search of its own, so 100,000 tenants cost 10 searches, not 100;
+   * with its no-timestamp bucket a tenant is two buckets, 20,000 a page, below search.max_buckets (65,536).
+   */
+  private static final int TENANT_PAGE = 10_000;
+  /** A batch of histograms per search: buckets well below search.max_buckets (65,536), and a bounded body. */
+  private static final long BATCH_BUCKETS = 20_000;
+  private static final int BATCH_REQUESTS = 200;
   private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
   private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
@@ -181,7 +191,7 @@ public final class ElasticsearchStore implements SearchStore {
     List<TenantSpan> out = new ArrayList<>();
     JsonNode after = null;
     do {
-      ObjectNode composite = JSON.createObjectNode().put("size", COMPOSITE_PAGE);
+      ObjectNode composite = JSON.createObjectNode().put("size", TENANT_PAGE);
       // missing_bucket: the documents without a tenant value get a bucket too (key null) instead of being left out
       composite.putArray("sources").addObject().putObject("tenant").putObject("terms").put("field", config.tenantField())
           .put("missing_bucket", true);
@@ -202,7 +212,7 @@ public final class ElasticsearchStore implements SearchStore {
             epochMillis(b.path("first").path("value")), epochMillis(b.path("last").path("value")),
             b.path("nots").path("doc_count").asLong()));
       }
-      after = t.path("buckets").size() < COMPOSITE_PAGE || t.path("after_key").isMissingNode() ? null : t.get("after_key");
+      after = t.path("buckets").size() < TENANT_PAGE || t.path("after_key").isMissingNode() ? null : t.get("after_key");
     } while (after != null);
     return out;
   }
@@ -226,6 +236,45 @@ public final class ElasticsearchStore implements SearchStore {
     Map<Instant, Long> counts = new HashMap<>();
     for (JsonNode b : buckets) counts.merge(Instant.ofEpochMilli(b.path("key").asLong()), b.path("doc_count").asLong(), Long::sum);
     return Histogram.of(window, bucket, counts);
+  }
+
+  /**
+   * One search per group of requests: a {@code filter} aggregation per request (its tenant and window) holding the
+   * same {@code date_histogram} as {@link #histogram}. Each tenant's buckets start at its own first timestamp, so the
+   * offsets differ per tenant: one terms aggregation with a shared date_histogram could not give the same buckets.
+   * The query is the union of the requests' filters, so only the batch's documents are collected.
+   */
+  @Override
+  public HistogramBatch histograms(List<HistogramRequest> requests, Duration bucket) {
+    long gap = Histogram.millis(bucket);
+    List<Histogram> out = new ArrayList<>();
+    List<List<HistogramRequest>> groups = HistogramBatch.groups(requests, bucket, BATCH_BUCKETS, BATCH_REQUESTS);
+    for (List<HistogramRequest> group : groups) {
+      ObjectNode body = JSON.createObjectNode().put("size", 0);
+      ObjectNode bool = body.putObject("query").putObject("bool");
+      ObjectNode aggs = body.putObject("aggs");
+      for (int i = 0; i < group.size(); i++) {
+        HistogramRequest r = group.get(i);
+        JsonNode filter = JSON.valueToTree(queryJson(r.tenant(), r.window()));
+        bool.withArray("should").add(filter);
+        ObjectNode one = aggs.putObject("r" + i);
+        one.set("filter", filter);
+        one.putObject("aggs").putObject("h").putObject("date_histogram").put("field", config.timestampField())
+            .put("fixed_interval", gap + "ms").put("min_doc_count", 1)
+            .put("offset", Math.floorMod(r.window().from().toEpochMilli(), gap) + "ms");
+      }
+      bool.put("minimum_should_match", 1);
+      JsonNode answer = lowLevel("measuring " + group.size() + " tenants", "POST", "/" + config.collection()
+          + "/_search", body).path("aggregations");
+      for (int i = 0; i < group.size(); i++) {
+        Map<Instant, Long> counts = new HashMap<>();
+        for (JsonNode b : answer.path("r" + i).path("h").path("buckets")) {
+          counts.merge(Instant.ofEpochMilli(b.path("key").asLong()), b.path("doc_count").asLong(), Long::sum);
+        }
+        out.add(Histogram.of(group.get(i).window(), bucket, counts));
+      }
+    }
+    return new HistogramBatch(out, groups.size());
   }
 
   /** The tenant-and-window filter as plain JSON (for the low-level client). */

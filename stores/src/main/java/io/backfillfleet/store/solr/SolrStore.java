@@ -1,10 +1,14 @@
 package io.backfillfleet.store.solr;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
+import io.backfillfleet.store.HistogramBatch;
+import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
 import io.backfillfleet.store.SearchStore;
@@ -61,6 +65,11 @@ import org.apache.solr.common.util.NamedList;
  */
 public final class SolrStore implements SearchStore {
   static final String VERSION_FIELD = "_version_";
+
+  /** A batch of histograms per query: a bounded answer (Solr returns empty buckets too) and request. */
+  private static final long BATCH_BUCKETS = 20_000;
+  private static final int BATCH_REQUESTS = 200;
+  private static final ObjectMapper FACET_JSON = new ObjectMapper();
 
   private final StoreConfig config;
   private final CloudSolrClient client;
@@ -148,15 +157,23 @@ public final class SolrStore implements SearchStore {
   @Override
   public List<TenantSpan> tenants() {
     String ts = config.timestampField();
+    String tf = config.tenantField();
     SolrQuery q = new SolrQuery("*:*").setRows(0);
-    String spans = "facet:{first:\"min(" + ts + ")\",last:\"max(" + ts + ")\",nots:{type:query,q:\"*:* -" + ts
-        + ":[* TO *]\"}}";
-    // the terms facet has no bucket for documents without a tenant value: a query facet counts them
-    q.add("json.facet", "{tenants:{type:terms,field:\"" + config.tenantField() + "\",limit:-1,sort:\"index asc\","
-        + spans + "},notenant:{type:query,q:\"" + tenantFilter(TenantSpan.NO_TENANT) + "\"," + spans + "}}");
+    String noTsQuery = "*:* -" + ts + ":[* TO *]";
+    String spans = "facet:{first:\"min(" + ts + ")\",last:\"max(" + ts + ")\",nots:{type:query,q:\"" + noTsQuery
+        + "\"}}";
+    // the terms facet has no bucket for documents without a tenant value: a query facet counts them. The tenants'
+    // documents without a timestamp are a second terms facet over those documents: a query facet under each of
+    // 100,000 tenant buckets would be measured bucket by bucket (most of the listing's time)
+    q.add("json.facet", "{tenants:{type:terms,field:\"" + tf + "\",limit:-1,sort:\"index asc\",facet:{first:\"min("
+        + ts + ")\",last:\"max(" + ts + ")\"}},nots:{type:terms,field:\"" + tf + "\",limit:-1,domain:{filter:\"" + noTsQuery
+        + "\"}},notenant:{type:query,q:\"" + tenantFilter(TenantSpan.NO_TENANT) + "\"," + spans + "}}");
     QueryResponse r = query("listing tenants", q);
     List<TenantSpan> out = new ArrayList<>();
     if (r.getJsonFacetingResponse() == null) return out;
+    Map<String, Long> notsByTenant = new HashMap<>();
+    BucketBasedJsonFacet nots = r.getJsonFacetingResponse().getBucketBasedFacets("nots");
+    if (nots != null) nots.getBuckets().forEach(b -> notsByTenant.put(String.valueOf(b.getVal()), b.getCount()));
     NestableJsonFacet none = r.getJsonFacetingResponse().getQueryFacet("notenant");
     if (none != null && none.getCount() > 0) {
       long noTs = none.getQueryFacet("nots") == null ? 0 : none.getQueryFacet("nots").getCount();
@@ -166,9 +183,9 @@ public final class SolrStore implements SearchStore {
     BucketBasedJsonFacet tenants = r.getJsonFacetingResponse().getBucketBasedFacets("tenants");
     if (tenants == null) return out;
     for (BucketJsonFacet b : tenants.getBuckets()) {
-      long noTs = b.getQueryFacet("nots") == null ? 0 : b.getQueryFacet("nots").getCount();
-      out.add(new TenantSpan(String.valueOf(b.getVal()), b.getCount(), instant(b.getStatValue("first")),
-          instant(b.getStatValue("last")), noTs));
+      String tenant = String.valueOf(b.getVal());
+      out.add(new TenantSpan(tenant, b.getCount(), instant(b.getStatValue("first")), instant(b.getStatValue("last")),
+          notsByTenant.getOrDefault(tenant, 0L)));
     }
     return out;
   }
@@ -251,6 +268,46 @@ public final class SolrStore implements SearchStore {
       }
     }
     return Histogram.of(window, bucket, counts);
+  }
+
+  /**
+   * One query per group of requests: a query facet per request (its tenant) holding the same range facet as
+   * {@link #histogram} (start, end, gap and hardend of its own window, as each tenant's buckets start at its own
+   * first timestamp). The filter is the union of the batch's tenants, so only their documents are faceted.
+   */
+  @Override
+  public HistogramBatch histograms(List<HistogramRequest> requests, Duration bucket) {
+    long gap = Histogram.millis(bucket);
+    List<Histogram> out = new ArrayList<>();
+    List<List<HistogramRequest>> groups = HistogramBatch.groups(requests, bucket, BATCH_BUCKETS, BATCH_REQUESTS);
+    for (List<HistogramRequest> group : groups) {
+      SolrQuery q = new SolrQuery("*:*").setRows(0);
+      StringBuilder union = new StringBuilder("{!bool");
+      ObjectNode facets = FACET_JSON.createObjectNode();
+      for (int i = 0; i < group.size(); i++) {
+        HistogramRequest r = group.get(i);
+        q.set("b" + i, tenantFilter(r.tenant())); // referenced, so no tenant value is parsed as local params
+        union.append(" should=$b").append(i);
+        ObjectNode one = facets.putObject("r" + i).put("type", "query").put("q", tenantFilter(r.tenant()));
+        one.putObject("facet").putObject("h").put("type", "range").put("field", config.timestampField())
+            .put("start", r.window().from().toString()).put("end", r.window().to().toString())
+            .put("gap", "+" + gap + "MILLISECONDS").put("hardend", true);
+      }
+      q.addFilterQuery(union.append('}').toString());
+      q.add("json.facet", facets.toString());
+      QueryResponse rsp = query("measuring " + group.size() + " tenants", q);
+      for (int i = 0; i < group.size(); i++) {
+        Map<Instant, Long> counts = new LinkedHashMap<>();
+        NestableJsonFacet one = rsp.getJsonFacetingResponse() == null ? null
+            : rsp.getJsonFacetingResponse().getQueryFacet("r" + i);
+        // a query facet that matched nothing may carry no range facet: every bucket counts 0
+        if (one != null && one.getBucketBasedFacets("h") != null) {
+          for (BucketJsonFacet b : one.getBucketBasedFacets("h").getBuckets()) counts.put(instant(b.getVal()), b.getCount());
+        }
+        out.add(Histogram.of(group.get(i).window(), bucket, counts));
+      }
+    }
+    return new HistogramBatch(out, groups.size());
   }
 
   @Override
