@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
  */
 public record Buckets(int count) {
 
-  /** Slices per bucket aimed at: a listing of 512 ids of 200 characters is about 100 KiB, a tenth of jute.maxbuffer. */
-  static final int TARGET_PER_BUCKET = 512;
+  /**
+   * Slices per bucket aimed at: a listing of 1,024 ids of 200 characters (the longest id) is about 205 KiB, a fifth of
+   * jute.maxbuffer; of usual 40-character ids, 45 KiB. Fewer buckets make status cheaper (a read per bucket).
+   */
+  static final int TARGET_PER_BUCKET = 1_024;
   static final int MIN = 16;
-  /** 8,192 bucket names of 4 characters are a 64 KiB listing; at 10 million slices a bucket still lists 1,221 ids. */
+  /** 8,192 bucket names of 4 characters are a 64 KiB listing; at 16 million slices a bucket lists about 2,000 ids. */
   static final int MAX = 8_192;
 
   public Buckets {

@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
  * &lt;root&gt;/jobs/&lt;job&gt;                           persistent  {@link JobSpec} (its bucket count)
  * &lt;root&gt;/jobs/&lt;job&gt;/slices/&lt;b&gt;/&lt;sliceId&gt;     persistent  {@link WorkNode}
  * &lt;root&gt;/jobs/&lt;job&gt;/open/&lt;b&gt;/&lt;sliceId&gt;       persistent, empty: the slice is PENDING (held or not)
+ * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;b&gt;               persistent  {@link BucketTally}: the bucket's accounting
  * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;b&gt;/&lt;sliceId&gt;     ephemeral   {@link ClaimInfo}
- * &lt;root&gt;/jobs/&lt;job&gt;/tally/&lt;b&gt;                 persistent  {@link BucketTally}: the bucket's finished slices
  * &lt;root&gt;/jobs/&lt;job&gt;/rejected/&lt;b&gt;/&lt;sliceId&gt;   persistent  {@link SliceRejections}
  * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt;        ephemeral   {@link WorkerInfo}
  * &lt;root&gt;/jobs/&lt;job&gt;/control                   persistent  {@link JobControl}
  * </pre>
  * An {@code open/<b>} folder exists only while its bucket has an open slice, so the listing of {@code open} is the
- * buckets that still have work, and an empty one says, authoritatively, that no slice is pending or held.
+ * buckets that still have work, and an empty one says, authoritatively, that no slice is pending or held. A bucket's
+ * claims folder carries its tally as data, so one read gives a bucket's accounting and (its child count) its claims.
  */
 public record JobLayout(String root, String job) {
 
@@ -92,12 +93,9 @@ public record JobLayout(String root, String job) {
     return claimsPath(bucket) + "/" + sliceId;
   }
 
-  public String tallyPath() {
-    return jobPath() + "/tally";
-  }
-
+  /** A bucket's tally is the data of its claims folder: one read, and the folder's child count is its claims. */
   public String tallyPath(String bucket) {
-    return tallyPath() + "/" + bucket;
+    return claimsPath(bucket);
   }
 
   public String rejectedPath() {

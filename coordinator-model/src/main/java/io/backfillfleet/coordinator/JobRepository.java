@@ -210,7 +210,6 @@ public final class JobRepository {
             zk.transactionOp().create().forPath(layout.slicesPath()),
             zk.transactionOp().create().forPath(layout.openPath()),
             zk.transactionOp().create().forPath(layout.claimsPath()),
-            zk.transactionOp().create().forPath(layout.tallyPath()),
             zk.transactionOp().create().forPath(layout.rejectedPath()),
             zk.transactionOp().create().forPath(layout.workersPath()),
             zk.transactionOp().create().forPath(layout.controlPath(), NodeCodec.encode(JobControl.DEFAULT))));
@@ -224,7 +223,7 @@ public final class JobRepository {
   private void createBuckets(JobLayout layout, Buckets buckets, Map<String, List<PlannedSlice>> byBucket) {
     CuratorFramework zk = conn.curator();
     Set<String> have = new HashSet<>(conn.call("listing the buckets of " + layout.job(),
-        () -> zk.getChildren().forPath(layout.tallyPath())));
+        () -> zk.getChildren().forPath(layout.claimsPath())));
     List<CuratorOp> ops = new ArrayList<>();
     for (String b : buckets.all()) {
       if (have.contains(b)) continue;
@@ -234,11 +233,10 @@ public final class JobRepository {
       ops.addAll(conn.call("preparing bucket " + b, () -> {
         List<CuratorOp> l = new ArrayList<>(List.of(
             zk.transactionOp().create().forPath(layout.slicesPath(b)),
-            zk.transactionOp().create().forPath(layout.claimsPath(b)),
             zk.transactionOp().create().forPath(layout.rejectedPath(b))));
         if (!in.isEmpty()) l.add(zk.transactionOp().create().forPath(layout.openPath(b)));
-        // the tally last: a resumed publish takes a bucket with a tally as complete
-        l.add(zk.transactionOp().create().forPath(layout.tallyPath(b), NodeCodec.encode(tally)));
+        // the claims folder with the tally last: a resumed publish takes a bucket that has it as complete
+        l.add(zk.transactionOp().create().forPath(layout.claimsPath(b), NodeCodec.encode(tally)));
         return l;
       }));
       if (ops.size() >= 400) {

@@ -13,6 +13,8 @@ import io.backfillfleet.coordinator.PlannedSlice;
 import io.backfillfleet.coordinator.SliceBoard;
 import io.backfillfleet.coordinator.SliceClaim;
 import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.coordinator.WorkerInfo;
+import io.backfillfleet.coordinator.WorkerRegistration;
 import io.backfillfleet.coordinator.ZkSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -36,7 +38,7 @@ import org.apache.curator.test.TestingCluster;
 /**
  * Not a test: the real coordination at the size the fleet exists for, on this machine. An embedded ZooKeeper ensemble
  * of 3 (default settings, so the default 1 MiB packet limit); a job of N slices (default 1,000,000) published; W
- * simulated workers (default 200; threads, each with its own ZooKeeper session, its own SliceBoard and claims) that
+ * simulated workers (default 200; threads, each with its own ZooKeeper session, registration, SliceBoard and claims) that
  * claim, checkpoint a few times and complete with a fake copy (no store); {@code status} (the summary) read while they
  * work. Prints publish time, claims per second, ZooKeeper reads and writes per slice, the largest response a client
  * received, a worker's heap, status times, and whether every slice completed exactly once.
@@ -72,11 +74,24 @@ public final class CoordinationBenchmark {
       AtomicIntegerArray completions = new AtomicIntegerArray(slices);
       List<CoordinatorConnection> conns = new ArrayList<>();
       List<SliceBoard> boards = new ArrayList<>();
+      List<WorkerRegistration> registrations = new ArrayList<>();
+      List<java.util.Set<String>> heldBy = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
         CoordinatorConnection c = connect(settings, workerOps);
         conns.add(c);
         boards.add(new SliceBoard(c, "bench").start(Duration.ofSeconds(60)));
+        registrations.add(new WorkerRegistration(c, "bench", new WorkerInfo(WorkerInfo.SCHEMA, "worker-" + w,
+            "bench", Instant.now(), List.of(), 0)).start(Duration.ofSeconds(60)));
+        heldBy.add(java.util.concurrent.ConcurrentHashMap.newKeySet());
       }
+      // as FleetWorker does: every 500 ms each worker reports what it holds (written when it changed, else every 10 s)
+      java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newScheduledThreadPool(2);
+      ticker.scheduleAtFixedRate(() -> {
+        for (int w = 0; w < registrations.size(); w++) {
+          WorkerRegistration r = registrations.get(w);
+          r.update(r.info().withActivity(List.copyOf(heldBy.get(w)), 0));
+        }
+      }, 0, 500, TimeUnit.MILLISECONDS);
       long startReads = workerOps.reads.sum();
 
       AtomicBoolean running = new AtomicBoolean(true);
@@ -107,6 +122,7 @@ public final class CoordinationBenchmark {
       status.start();
       for (int w = 0; w < workers; w++) {
         SliceBoard board = boards.get(w);
+        java.util.Set<String> held = heldBy.get(w);
         String id = "worker-" + w;
         Thread t = new Thread(() -> {
           try {
@@ -115,10 +131,12 @@ public final class CoordinationBenchmark {
               ClaimOutcome o = board.claim(id);
               if (o instanceof ClaimOutcome.Claimed claimed) {
                 SliceClaim s = claimed.claim();
+                held.add(s.sliceId());
                 claims.incrementAndGet();
                 for (int k = 1; k <= CHECKPOINTS; k++) s.checkpoint(checkpoint("page-" + k, 1_000L * k));
                 s.complete(checkpoint("end", 1_000L * (CHECKPOINTS + 1)));
                 completions.incrementAndGet(index(s.sliceId()));
+                held.remove(s.sliceId());
               } else if (o == ClaimOutcome.NotClaimed.LOST_RACES) {
                 lostRaces.incrementAndGet();
               } else if (board.isFinished()) {
@@ -157,7 +175,9 @@ public final class CoordinationBenchmark {
       }
       double finalStatus = seconds(s2);
       // what the boards and sessions hold after their claims (with the ensemble idle, so its garbage is collected)
+      ticker.shutdownNow();
       long withBoards = usedHeapAfterGc();
+      for (WorkerRegistration r : registrations) r.close();
       for (SliceBoard b : boards) b.close();
       for (CoordinatorConnection c : conns) c.close();
       boards.clear();
