@@ -111,6 +111,8 @@ public final class CoordinationBenchmark {
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          if (running.get()) throw e; // else: stopped in the middle of a read when the workers were done
         }
       }, "status");
 
