@@ -43,18 +43,7 @@ public final class JobStatusReader {
         corrupt.put("claim:" + id, e.getMessage());
       }
     });
-    Map<String, WorkerInfo> workers = new TreeMap<>();
-    List<String> workerIds = conn.call("listing " + layout.workersPath(),
-        () -> conn.curator().getChildren().forPath(layout.workersPath()));
-    bulk.read("reading the workers of job " + job, workerIds.stream().map(layout::workerPath).toList())
-        .forEach((path, n) -> {
-          try {
-            WorkerInfo w = NodeCodec.decode(path, n.data(), WorkerInfo.class);
-            workers.put(w.workerId(), w);
-          } catch (CorruptNodeException e) {
-            corrupt.put("worker:" + path.substring(path.lastIndexOf('/') + 1), e.getMessage());
-          }
-        });
+    Map<String, WorkerInfo> workers = JobSummaryReader.workers(conn, layout, bulk, corrupt);
     return new JobStatus(spec, control, slices, claims, workers, corrupt, versions);
   }
 }

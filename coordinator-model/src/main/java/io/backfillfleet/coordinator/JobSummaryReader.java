@@ -69,17 +69,7 @@ public final class JobSummaryReader {
       if (t.failed() > 0) withFailures.add(b);
     }
 
-    Map<String, WorkerInfo> workers = new TreeMap<>();
-    List<String> workerIds = children(layout.workersPath());
-    bulk.read("reading the workers of job " + job, workerIds.stream().map(layout::workerPath).toList())
-        .forEach((path, n) -> {
-          try {
-            WorkerInfo w = NodeCodec.decode(path, n.data(), WorkerInfo.class);
-            workers.put(w.workerId(), w);
-          } catch (CorruptNodeException e) {
-            corrupt.put("worker:" + path, e.getMessage());
-          }
-        });
+    Map<String, WorkerInfo> workers = workers(conn, layout, bulk, corrupt);
 
     Map<String, JobSummary.HeldSlice> held = heldSlices(layout, buckets, workers, claimsPerBucket, bulk, corrupt);
     List<Map.Entry<String, WorkNode>> failures = new ArrayList<>();
@@ -134,7 +124,20 @@ public final class JobSummaryReader {
     return held;
   }
 
-  private List<String> children(String path) {
-    return conn.call("listing " + path, () -> conn.curator().getChildren().forPath(path));
+  /** The registered workers by id; a registration that cannot be decoded goes to {@code corrupt}. */
+  static Map<String, WorkerInfo> workers(CoordinatorConnection conn, JobLayout layout, BulkReader bulk,
+      Map<String, String> corrupt) {
+    Map<String, WorkerInfo> workers = new TreeMap<>();
+    List<String> ids = conn.children("listing " + layout.workersPath(), layout.workersPath());
+    bulk.read("reading the workers of job " + layout.job(), ids.stream().map(layout::workerPath).toList())
+        .forEach((path, n) -> {
+          try {
+            WorkerInfo w = NodeCodec.decode(path, n.data(), WorkerInfo.class);
+            workers.put(w.workerId(), w);
+          } catch (CorruptNodeException e) {
+            corrupt.put("worker:" + path.substring(path.lastIndexOf('/') + 1), e.getMessage());
+          }
+        });
+    return workers;
   }
 }
