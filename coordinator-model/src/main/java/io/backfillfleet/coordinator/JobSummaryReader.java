@@ -34,11 +34,27 @@ public final class JobSummaryReader {
     Buckets buckets = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job))
         .requireCurrentLayout();
     BucketTally totals = BucketTally.EMPTY;
-    for (Map.Entry<String, BulkReader.Node> e : new BulkReader(conn).read("reading the tallies of job " + job,
-        buckets.all().stream().map(layout::tallyPath).toList()).entrySet()) {
-      totals = totals.plus(NodeCodec.decode(e.getKey(), e.getValue().data(), BucketTally.class));
-    }
+    for (BucketRead b : tallies(conn, new BulkReader(conn), layout, buckets).values()) totals = totals.plus(b.tally());
     return totals;
+  }
+
+  /** A bucket's tally, and its claims (the child count of the claims folder that holds the tally). */
+  record BucketRead(BucketTally tally, int claims) {}
+
+  /** Every bucket's tally by bucket name, one pipelined read each; a bucket without one is left out. */
+  static Map<String, BucketRead> tallies(CoordinatorConnection conn, BulkReader bulk, JobLayout layout,
+      Buckets buckets) {
+    Map<String, BucketRead> out = new LinkedHashMap<>();
+    Map<String, BulkReader.Node> nodes = bulk.read("reading the tallies of job " + layout.job(),
+        buckets.all().stream().map(layout::tallyPath).toList());
+    for (String b : buckets.all()) {
+      BulkReader.Node n = nodes.get(layout.tallyPath(b));
+      if (n != null) {
+        out.put(b, new BucketRead(NodeCodec.decode(layout.tallyPath(b), n.data(), BucketTally.class),
+            n.stat().getNumChildren()));
+      }
+    }
+    return out;
   }
 
   public JobSummary read(String job) {
@@ -49,13 +65,12 @@ public final class JobSummaryReader {
     BulkReader bulk = new BulkReader(conn);
     Map<String, String> corrupt = new TreeMap<>();
 
-    Map<String, BulkReader.Node> tallies = bulk.read("reading the tallies of job " + job,
-        buckets.all().stream().map(layout::tallyPath).toList());
+    Map<String, BucketRead> tallies = tallies(conn, bulk, layout, buckets);
     BucketTally totals = BucketTally.EMPTY;
     List<String> withFailures = new ArrayList<>();
     Map<String, Integer> claimsPerBucket = new TreeMap<>();
     for (String b : buckets.all()) {
-      BulkReader.Node n = tallies.get(layout.tallyPath(b));
+      BucketRead n = tallies.get(b);
       if (n == null) {
         if (spec.state() == JobSpec.PublishState.READY) {
           throw new CoordinationException("job " + job + " has no tally for bucket " + b + " (" + layout.tallyPath(b)
@@ -63,9 +78,9 @@ public final class JobSummaryReader {
         }
         continue; // an interrupted publish: buckets not created yet
       }
-      BucketTally t = NodeCodec.decode(layout.tallyPath(b), n.data(), BucketTally.class);
+      BucketTally t = n.tally();
       totals = totals.plus(t);
-      if (n.stat().getNumChildren() > 0) claimsPerBucket.put(b, n.stat().getNumChildren());
+      if (n.claims() > 0) claimsPerBucket.put(b, n.claims());
       if (t.failed() > 0) withFailures.add(b);
     }
 

@@ -63,14 +63,10 @@ public final class SliceAdmin {
   public List<String> failedSlices(String job) {
     JobLayout layout = conn.layout(job);
     Buckets buckets = buckets(job);
-    BulkReader bulk = new BulkReader(conn);
     List<String> withFailures = new ArrayList<>();
-    bulk.read("reading the tallies of job " + job, buckets.all().stream().map(layout::tallyPath).toList())
-        .forEach((path, n) -> {
-          if (NodeCodec.decode(path, n.data(), BucketTally.class).failed() > 0) {
-            withFailures.add(path.substring(path.lastIndexOf('/') + 1));
-          }
-        });
+    JobSummaryReader.tallies(conn, new BulkReader(conn), layout, buckets).forEach((bucket, read) -> {
+      if (read.tally().failed() > 0) withFailures.add(bucket);
+    });
     List<String> out = new ArrayList<>();
     new SliceScan(conn).buckets(layout, withFailures, new java.util.TreeMap<>()).forEach((id, v) -> {
       if (v.value().state() == SliceState.FAILED) out.add(id);
