@@ -53,6 +53,23 @@ public interface SourceStore extends AutoCloseable {
    */
   java.util.Set<String> existingIds(java.util.Collection<DocKey> keys);
 
+  /**
+   * How soon a change on this source is seen by its searches ({@link #countSearchable} may vouch for documents only
+   * that long after a delete could have reached the source). Reads the cluster's settings; unbounded by default.
+   */
+  default SearchVisibility searchVisibility() {
+    return SearchVisibility.unbounded(getClass().getSimpleName() + " does not say");
+  }
+
+  /**
+   * How many of these documents a search finds now, each under its id and routing, without fetching any: one cheap
+   * request where a real-time lookup costs a get per id. What a search sees lags by {@link #searchVisibility()}.
+   * Empty when these keys cannot be counted in one search (an id the query syntax cannot carry, say).
+   */
+  default java.util.OptionalLong countSearchable(java.util.Collection<DocKey> keys) {
+    return java.util.OptionalLong.empty();
+  }
+
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();
 

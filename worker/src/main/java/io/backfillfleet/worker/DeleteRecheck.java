@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * and after another settle delay the source is asked again; what is still gone is deleted at the version read,
  * so a live re-create survives whichever cluster the dual-writer wrote first.
  *
+ * <p>Most pages lose nothing: where the source's searches can be trusted ({@link SearchFirstLook}), a page is first
+ * counted by one search, and only a page whose count falls short is looked up id by id.
+ *
  * <p>It also decides what may be checkpointed: only positions whose pages were re-checked ({@link #safePoint()}),
  * so a crash never leaves an unchecked page behind; the next holder re-reads and re-checks it.
  */
@@ -40,6 +43,7 @@ final class DeleteRecheck {
     final Cursor after;
     final CopyProgress progress;
     final List<CopiedDoc> ids;
+    final long writtenAtNanos;
     long dueAtNanos;
     /** Null until the first look; then the documents the source lacked, waiting to be confirmed gone. */
     Map<CopiedDoc, String> suspects;
@@ -48,6 +52,7 @@ final class DeleteRecheck {
       this.after = after;
       this.progress = progress;
       this.ids = ids;
+      this.writtenAtNanos = System.nanoTime();
       this.dueAtNanos = dueAtNanos;
     }
   }
@@ -55,7 +60,15 @@ final class DeleteRecheck {
   /** A position that may be checkpointed, with the counts that go with it. */
   record SafePoint(Cursor cursor, CopyProgress progress) {}
 
+  /**
+   * Benchmark only ({@code -Dbackfill.bench.guard=off}): written pages are not re-checked at all, to measure what
+   * the guard costs the source. Never for a real migration: live deletes would come back.
+   */
+  static final boolean GUARD_OFF = "off".equals(System.getProperty("backfill.bench.guard"));
+
   private final GoneFromSource gone;
+  private final SearchFirstLook firstLook;
+  private final WorkerMetrics metrics;
   private final TargetStore target;
   /** The target, when it can be read by window (for reconciling a taken-over slice); else null. */
   private final SourceStore readableTarget;
@@ -65,7 +78,14 @@ final class DeleteRecheck {
   private SafePoint safe;
 
   DeleteRecheck(SourceStore source, TargetStore target, Duration settle, Cursor start, CopyProgress atStart) {
+    this(source, target, settle, start, atStart, null, new WorkerMetrics());
+  }
+
+  DeleteRecheck(SourceStore source, TargetStore target, Duration settle, Cursor start, CopyProgress atStart,
+      SearchFirstLook firstLook, WorkerMetrics metrics) {
     this.gone = new GoneFromSource(source, target);
+    this.firstLook = firstLook;
+    this.metrics = metrics;
     this.target = target;
     this.readableTarget = target instanceof SourceStore readable ? readable : null;
     this.settleNanos = settle.toNanos();
@@ -74,7 +94,18 @@ final class DeleteRecheck {
   }
 
   void written(Cursor after, CopyProgress progress, Collection<CopiedDoc> ids) {
-    pending.addLast(new Written(after, progress, List.copyOf(ids), System.nanoTime() + settleNanos));
+    pending.addLast(new Written(after, progress, List.copyOf(ids), firstLookDue(System.nanoTime())));
+  }
+
+  /** When a page written at {@code at} is first looked at: later when a count may vouch for it. */
+  private long firstLookDue(long at) {
+    Duration counted;
+    try {
+      counted = firstLook == null ? null : firstLook.countableAfter(at);
+    } catch (RuntimeException e) {
+      counted = null; // the page must be registered whatever happens; the re-check asks again
+    }
+    return at + (counted == null ? settleNanos : counted.toNanos());
   }
 
   /**
@@ -100,7 +131,27 @@ final class DeleteRecheck {
         if (!waitForAll) return;
         sleep(wait);
       }
+      if (GUARD_OFF) {
+        pending.removeFirst();
+        safe = safeAt(w.after, w.progress);
+        continue;
+      }
       if (w.suspects == null) {
+        Duration counted = firstLook == null ? null : firstLook.countableAfter(System.nanoTime());
+        if (counted != null) {
+          long due = w.writtenAtNanos + counted.toNanos();
+          if (due > System.nanoTime()) { // the bound grew since the page was written: wait for it, as for any page
+            w.dueAtNanos = due;
+            continue;
+          }
+          if (firstLook.allFound(w.ids)) {
+            metrics.recheckCounted.mark(w.ids.size());
+            pending.removeFirst();
+            safe = safeAt(w.after, w.progress);
+            continue;
+          }
+        }
+        metrics.recheckLookedUp.mark(w.ids.size());
         w.suspects = gone.suspects(w.ids);
         if (!w.suspects.isEmpty()) {
           w.dueAtNanos = System.nanoTime() + settleNanos;

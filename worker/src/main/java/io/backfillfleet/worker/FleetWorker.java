@@ -89,6 +89,10 @@ public final class FleetWorker implements AutoCloseable {
           RejectedFileSink.of(JobStores.rejectedFile(spec), resolved.workerId()), JobStores.errors(spec));
       PageMemoryBudget pageMemory = resolved.pageMemory();
       metrics.watch(pageMemory);
+      if (DeleteRecheck.GUARD_OFF) {
+        LOG.error("BENCHMARK ONLY: -Dbackfill.bench.guard=off: written pages are NOT re-checked against the source, so"
+            + " live deletes can come back. Never run a migration like this.");
+      }
       LOG.info("worker {}: {} slices in flight, pages of {} documents, at most {} MiB of pages held at once",
           resolved.workerId(), resolved.concurrency(), resolved.pageSize(), pageMemory.limitBytes() >> 20);
       try (SearchStore source = Stores.open("source", JobStores.source(spec));

@@ -48,6 +48,7 @@ final class SliceCopier {
   private final ExecutorService readAhead;
   private final PageMemoryBudget memory;
   private final int maxAttempts;
+  private final SearchFirstLook firstLook;
 
   SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, RejectionRecorder rejections,
       WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
@@ -63,6 +64,7 @@ final class SliceCopier {
     this.readAhead = readAhead;
     this.memory = memory;
     this.maxAttempts = maxAttempts;
+    this.firstLook = new SearchFirstLook(source, settings.settleDelay());
   }
 
   Outcome copy(SliceClaim claim, BooleanSupplier stopRequested) {
@@ -77,7 +79,8 @@ final class SliceCopier {
     WorkNode w = claim.work();
     CopyProgress progress = w.progress();
     Cursor start = Cursor.of(w.cursor());
-    DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress);
+    DeleteRecheck recheck = new DeleteRecheck(source, target, settings.settleDelay(), start, progress, firstLook,
+        metrics);
     LOG.debug("slice {} claimed at epoch {}, from cursor {}", claim.sliceId(), w.epoch(), w.cursor());
     try {
       return copy(claim, stopRequested, settling, w, progress, start, recheck);

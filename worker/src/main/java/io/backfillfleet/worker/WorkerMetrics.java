@@ -13,6 +13,10 @@ public final class WorkerMetrics {
   final Meter docsCreated = registry.meter("docs.created");
   final Meter docsAlreadyPresent = registry.meter("docs.already_present");
   final Meter docsRejected = registry.meter("docs.rejected");
+  /** Written documents the resurrection guard vouched for with one count per page (cheap) ... */
+  final Meter recheckCounted = registry.meter("recheck.counted");
+  /** ... and those it looked up id by id in real time (a page whose count fell short, or no trusted search). */
+  final Meter recheckLookedUp = registry.meter("recheck.looked_up");
   final Timer readLatency = registry.timer("read.latency");
   final Timer writeLatency = registry.timer("write.latency");
   final Timer checkpointLatency = registry.timer("checkpoint.latency");

@@ -35,6 +35,8 @@ abstract class ForwardingSearchStore implements SearchStore {
   @Override public WindowReader reader(String t, TimeWindow w, Cursor after) { return real.reader(t, w, after); }
   @Override public String readPath() { return real.readPath(); }
   @Override public Set<String> existingIds(Collection<DocKey> keys) { return real.existingIds(keys); }
+  @Override public io.backfillfleet.store.SearchVisibility searchVisibility() { return real.searchVisibility(); }
+  @Override public java.util.OptionalLong countSearchable(Collection<DocKey> keys) { return real.countSearchable(keys); }
   @Override public void makeVisible() { real.makeVisible(); }
   @Override public WriteResult createIfAbsent(List<Doc> docs) { return real.createIfAbsent(docs); }
   @Override public DocKey keyOf(Doc doc) { return real.keyOf(doc); }

@@ -14,6 +14,7 @@ import io.backfillfleet.store.HistogramBatch;
 import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
+import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -455,6 +457,42 @@ public final class ElasticsearchStore implements SearchStore {
     lookUp("looking up ids", routed).forEach(d -> out.add(d.id()));
     out.addAll(searchIds(anywhere));
     return out;
+  }
+
+  @Override
+  public SearchVisibility searchVisibility() {
+    Request r = new Request("GET", "/" + config.collection() + "/_settings/index.refresh_interval");
+    r.addParameter("include_defaults", "true");
+    r.addParameter("flat_settings", "true");
+    return EsSearchVisibility.of(send("reading the refresh interval", r, TREE));
+  }
+
+  /**
+   * One {@code _count}: each routing's ids under that routing ({@code _routing} is indexed), so a document stored
+   * twice under one id and two routings cannot stand in for the other. Only the routings' shards are asked when every
+   * key has one.
+   */
+  @Override
+  public OptionalLong countSearchable(Collection<DocKey> keys) {
+    if (keys.isEmpty()) return OptionalLong.of(0);
+    Map<String, List<String>> byRouting = new LinkedHashMap<>();
+    for (DocKey k : keys) byRouting.computeIfAbsent(k.routing(), x -> new ArrayList<>()).add(k.id());
+    List<Object> should = new ArrayList<>();
+    for (Map.Entry<String, List<String>> g : byRouting.entrySet()) {
+      Map<String, Object> ids = Map.of("ids", Map.of("values", g.getValue()));
+      should.add(g.getKey() == null ? ids
+          : Map.of("bool", Map.of("filter", List.of(ids, Map.of("term", Map.of("_routing", g.getKey()))))));
+    }
+    Request req = new Request("POST", "/" + config.collection() + "/_count");
+    boolean routable = byRouting.keySet().stream().allMatch(r -> r != null && !r.contains(","));
+    if (routable) req.addParameter("routing", String.join(",", byRouting.keySet()));
+    req.setJsonEntity(HotPathJson.write(Map.of("query", Map.of("bool", Map.of("should", should,
+        "minimum_should_match", 1)))));
+    JsonNode r = send("counting " + keys.size() + " ids", req, TREE);
+    if (r.path("_shards").path("failed").asInt() > 0) {
+      throw new StoreException(where() + ": counting ids: " + r.path("_shards").path("failed").asInt() + " shards failed");
+    }
+    return OptionalLong.of(r.path("count").asLong());
   }
 
   /**

@@ -11,6 +11,7 @@ import io.backfillfleet.store.HistogramBatch;
 import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.RetryPolicy;
+import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.solr.client.solrj.SolrQuery;
@@ -38,6 +40,7 @@ import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.request.UpdateRequest;
 import org.apache.solr.client.solrj.request.schema.SchemaRequest;
@@ -416,6 +419,29 @@ public final class SolrStore implements SearchStore {
   @Override
   public Set<String> existingIds(Collection<DocKey> keys) {
     return new HashSet<>(settledRealTimeGet(ids(keys), config.idField()).keySet());
+  }
+
+  @Override
+  public SearchVisibility searchVisibility() {
+    return SolrSearchVisibility.of(client, config.collection(), () -> retry.call(where(), "reading the commit settings",
+        SolrStore::isTransient, () -> auth(new GenericSolrRequest(SolrRequest.METHOD.GET, "/config/updateHandler",
+            new ModifiableSolrParams())).process(client, config.collection()).getResponse()));
+  }
+
+  /**
+   * One search with {@code rows=0}: the ids as a terms filter on the unique key, separated by a character none of
+   * them contains. Solr routes by id, so a key's routing is not needed.
+   */
+  @Override
+  public OptionalLong countSearchable(Collection<DocKey> keys) {
+    if (keys.isEmpty()) return OptionalLong.of(0);
+    String sep = "\u001f";
+    List<String> ids = ids(keys);
+    if (ids.stream().anyMatch(id -> id.contains(sep))) return OptionalLong.empty();
+    SolrQuery q = new SolrQuery("*:*");
+    q.addFilterQuery("{!terms f=" + config.idField() + " separator=\"" + sep + "\"}" + String.join(sep, ids));
+    q.setRows(0);
+    return OptionalLong.of(query("counting " + ids.size() + " ids", q).getResults().getNumFound());
   }
 
   /** Solr routes a document by its id (compositeId: the prefix before '!'), so a key's routing is not needed. */
