@@ -4,6 +4,8 @@ import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.JobControl;
 import io.backfillfleet.coordinator.JobControlStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
@@ -24,10 +26,16 @@ final class ControlCommands {
     String job = zk.job();
     try (CoordinatorConnection conn = zk.connect()) {
       JobControl c = new JobControlStore(conn).update(job, f);
-      spec.commandLine().getOut().printf("job %s: %s (now: %s, throttle %s)%n", job, what, c.paused() ? "paused" : "running",
-          c.maxDocsPerSecond() == 0 ? "unlimited" : c.maxDocsPerSecond() + " docs/s");
+      spec.commandLine().getOut().printf("job %s: %s (now: %s, throttle %s, %s)%n", job, what,
+          c.paused() ? "paused" : "running", c.maxDocsPerSecond() == 0 ? "unlimited" : c.maxDocsPerSecond() + " docs/s",
+          slicesInFlight(c));
       return ExitCodes.OK;
     }
+  }
+
+  static String slicesInFlight(JobControl c) {
+    return c.maxSlicesInFlight() == 0 ? "slices in flight: each worker's own limit"
+        : "at most " + c.maxSlicesInFlight() + " slices in flight job-wide";
   }
 
   @Command(name = "pause", mixinStandardHelpOptions = true,
@@ -56,21 +64,34 @@ final class ControlCommands {
   }
 
   @Command(name = "throttle", mixinStandardHelpOptions = true,
-      description = {"Sets the job's total docs/s budget, shared by the live workers.",
-          "The budget is followed without a restart.",
-          "0 removes the limit. Use it when the target is overloaded."})
+      description = {"Sets the job's total docs/s budget and/or its job-wide cap on slices copied at once, each shared",
+          "by the live workers and followed without a restart. 0 removes a limit.",
+          "Use it when a cluster is overloaded: --slices-in-flight caps the searches and bulks the whole fleet sends",
+          "at once however many workers run (each worker also adapts below its share by itself)."})
   static final class Throttle implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;
-    @Option(names = "--docs-per-second", required = true, paramLabel = "N", description = "The budget; 0 = unlimited.")
-    long rate;
+    @Option(names = "--docs-per-second", paramLabel = "N", description = "The budget; 0 = unlimited.")
+    Long rate;
+    @Option(names = "--slices-in-flight", paramLabel = "N",
+        description = "The most slices the whole fleet copies at once; 0 = each worker's own limit.")
+    Integer slices;
     @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
 
     @Override
     public Integer call() {
-      if (rate < 0) throw new UsageException("--docs-per-second cannot be negative");
-      return change(spec, zk, c -> c.withMaxDocsPerSecond(rate, who(), Instant.now()),
-          rate == 0 ? "throttle removed" : "throttled to " + rate + " docs/s");
+      if (rate == null && slices == null) {
+        throw new UsageException("say what to limit: --docs-per-second N and/or --slices-in-flight N (0 removes a limit)");
+      }
+      if (rate != null && rate < 0) throw new UsageException("--docs-per-second cannot be negative");
+      if (slices != null && slices < 0) throw new UsageException("--slices-in-flight cannot be negative");
+      List<String> what = new ArrayList<>();
+      if (rate != null) what.add(rate == 0 ? "docs/s throttle removed" : "throttled to " + rate + " docs/s");
+      if (slices != null) what.add(slices == 0 ? "job-wide slices cap removed" : "capped at " + slices + " slices in flight");
+      return change(spec, zk, c -> {
+        JobControl n = rate == null ? c : c.withMaxDocsPerSecond(rate, who(), Instant.now());
+        return slices == null ? n : n.withMaxSlicesInFlight(slices, who(), Instant.now());
+      }, String.join(", ", what));
     }
   }
 }

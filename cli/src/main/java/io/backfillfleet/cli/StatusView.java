@@ -24,9 +24,10 @@ final class StatusView {
 
   static String table(JobProgress p) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "job %s: %s%s, throttle %s%n", p.job(),
+    sb.append(String.format(Locale.ROOT, "job %s: %s%s, throttle %s%s%n", p.job(),
         p.ready() ? "published" : "PUBLISH INCOMPLETE (resume with 'backfill plan --apply' or delete the job)",
-        p.paused() ? ", PAUSED" : "", p.maxDocsPerSecond() == 0 ? "unlimited" : p.maxDocsPerSecond() + " docs/s"));
+        p.paused() ? ", PAUSED" : "", p.maxDocsPerSecond() == 0 ? "unlimited" : p.maxDocsPerSecond() + " docs/s",
+        p.maxSlicesInFlight() == 0 ? "" : ", at most " + p.maxSlicesInFlight() + " slices in flight job-wide"));
     sb.append(String.format(Locale.ROOT, "slices: %d total, %d done, %d in progress, %d pending, %d failed%s%n",
         p.slices(), p.done(), p.inProgress(), p.pending(), p.failed(), p.corrupt() > 0 ? ", " + p.corrupt() + " CORRUPT" : ""));
     sb.append(String.format(Locale.ROOT, "documents: %,d read of ~%,d estimated (%.1f%%); %,d created, %,d already present"

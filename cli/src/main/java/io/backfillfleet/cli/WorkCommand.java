@@ -25,11 +25,17 @@ final class WorkCommand implements Callable<Integer> {
   @Mixin ZkOptions zk;
 
   @Option(names = "--concurrency", paramLabel = "K",
-      description = {"Slices copied at once (default 8; measured, see README). The pages they hold are bounded by",
+      description = {"Slices copied at once, at most (default 8; measured, see README). The pages they hold are bounded by",
           "  --page-memory-mb, so more slices do not need more memory.",
           "A slice whose pages are all written waits out --settle-seconds without counting here, so a worker may",
           "  hold up to twice as many claims."})
   int concurrency = WorkerSettings.AUTO;
+
+  @Option(names = "--adaptive", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = {"Lower the slices copied at once (down to 1) while the clusters' round trips grow or they answer",
+          "  busy (429), and raise them again as they recover (default on). --no-adaptive keeps --concurrency fixed.",
+          "The job-wide cap is 'backfill throttle --slices-in-flight N'; /metrics has backfill_slices_limit."})
+  boolean adaptive;
 
   @Option(names = "--page-size", paramLabel = "N",
       description = "Documents per page (default: 2000 from Elasticsearch, 1000 from Solr; measured, see README).")
@@ -74,7 +80,7 @@ final class WorkCommand implements Callable<Integer> {
     String id = workerId != null ? workerId : defaultWorkerId();
     WorkerSettings settings = new WorkerSettings(id, concurrency, pageSize, checkpointPages,
         Duration.ofSeconds(checkpointSeconds), Duration.ofSeconds(graceSeconds), null, null,
-        Duration.ofSeconds(settleSeconds), pageMemoryMb << 20);
+        Duration.ofSeconds(settleSeconds), pageMemoryMb << 20, adaptive);
     try (CoordinatorConnection conn = zk.connect()) {
       FleetWorker worker = new FleetWorker(conn, job, settings);
       if (metricsPort != null) worker.withMetricsPort(metricsPort);

@@ -65,6 +65,13 @@ class OnCallCommandsIT {
       assertThat(new JobControlStore(c).read("ops").paused()).isFalse();
       assertThat(cli("throttle", "--job", "ops", "--docs-per-second", "2500").code()).isZero();
       assertThat(new JobControlStore(c).read("ops").maxDocsPerSecond()).isEqualTo(2500);
+      assertThat(cli("throttle", "--job", "ops", "--slices-in-flight", "16").code()).isZero();
+      assertThat(new JobControlStore(c).read("ops").maxSlicesInFlight()).isEqualTo(16);
+      assertThat(new JobControlStore(c).read("ops").maxDocsPerSecond()).as("kept").isEqualTo(2500);
+      assertThat(cli("status", "--job", "ops").out()).contains("throttle 2500 docs/s, at most 16 slices in flight job-wide");
+      PlanCommandIT.Result nothing = cli("throttle", "--job", "ops");
+      assertThat(nothing.code()).isEqualTo(2);
+      assertThat(nothing.err()).contains("--docs-per-second N and/or --slices-in-flight N");
 
       // a slice that failed its only attempt
       SliceClaim failing = board.claimNext("w1").orElseThrow();

@@ -16,6 +16,7 @@ public record JobProgress(
     boolean ready,
     boolean paused,
     long maxDocsPerSecond,
+    int maxSlicesInFlight,
     int slices,
     int pending,
     int inProgress,
@@ -64,7 +65,7 @@ public record JobProgress(
     double rate = s.workers().values().stream().mapToDouble(WorkerInfo::docsPerSecond).sum();
     Duration eta = rate < 0.5 ? null : Duration.ofSeconds((long) (s.remainingEstimatedDocs() / rate));
     return new JobProgress(s.spec().name(), s.spec().state() == JobSpec.PublishState.READY, s.control().paused(),
-        s.control().maxDocsPerSecond(), s.slices(), s.open() - s.held(), s.held(), s.done(), s.failed(),
+        s.control().maxDocsPerSecond(), s.control().maxSlicesInFlight(), s.slices(), s.open() - s.held(), s.held(), s.done(), s.failed(),
         s.corrupt().size(), s.spec().estimatedDocs(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
         p.docsRejected(), p.docsDeletedAfterRecheck(), rate, eta, s.workers().size(), claims, failures, s.corrupt());
   }

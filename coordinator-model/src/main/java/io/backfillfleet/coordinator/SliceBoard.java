@@ -67,6 +67,8 @@ public final class SliceBoard implements AutoCloseable {
   private volatile JobControl control = JobControl.DEFAULT;
   private volatile int liveWorkers = 1;
   private volatile long liveWorkersReadAt;
+  private volatile List<String> workerIds; // null until first listed
+  private volatile long workerIdsReadAt;
   private volatile BucketTally lastTotals;
   private volatile long lastTotalsAt;
 
@@ -142,6 +144,32 @@ public final class SliceBoard implements AutoCloseable {
       }
     }
     return liveWorkers;
+  }
+
+  /**
+   * This worker's share of a fleet-wide limit of {@code total} slices in flight: the live workers sorted by id, each
+   * gets {@code total / n}, the first {@code total % n} one more, so the shares add up to the limit exactly. Read at
+   * most every few seconds (a listing of the workers); a worker not registered yet counts as the last.
+   */
+  public int fleetShare(String workerId, int total) {
+    long now = System.nanoTime();
+    if (workerIds == null || now - workerIdsReadAt > WORKERS_TTL.toNanos()) {
+      workerIdsReadAt = now;
+      try {
+        workerIds = new java.util.ArrayList<>(new java.util.TreeSet<>(conn.call("listing workers",
+            () -> conn.curator().getChildren().forPath(layout.workersPath()))));
+      } catch (CoordinationException e) {
+        if (workerIds == null) workerIds = List.of(); // keep the last listing: as fresh as ZooKeeper lets it be
+      }
+    }
+    List<String> ids = workerIds == null ? List.of() : workerIds;
+    int rank = ids.indexOf(workerId);
+    int n = ids.size();
+    if (rank < 0) {
+      rank = n;
+      n++;
+    }
+    return total / n + (rank < total % n ? 1 : 0);
   }
 
   /** Slices whose work node could not be read when this worker tried to claim them: id -> problem. Skipped. */

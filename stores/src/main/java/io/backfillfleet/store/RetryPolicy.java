@@ -34,6 +34,7 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
               + StoreUnavailableException.describe(e), e);
         }
         last = e;
+        StorePushback.record();
         if (attempt < maxAttempts) {
           long wait = delay(attempt);
           // said at once, so a cluster that cannot be reached shows within one timeout, not after every retry
@@ -58,6 +59,7 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       Map<T, String> refused = round.apply(pending);
       if (refused.isEmpty()) return;
+      StorePushback.record();
       if (attempt >= maxAttempts) {
         throw new StoreUnavailableException(endpoint, action + " (" + refused.size() + " of them refused every time)",
             attempt, new IOException(refused.values().iterator().next()));

@@ -110,17 +110,21 @@ public final class FleetWorker implements AutoCloseable {
         ExecutorService slots = Executors.newFixedThreadPool(2 * resolved.concurrency(), named("slice"));
         ExecutorService readAhead = Executors.newFixedThreadPool(resolved.concurrency(), named("read-ahead"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
+        SliceSlots copying = new SliceSlots(resolved.concurrency(), resolved.adaptive());
         ProgressLog progress = new ProgressLog(metrics, board, held, throttle, pageMemory);
         ticker.scheduleAtFixedRate(() -> {
-          throttle.update(board.control().maxDocsPerSecond(), board.liveWorkers());
+          followControl(board, copying, resolved.workerId());
           registration.update(registration.info().withActivity(List.copyOf(held), metrics.docsRead.getOneMinuteRate()));
         }, 0, 500, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(progress::log, resolved.progressLogEvery().toMillis(),
             resolved.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
         SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), rejections, resolved,
-            metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts());
+            metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts())
+            .observedBy(copying);
+        metrics.watch(copying);
+        followControl(board, copying, resolved.workerId()); // before the first claim, not half a second into them
         try {
-          return loop(board, copier, slots, resolved);
+          return loop(board, copier, slots, copying, resolved);
         } finally {
           slots.shutdown();
           if (!slots.awaitTermination(resolved.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -144,18 +148,21 @@ public final class FleetWorker implements AutoCloseable {
    * its settle delay before its last re-check: it frees its copy slot then and holds a settling slot instead (as
    * many as copy slots), so the settle delay of each slice does not stall the copy.
    */
-  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, WorkerSettings resolved)
-      throws InterruptedException {
+  private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, SliceSlots copying,
+      WorkerSettings resolved) throws InterruptedException {
     UnreadableBoard unreadable = new UnreadableBoard(job, unreadableBoardGrace);
     IdleBackoff idle = new IdleBackoff();
-    Semaphore copying = new Semaphore(resolved.concurrency());
     Semaphore settling = new Semaphore(resolved.concurrency());
     while (!stopRequested) {
       if (board.control().paused()) {
         board.awaitChange(Duration.ofSeconds(1));
         continue;
       }
-      if (!copying.tryAcquire(1, TimeUnit.SECONDS)) continue;
+      if (!copying.tryAcquire(Duration.ofSeconds(1))) {
+        // a worker whose share of the fleet-wide limit is 0 copies nothing, but must still see the job end
+        if (copying.limit() == 0 && held.isEmpty() && finishedQuietly(board)) return Result.NO_WORK_LEFT;
+        continue;
+      }
       ClaimOutcome claim;
       try {
         claim = stopRequested ? ClaimOutcome.NotClaimed.NONE_FREE : board.claim(resolved.workerId());
@@ -216,6 +223,23 @@ public final class FleetWorker implements AutoCloseable {
       });
     }
     return Result.STOPPED;
+  }
+
+  /** The control node's docs/s budget and slices cap, as this worker's shares of them. */
+  private void followControl(SliceBoard board, SliceSlots copying, String workerId) {
+    throttle.update(board.control().maxDocsPerSecond(), board.liveWorkers());
+    int fleetLimit = board.control().maxSlicesInFlight();
+    if (fleetLimit > 0) copying.fleetShare(board.fleetShare(workerId, fleetLimit));
+    else copying.noFleetLimit();
+  }
+
+  /** Whether the job is finished; false when that cannot be read now (never "done" from a failed read). */
+  private static boolean finishedQuietly(SliceBoard board) {
+    try {
+      return board.isFinished() && board.corruptSlices().isEmpty();
+    } catch (CoordinationException e) {
+      return false;
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.StoreException;
+import io.backfillfleet.store.StorePushback;
 import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TargetStore;
 import io.backfillfleet.store.WindowReader;
@@ -49,6 +50,7 @@ final class SliceCopier {
   private final PageMemoryBudget memory;
   private final int maxAttempts;
   private final SearchFirstLook firstLook;
+  private SliceSlots slots; // told each page's round trip, for the adaptive limit; none in some tests
 
   SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, RejectionRecorder rejections,
       WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
@@ -65,6 +67,12 @@ final class SliceCopier {
     this.memory = memory;
     this.maxAttempts = maxAttempts;
     this.firstLook = new SearchFirstLook(source, settings.settleDelay());
+  }
+
+  /** Tells {@code s} each page's round trip and pushback (its adaptive limit follows them). */
+  SliceCopier observedBy(SliceSlots s) {
+    this.slots = s;
+    return this;
   }
 
   Outcome copy(SliceClaim claim, BooleanSupplier stopRequested) {
@@ -99,7 +107,11 @@ final class SliceCopier {
     try (WindowReader reader = PackedReader.open(source, w, start);
          PageReadAhead pages = new PageReadAhead(reader, settings.pageSize(), readAhead, memory, metrics)) {
       while (true) {
+        long pageStart = System.nanoTime();
+        long pushbacks = StorePushback.count();
         PageReadAhead.HeldPage held = pages.take(); // the next read runs while this page is throttled and written
+        long readWait = System.nanoTime() - pageStart;
+        long writeTime;
         Page page = held.page;
         List<Doc> mapped = mapped(page);
         List<CopiedDoc> written = copied(page, mapped);
@@ -110,10 +122,13 @@ final class SliceCopier {
           }
           throttle.acquire(page.docs().size());
           claim.verifyHeld(); // never write a page for a slice that is no longer ours
+          long writeStart = System.nanoTime();
           r = write(mapped, written, recheck);
+          writeTime = System.nanoTime() - writeStart;
         } finally {
           held.release(); // now, not at the end of the slice: its settle delay must not hold memory
         }
+        if (slots != null) slots.onPage(pageStart, readWait + writeTime, StorePushback.count() != pushbacks);
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
             r.rejected().size(), 0));
         // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
@@ -164,6 +179,7 @@ final class SliceCopier {
       return Outcome.FENCED;
     } catch (StoreUnavailableException e) {
       // an outage is not the slice's fault: give it back (cursor kept) without spending an attempt
+      if (slots != null) slots.pushedBack();
       LOG.warn("slice {} paused by an outage, released for later: {}", claim.sliceId(), e.getMessage());
       try {
         claim.release();

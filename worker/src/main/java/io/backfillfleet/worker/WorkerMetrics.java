@@ -39,6 +39,12 @@ public final class WorkerMetrics {
     registry.gauge("pages.memory.waits", () -> () -> pageMemory.waits());
   }
 
+  /** Exports the slices this worker may copy at once now (adaptive and fleet-wide limits) and copies. */
+  void watch(SliceSlots slots) {
+    registry.gauge("slices.limit", () -> slots::limit);
+    registry.gauge("slices.copying", () -> slots::inUse);
+  }
+
   /** The most pages this worker held at once (read, not yet written). */
   public int pagesHeldAtOnceAtMost() {
     return pageMemory == null ? 0 : pageMemory.peakPages();

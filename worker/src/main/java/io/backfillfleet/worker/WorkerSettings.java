@@ -17,10 +17,20 @@ import java.time.Duration;
  *                          documents a live delete removed meanwhile); longer than the dual-writer's lag
  * @param pageMemoryBytes   the most memory the pages read and not yet written may take at once ({@link #AUTO}: a
  *                          quarter of the heap); slices in flight wait for room before reading
+ * @param adaptive          whether the slices in flight follow the clusters' round trips and pushback, between 1 and
+ *                          {@code concurrency} ({@link SliceSlots}); true when concurrency is left to the worker
  */
 public record WorkerSettings(String workerId, int concurrency, int pageSize, int checkpointPages,
     Duration checkpointEvery, Duration shutdownGrace, Duration failureBackoff, Duration progressLogEvery,
-    Duration settleDelay, long pageMemoryBytes) {
+    Duration settleDelay, long pageMemoryBytes, boolean adaptive) {
+
+  /** Adaptive exactly when the concurrency is left to the worker ({@link #AUTO}): a number given is kept. */
+  public WorkerSettings(String workerId, int concurrency, int pageSize, int checkpointPages, Duration checkpointEvery,
+      Duration shutdownGrace, Duration failureBackoff, Duration progressLogEvery, Duration settleDelay,
+      long pageMemoryBytes) {
+    this(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace, failureBackoff,
+        progressLogEvery, settleDelay, pageMemoryBytes, concurrency == AUTO);
+  }
 
   public WorkerSettings {
     JobLayout.requireValidName("worker id", workerId);
@@ -55,12 +65,18 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
     boolean es = source == Engine.ELASTICSEARCH;
     return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : 8,
         pageSize != AUTO ? pageSize : es ? 2000 : 1000, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes);
+        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes, adaptive);
   }
 
   /** The memory budget for pages: as set, or a quarter of the heap. */
   PageMemoryBudget pageMemory() {
     return pageMemoryBytes != AUTO ? new PageMemoryBudget(pageMemoryBytes) : PageMemoryBudget.quarterOfHeap();
+  }
+
+  /** Slices in flight fixed at {@code concurrency} ({@code false}) or adapting below it ({@code true}). */
+  public WorkerSettings withAdaptiveConcurrency(boolean on) {
+    return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
+        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes, on);
   }
 
   public static WorkerSettings defaults(String workerId) {
@@ -69,21 +85,21 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
 
   public WorkerSettings withCheckpoints(int pages, Duration every) {
     return new WorkerSettings(workerId, concurrency, pageSize, pages, every, shutdownGrace, failureBackoff,
-        progressLogEvery, settleDelay, pageMemoryBytes);
+        progressLogEvery, settleDelay, pageMemoryBytes, adaptive);
   }
 
   public WorkerSettings withPageSize(int size) {
     return new WorkerSettings(workerId, concurrency, size, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes);
+        failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes, adaptive);
   }
 
   public WorkerSettings withPageMemory(long bytes) {
     return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, settleDelay, bytes);
+        failureBackoff, progressLogEvery, settleDelay, bytes, adaptive);
   }
 
   public WorkerSettings withSettleDelay(Duration d) {
     return new WorkerSettings(workerId, concurrency, pageSize, checkpointPages, checkpointEvery, shutdownGrace,
-        failureBackoff, progressLogEvery, d, pageMemoryBytes);
+        failureBackoff, progressLogEvery, d, pageMemoryBytes, adaptive);
   }
 }
