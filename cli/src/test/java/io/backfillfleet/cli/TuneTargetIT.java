@@ -125,6 +125,34 @@ class TuneTargetIT {
   }
 
   @Test
+  void aTuningLeftHalfwayByACrashedPlanIsStillRestoredByTheLastWorker() throws Exception {
+    String source = sourceIndex(50);
+    String target = targetIndex("{\"number_of_replicas\":1,\"refresh_interval\":\"3s\"}");
+    Path job = esJob("crashed", source, target);
+    assertThat(PlanCommandIT.run("plan", "--job-file", job.toString(), "--apply", "--quiet").code()).isZero();
+    // what plan --tune-target leaves when it dies between tuning the target and marking the node APPLIED
+    Map<String, Map<String, String>> original = Map.of(target,
+        Map.of("index.refresh_interval", "3s", "index.number_of_replicas", "1"));
+    try (CoordinatorConnection c = new CoordinatorConnection(ZkSettings.of(zk, root)).start()) {
+      assertThat(new TargetTuningStore(c).record("crashed", TargetTuningNode.applying(original,
+          Map.of("index.refresh_interval", "-1", "index.number_of_replicas", "0"), "plan", Instant.now())))
+          .isInstanceOf(TargetTuningStore.RecordOutcome.Recorded.class);
+    }
+    http("PUT", target + "/_settings", "{\"index\":{\"refresh_interval\":\"-1\",\"number_of_replicas\":0}}");
+    assertThat(PlanCommandIT.run("status", "--job-file", job.toString()).out()).contains("target tuned for the backfill");
+    PlanCommandIT.Result apply = PlanCommandIT.run("tune-target", "--job-file", job.toString(), "--apply");
+    assertThat(apply.code()).as(apply.err()).isZero();
+    assertThat(apply.out()).as("the originals are recorded once, not replaced by the tuned values")
+        .contains("tuned before").contains("nothing changed");
+
+    PlanCommandIT.Result work = PlanCommandIT.run("work", "--job-file", job.toString(), "--worker-id", "w1",
+        "--settle-seconds", "0");
+    assertThat(work.code()).as(work.err()).isZero();
+    assertThat(settings(target)).isEqualTo(new Settings("3s", "1"));
+    assertThat(node("crashed").state()).isEqualTo(TargetTuningNode.State.RESTORED);
+  }
+
+  @Test
   void aSolrTargetIsRefusedBeforeAnythingIsPublished() throws Exception {
     String coll = "tune-" + UUID.randomUUID().toString().substring(0, 8);
     SolrTestCluster.legacy().createCollection(coll, 1);
