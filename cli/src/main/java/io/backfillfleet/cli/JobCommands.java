@@ -61,11 +61,16 @@ final class JobCommands {
 
   @Command(name = "delete-job", mixinStandardHelpOptions = true,
       description = {"Deletes a job's nodes from ZooKeeper (no document in any cluster).",
-          "Refused while workers hold claims, unless --force."})
+          "Refused while workers hold claims, unless --force.",
+          "A target still tuned by --tune-target gets its own settings back first (their only record is in the job);",
+          "  if that fails the delete is refused, unless --forget-tuning (then set them back by hand)."})
   static final class DeleteJob implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ZkOptions zk;
     @Option(names = "--force", description = "Delete even while claims are held (their workers get fenced).") boolean force;
+    @Option(names = "--forget-tuning",
+        description = "Delete even if the target's original settings cannot be restored (the message lists them).")
+    boolean forgetTuning;
     @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
 
     @Override
@@ -88,10 +93,29 @@ final class JobCommands {
                 + " stop the workers first, or use --force");
           }
         }
+        restoreTuning(conn, job, forgetTuning, spec.commandLine().getOut());
         jobs.delete(job);
         spec.commandLine().getOut().printf("deleted job %s (%d slices)%n", job, slices);
         return ExitCodes.OK;
       }
+    }
+  }
+
+  /** Restores a target the job still tunes: deleting the job would lose the only record of its own settings. */
+  private static void restoreTuning(CoordinatorConnection conn, String job, boolean forget, PrintWriter out) {
+    var tuner = new io.backfillfleet.worker.TargetTuner(conn, job, java.time.Clock.systemUTC());
+    var node = tuner.read().filter(io.backfillfleet.coordinator.TargetTuningNode::inEffect);
+    if (node.isEmpty()) return;
+    try (var target = TuneTargetCommand.openTarget(conn, job)) {
+      out.println(TuneTargetCommand.describe(job, tuner.restore(target, ControlCommands.who())));
+    } catch (io.backfillfleet.store.StoreException e) {
+      String originals = node.get().describeOriginal();
+      if (!forget) {
+        throw new UsageException("job " + job + " still tunes its target and restoring it failed: " + e.getMessage()
+            + "; fix that and run delete-job again, or add --forget-tuning and set these back by hand: " + originals);
+      }
+      out.println("job " + job + ": the target's settings could not be restored (" + e.getMessage() + "); set them"
+          + " back by hand: " + originals);
     }
   }
 

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         SliceCommands.Retry.class, SliceCommands.Release.class, SliceCommands.Reset.class, ControlCommands.Pause.class,
         ControlCommands.Resume.class, ControlCommands.Throttle.class, JobCommands.Rejected.class,
         VerifyCommands.Verify.class, VerifyCommands.Repair.class, JobCommands.DeleteJob.class,
+        TuneTargetCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -16,6 +16,7 @@ import io.backfillfleet.planner.SliceCost;
 import io.backfillfleet.planner.TenantSelection;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
+import io.backfillfleet.worker.TargetTuner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -105,6 +106,13 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar, and the report is one block: totals, estimate, coverage.")
   boolean quiet;
 
+  @Option(names = "--tune-target",
+      description = {"With --apply, Elasticsearch targets: set refresh_interval -1 and number_of_replicas 0 on the target",
+          "  while the job copies (faster, and cheaper for the target); the originals are kept in ZooKeeper and put back",
+          "  when a worker finds no work left, or by 'backfill tune-target --restore'. Never while reads are served",
+          "  from the target."})
+  boolean tuneTarget;
+
   @Option(names = "--verbose", description = "Stack traces on errors.")
   boolean verbose;
 
@@ -129,10 +137,14 @@ final class PlanCommand implements Callable<Integer> {
     if (concurrency < 1 || concurrency > 64) throw new UsageException("--concurrency must be 1..64");
     if (file.source() == null) throw new UsageException("job file " + jobFile + " has no 'source'");
     if (!mode.dryRun && file.target() == null) throw new UsageException("job file " + jobFile + " has no 'target'");
+    if (tuneTarget && !mode.apply) {
+      throw new UsageException("--tune-target goes with --apply (for a published job: 'backfill tune-target --apply')");
+    }
     if (!mode.dryRun && file.target() != null) {
       file.target().validate("target");
       try (SearchStore targetStore = Stores.open("target", file.target())) {
         targetStore.requireExists(); // before measuring anything: a typo must not publish a job into a new, dynamic index
+        if (tuneTarget) TargetTuner.require(targetStore); // a Solr target: refused before anything is published
       }
     }
     TenantSelection selection = new TenantSelection(selectedTenants(ps), Set.copyOf(exclude != null ? exclude
@@ -182,6 +194,12 @@ final class PlanCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("published job %s: %d slices%s; start workers with 'backfill work --job %s'%n",
             jobName, r.slicesWritten() + r.slicesAlreadyThere(), r.resumed() ? " (resumed an interrupted publish)" : "",
             jobName);
+        if (tuneTarget) {
+          try (SearchStore targetStore = Stores.open("target", file.target())) {
+            spec.commandLine().getErr().println(describe(jobName, new TargetTuner(conn, jobName, Clock.systemUTC())
+                .apply(targetStore, ControlCommands.who())));
+          }
+        }
       } else {
         // the tenants of packed slices too: each is in the job, though no slice is named after it
         Set<String> present = PlanPublisher.tenantsOf(new JobStatusReader(conn).read(jobName).slices().values());
@@ -190,6 +208,21 @@ final class PlanCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** What --tune-target (or 'tune-target --apply') did, in one line. */
+  static String describe(String job, TargetTuner.Applied a) {
+    if (a instanceof TargetTuner.Applied.Tuned t) {
+      return "job " + job + ": target tuned for the backfill (" + t.node().describeTuned() + "); the originals ("
+          + t.node().describeOriginal() + ") are put back when a worker finds no work left, or by 'backfill tune-target"
+          + " --job " + job + " --restore'";
+    }
+    if (a instanceof TargetTuner.Applied.AlreadyRecorded there) {
+      return "job " + job + ": its target was tuned before (" + there.node().describeTuned() + ", now "
+          + there.node().state() + "); nothing changed";
+    }
+    return "job " + job + ": the job finished while the target was being tuned; its settings are restored ("
+        + ((TargetTuner.Applied.RestoredMeanwhile) a).node().describeOriginal() + ")";
   }
 
   private long targetDocsPerSlice(JobFile.PlanSettings ps, double rate) {

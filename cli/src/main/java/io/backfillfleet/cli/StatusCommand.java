@@ -6,6 +6,8 @@ import io.backfillfleet.coordinator.JobStatus;
 import io.backfillfleet.coordinator.JobStatusReader;
 import io.backfillfleet.coordinator.JobSummaryReader;
 import io.backfillfleet.coordinator.SliceState;
+import io.backfillfleet.coordinator.TargetTuningStore;
+import io.backfillfleet.coordinator.Versioned;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +60,11 @@ final class StatusCommand implements Callable<Integer> {
         JobProgress p = JobProgress.of(new JobSummaryReader(conn).read(job), Instant.now(), Duration.ofSeconds(stuckAfter));
         if (watch) out.print("\033[H\033[2J");
         out.print(format.json() ? StatusView.json(p) : StatusView.table(p));
+        if (!format.json()) {
+          String tuned = TuneTargetCommand.statusLine(new TargetTuningStore(conn).read(job).map(Versioned::value)
+              .orElse(null));
+          if (tuned != null) out.println(tuned);
+        }
         out.flush();
         if (!watch || p.done() + p.failed() + p.corrupt() == p.slices()) return ExitCodes.OK;
         Thread.sleep(2000); // a redraw interval, not a wait on a condition

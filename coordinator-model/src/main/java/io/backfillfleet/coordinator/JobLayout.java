@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * &lt;root&gt;/jobs/&lt;job&gt;/rejected/&lt;b&gt;/&lt;sliceId&gt;   persistent  {@link SliceRejections}
  * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt;        ephemeral   {@link WorkerInfo}
  * &lt;root&gt;/jobs/&lt;job&gt;/control                   persistent  {@link JobControl}
+ * &lt;root&gt;/jobs/&lt;job&gt;/target-tuning             persistent  {@link TargetTuningNode}, only with --tune-target
  * </pre>
  * An {@code open/<b>} folder exists only while its bucket has an open slice, so the listing of {@code open} is the
  * buckets that still have work, and an empty one says, authoritatively, that no slice is pending or held. A bucket's
@@ -116,5 +117,9 @@ public record JobLayout(String root, String job) {
 
   public String controlPath() {
     return jobPath() + "/control";
+  }
+
+  public String tuningPath() {
+    return jobPath() + "/target-tuning";
   }
 }

@@ -60,6 +60,17 @@ public interface TargetStore extends AutoCloseable {
    */
   default void checkCanDelete() {}
 
+  /**
+   * The index settings this target lets a backfill relax while nothing reads from it ({@code --tune-target}), or
+   * why it cannot.
+   */
+  default TuningSupport tuning() {
+    // Solr: the soft-commit interval is set in the configset (shared by other collections, and already off by
+    // default), and replicas cannot be dropped and brought back cheaply
+    return new TuningSupport.NotTunable("--tune-target is for Elasticsearch targets; Solr has no per-collection"
+        + " equivalent that is safe to change, so plan without it");
+  }
+
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();
 

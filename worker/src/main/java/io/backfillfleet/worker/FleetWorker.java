@@ -124,7 +124,10 @@ public final class FleetWorker implements AutoCloseable {
         metrics.watch(copying);
         followControl(board, copying, resolved.workerId()); // before the first claim, not half a second into them
         try {
-          return loop(board, copier, slots, copying, resolved);
+          Result result = loop(board, copier, slots, copying, resolved);
+          // --tune-target: the last copy is written, so the target gets its own settings back (idempotent)
+          if (result == Result.NO_WORK_LEFT) restoreTuning(target, resolved.workerId());
+          return result;
         } finally {
           slots.shutdown();
           if (!slots.awaitTermination(resolved.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -271,6 +274,20 @@ public final class FleetWorker implements AutoCloseable {
       board.awaitChange(Duration.ofSeconds(5));
     }
     return board.spec().orElseThrow();
+  }
+
+  private void restoreTuning(SearchStore target, String workerId) {
+    TargetTuner.Restored r;
+    try {
+      r = new TargetTuner(conn, job, java.time.Clock.systemUTC()).restore(target, workerId);
+    } catch (io.backfillfleet.store.StoreException e) {
+      // not "done" while the target is still tuned: exit with an error; a restarted worker tries again
+      throw new io.backfillfleet.store.StoreException("job " + job + " is copied, but the target's settings could not"
+          + " be restored: " + e.getMessage() + "; run 'backfill tune-target --job " + job + " --restore'", e);
+    }
+    if (r instanceof TargetTuner.Restored.Now now) {
+      LOG.info("job {}: the target's settings are restored ({})", job, now.node().describeOriginal());
+    }
   }
 
   /** Stop claiming; slices in flight finish their page, checkpoint and release. Waits up to the grace period. */

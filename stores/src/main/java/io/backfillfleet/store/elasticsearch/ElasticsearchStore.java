@@ -22,6 +22,7 @@ import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
 import io.backfillfleet.store.TenantSpan;
 import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.TuningSupport;
 import io.backfillfleet.store.WindowReader;
 import io.backfillfleet.store.WriteResult;
 import java.io.IOException;
@@ -553,6 +554,11 @@ public final class ElasticsearchStore implements SearchStore {
 
   private static Map<String, Object> mgetItem(DocKey k) {
     return k.routing() == null ? Map.of("_id", k.id()) : Map.of("_id", k.id(), "routing", k.routing());
+  }
+
+  @Override
+  public TuningSupport tuning() {
+    return new TuningSupport.Tunable(new ElasticsearchTuning(config.collection(), this::lowLevel));
   }
 
   @Override
