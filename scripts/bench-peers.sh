@@ -53,6 +53,9 @@ else
 fi
 mvn -B -q install -Dmaven.test.skip=true
 mvn -B -q -pl demo dependency:build-classpath -Dmdep.outputFile="$PWD/demo/target/classpath.txt" >/dev/null
+# this worktree's own modules, not their jars in ~/.m2: another checkout's 'mvn install' replaces those, also while
+# this harness runs and loads classes from them
+sed -i -E "s#[^:]*/io/backfillfleet/([a-z0-9-]+)/[^/:]+/[^/:]+\.jar#$PWD/\1/target/classes#g" demo/target/classpath.txt
 
 # Elasticsearch 7.17 with a 'reindex' module: the reindex-client jar from Maven Central is the module's code
 # (the integ-test-zip ships without it). Built once into a copy of the distribution; the original stays untouched.

@@ -90,21 +90,30 @@ public final class PeerBenchmark {
     try (Closers closers = new Closers("peers")) {
       ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
       closers.add(zk);
-      PeerBenchmark b = new PeerBenchmark(new BackfillJar(jar, dir), dir, zk.getConnectionString(), docs, tune, guardRow);
-      b.table.add("| pair | tool | docs/s | steady docs/s | ratio | source CPU s / 1M docs | target CPU s / 1M docs"
-          + " | fleet best cluster CPU / tool's | tool CPU s / 1M docs |");
-      b.table.add("|---|---|---|---|---|---|---|---|---|");
-      if (pairs.contains("es7")) b.elasticsearch7(closers);
-      if (pairs.contains("es8")) b.elasticsearch8(closers);
-      if (pairs.contains("solr8")) b.solr8();
-      System.out.println("\nPEERS " + docs + " documents, 20 tenants, " + Runtime.getRuntime().availableProcessors()
-          + " cores for the harness; " + ToolCores.describe() + ":");
-      b.table.forEach(System.out::println);
-      System.out.println("ratio: fleet rows, docs/s / best fleet docs/s; peer rows, best fleet docs/s / the tool's."
-          + " Cluster CPU = source + target; fleet best = the fleet row with the least cluster CPU per 1M docs.");
-      b.notes.forEach(System.out::println);
+      run(closers, dir, jar, zk.getConnectionString(), docs, pairs, tune, guardRow);
+    } catch (Throwable e) {
+      // the servers' threads would keep this JVM alive after main ends: report and leave
+      System.err.println("PEERS failed: " + e);
+      e.printStackTrace();
+      System.exit(1);
     }
     System.exit(0);
+  }
+
+  private static void run(Closers closers, Path dir, Path jar, String zk, int docs, List<String> pairs, boolean tune,
+      boolean guardRow) throws Exception {
+    PeerBenchmark b = new PeerBenchmark(new BackfillJar(jar, dir), dir, zk, docs, tune, guardRow);
+    b.table.add("| pair | tool | docs/s | steady docs/s | ratio | source CPU s / 1M docs | target CPU s / 1M docs"
+        + " | fleet best cluster CPU / tool's | tool CPU s / 1M docs |");
+    b.table.add("|---|---|---|---|---|---|---|---|---|");
+    if (pairs.contains("es7")) b.elasticsearch7(closers);
+    if (pairs.contains("es8")) b.elasticsearch8(closers);
+    if (pairs.contains("solr8")) b.solr8();
+    System.out.println("\nPEERS " + docs + " documents, 20 tenants, " + ToolCores.describe() + ":");
+    b.table.forEach(System.out::println);
+    System.out.println("ratio: fleet rows, docs/s / best fleet docs/s; peer rows, best fleet docs/s / the tool's."
+        + " Cluster CPU = source + target; fleet best = the fleet row with the least cluster CPU per 1M docs.");
+    b.notes.forEach(System.out::println);
   }
 
   private static String value(String[] args, int i) {
@@ -255,8 +264,9 @@ public final class PeerBenchmark {
         Row on = rows.stream().filter(r -> r.kind() == Kind.FLEET && r.workers() == off.workers()).findFirst()
             .orElseThrow();
         notes.add(String.format(Locale.ROOT, "%s: guard share of source CPU = 1 - (source CPU without guard / with guard)"
-            + " = 1 - (%.1f / %.1f) = %.0f %% (%d workers; goal: at most 10 %%)", name, perMillion(off.cpu().source()),
-            perMillion(on.cpu().source()), 100 * (1 - off.cpu().source() / on.cpu().source()), off.workers()));
+            + " = 1 - (%.1f / %.1f) = %.0f %% (%d workers; goal: at most 10 %%; run last, on warmer clusters)", name,
+            perMillion(off.cpu().source()), perMillion(on.cpu().source()),
+            100 * (1 - off.cpu().source() / on.cpu().source()), off.workers()));
       });
     }
 
@@ -274,7 +284,8 @@ public final class PeerBenchmark {
       Row worst = known.stream().min(Comparator.comparingDouble(r -> r.steady().docsPerSecond())).orElseThrow();
       double ratio = worst.steady().docsPerSecond() / bestSteady;
       notes.add(String.format(Locale.ROOT, "%s: more workers never slower: min steady / best steady = %.2f (at %d"
-          + " workers) %s%s", name, ratio, worst.workers(), ratio >= 0.95 ? "PASS" : "FAIL", missing));
+          + " worker%s) %s%s", name, ratio, worst.workers(), worst.workers() > 1 ? "s" : "",
+          ratio >= 0.95 ? "PASS" : "FAIL", missing));
     }
 
   }
