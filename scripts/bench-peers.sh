@@ -95,7 +95,8 @@ fi
 # integ-test-zip distributions do not serve
 [ -x bench/peers/tools/node_modules/.bin/elasticdump ] || (cd bench/peers/tools && npm ci --no-audit --no-fund --silent)
 
-exec "${PINNED[@]}" java -Xmx3g "${PIN_PROPS[@]}" -Dbackfill.jar=cli/target/backfill.jar -Dlog4j2.configurationFile=log4j2-test.xml \
+exec "${PINNED[@]}" java -Xmx3g "${PIN_PROPS[@]}" \
+  -Dbackfill.jar=cli/target/backfill.jar -Dlog4j2.configurationFile=log4j2-test.xml \
   -Dbench.tools="$PWD/bench/peers/tools" -Dbench.es7.reindex.dist="$REINDEX_DIST" \
   -cp "demo/target/classes:$(cat demo/target/classpath.txt)" io.backfillfleet.demo.PeerBenchmark "${ARGS[@]}" \
-  2> >(grep -v -E 'WARN|^\s+at ' >&2)
+  2> >(grep --line-buffered -v -E 'WARN|^\s+at ' >&2)
