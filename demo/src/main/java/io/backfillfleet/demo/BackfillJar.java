@@ -29,7 +29,7 @@ final class BackfillJar {
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = new ProcessBuilder(ToolCores.pin(cmd)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     int code = p.waitFor();
     Result r = new Result(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     Files.delete(out);
@@ -39,13 +39,19 @@ final class BackfillJar {
 
   /** Starts a worker process whose output is appended to worker-ID.log. */
   Process startWorker(Path jobFile, String workerId, String... extra) throws IOException {
+    return startWorker(jobFile, workerId, List.of(), extra);
+  }
+
+  /** Starts a worker process with these JVM options (e.g. a benchmark-only system property) before the jar. */
+  Process startWorker(Path jobFile, String workerId, List<String> jvmOptions, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+    cmd.addAll(jvmOptions);
     // for profiling a benchmark's workers only, e.g. BENCH_WORKER_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/jfr/
     String opts = System.getenv("BENCH_WORKER_JVM_OPTS");
     if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
     cmd.addAll(List.of("-jar", jar.toString(), "work", "--job-file", jobFile.toString(), "--worker-id", workerId));
     cmd.addAll(List.of(extra));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
+    return new ProcessBuilder(ToolCores.pin(cmd)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + workerId + ".log").toFile())).start();
   }
 

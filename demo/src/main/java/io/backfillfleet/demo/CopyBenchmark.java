@@ -96,6 +96,16 @@ public final class CopyBenchmark {
   static double fleetRate(BackfillJar backfill, String zkConnect, Cluster legacy, Cluster fresh, String coll, int docs,
       int workers, Path dir, String... workerArgs) throws Exception {
     fresh.createCollection(coll);
+    Path jobFile = planJob(backfill, zkConnect, legacy, fresh, coll, docs, dir);
+    long t0 = System.nanoTime();
+    List<Process> ps = startWorkers(backfill, jobFile, coll, workers, List.of(), workerArgs);
+    awaitWorkers(ps);
+    return rate(docs, t0);
+  }
+
+  /** Writes the job file of a copy into {@code coll} (which exists) and plans it with the jar; its job is bench-COLL. */
+  static Path planJob(BackfillJar backfill, String zkConnect, Cluster legacy, Cluster fresh, String coll, int docs,
+      Path dir) throws Exception {
     Path jobFile = dir.resolve("job-" + coll + ".yaml");
     Files.writeString(jobFile, "job: bench-" + coll + "\n"
         + "zookeeper: {connect: \"" + zkConnect + "\", root: /backfill}\n"
@@ -105,17 +115,25 @@ public final class CopyBenchmark {
         + "plan: {docsPerSlice: " + Math.max(5000, docs / 100) + "}\n");
     BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
     if (apply.code() != 0) throw new IllegalStateException(apply.err());
-    long t0 = System.nanoTime();
+    return jobFile;
+  }
+
+  /** Starts {@code workers} worker processes of a planned job with these JVM options and worker arguments. */
+  static List<Process> startWorkers(BackfillJar backfill, Path jobFile, String coll, int workers,
+      List<String> jvmOptions, String... workerArgs) throws Exception {
     List<Process> ps = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       List<String> args = new ArrayList<>(List.of("--settle-seconds", "1"));
       args.addAll(List.of(workerArgs)); // none: the worker's defaults for the source engine
-      ps.add(backfill.startWorker(jobFile, coll + "-" + w, args.toArray(String[]::new)));
+      ps.add(backfill.startWorker(jobFile, coll + "-" + w, jvmOptions, args.toArray(String[]::new)));
     }
+    return ps;
+  }
+
+  static void awaitWorkers(List<Process> ps) throws InterruptedException {
     for (Process p : ps) {
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IllegalStateException("a worker failed");
     }
-    return rate(docs, t0);
   }
 
   static double rate(long n, long t0) {

@@ -19,15 +19,20 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
  * Not a test: the worker fleet against the tools a team would otherwise use, on one machine, in one run, on the same
- * data (20 skewed tenants), each copy into a fresh index or collection and counted afterwards. Prints docs/s per
- * tool, the ratio of our best fleet rate to it, and the pair's serial limit 1/(1/read + 1/write). Peers run with
- * their usual settings (1000 documents per batch, create-only where they can be); nobody is tuned down.
+ * data (20 skewed tenants), each copy into a fresh index or collection and counted afterwards. Prints per tool its
+ * docs/s, the ratio to our best fleet rate, and the CPU seconds the copy cost the source and the target cluster per
+ * million documents (read from /proc, {@link ProcCpu}); the fleet at 1, 2, 4 and 8 workers with its steady-state rate
+ * ({@link SteadyRate}), and once more without the resurrection guard's re-checks (the guard's share of the source's
+ * CPU). Pinned by scripts/bench-peers.sh ({@link ToolCores}): the clusters keep their cores, the copy tools run on the
+ * others, as in a deployment. Peers run with their usual settings (1000 documents per batch, create-only where they
+ * can be); nobody is tuned down.
  */
 public final class PeerBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,66 +41,174 @@ public final class PeerBenchmark {
   private final Path dir;
   private final String zk;
   private final int docs;
+  private final boolean tune;
+  private final boolean guardRow;
   private final List<String> table = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
 
-  private PeerBenchmark(BackfillJar backfill, Path dir, String zk, int docs) {
+  static final String USAGE = "usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8] [--pin|--no-pin] [--tune]"
+      + " [--no-guard-row]";
+  static final int[] FLEET_WORKERS = {1, 2, 4, 8};
+  /** Benchmark-only worker switch: the worker skips the resurrection guard's re-checks (and says so loudly). */
+  static final String GUARD_OFF = "-Dbackfill.bench.guard=off";
+
+  private PeerBenchmark(BackfillJar backfill, Path dir, String zk, int docs, boolean tune, boolean guardRow) {
     this.backfill = backfill;
     this.dir = dir;
     this.zk = zk;
     this.docs = docs;
+    this.tune = tune;
+    this.guardRow = guardRow;
   }
 
   public static void main(String[] args) throws Exception {
     int docs = 200_000;
     List<String> pairs = List.of("es7", "es8", "solr8");
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--docs")) docs = Integer.parseInt(args[i + 1]);
-      else if (args[i].equals("--pairs")) pairs = List.of(args[i + 1].split(","));
-      else throw new IllegalArgumentException("usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8]");
+    boolean tune = false;
+    boolean guardRow = true;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--docs" -> docs = Integer.parseInt(value(args, ++i));
+          case "--pairs" -> pairs = List.of(value(args, ++i).split(","));
+          case "--tune" -> tune = true;
+          case "--no-guard-row" -> guardRow = false;
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      if (docs <= 0) throw new IllegalArgumentException("--docs must be positive");
+      for (String p : pairs) {
+        if (!List.of("es7", "es8", "solr8").contains(p)) throw new IllegalArgumentException("unknown pair " + p);
+      }
+    } catch (IllegalArgumentException e) { // NumberFormatException too
+      System.err.println(e.getMessage() + "; " + USAGE);
+      System.exit(2);
     }
+    System.out.println("PEERS " + ToolCores.describe() + " (this JVM's cores: " + affinity() + ")");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Path dir = Files.createTempDirectory("backfill-peers-");
     try (Closers closers = new Closers("peers")) {
       ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
       closers.add(zk);
-      PeerBenchmark b = new PeerBenchmark(new BackfillJar(jar, dir), dir, zk.getConnectionString(), docs);
-      b.table.add("| pair | tool | docs/s | ours (best fleet) / tool | serial limit of the pair |");
-      b.table.add("|---|---|---|---|---|");
-      if (pairs.contains("es7")) b.elasticsearch7(closers);
-      if (pairs.contains("es8")) b.elasticsearch8(closers);
-      if (pairs.contains("solr8")) b.solr8();
-      System.out.println("\nPEERS " + docs + " documents, 20 tenants, " + Runtime.getRuntime().availableProcessors()
-          + " cores, everything on this machine:");
-      b.table.forEach(System.out::println);
+      run(closers, dir, jar, zk.getConnectionString(), docs, pairs, tune, guardRow);
+    } catch (Throwable e) {
+      // the servers' threads would keep this JVM alive after main ends: report and leave
+      System.err.println("PEERS failed: " + e);
+      e.printStackTrace();
+      System.exit(1);
     }
     System.exit(0);
   }
 
-  /** One pair's rows: our fleet at 1, 2 and 4 workers, then each peer, each with the ratio of our best to it. */
+  private static void run(Closers closers, Path dir, Path jar, String zk, int docs, List<String> pairs, boolean tune,
+      boolean guardRow) throws Exception {
+    PeerBenchmark b = new PeerBenchmark(new BackfillJar(jar, dir), dir, zk, docs, tune, guardRow);
+    b.table.add("| pair | tool | docs/s | steady docs/s | ratio | source CPU s / 1M docs | target CPU s / 1M docs"
+        + " | fleet best cluster CPU / tool's | tool CPU s / 1M docs |");
+    b.table.add("|---|---|---|---|---|---|---|---|---|");
+    if (pairs.contains("es7")) b.elasticsearch7(closers);
+    if (pairs.contains("es8")) b.elasticsearch8(closers);
+    if (pairs.contains("solr8")) b.solr8();
+    System.out.println("\nPEERS " + docs + " documents, 20 tenants, " + ToolCores.describe() + ":");
+    b.table.forEach(System.out::println);
+    System.out.println("ratio: fleet rows, docs/s / best fleet docs/s; peer rows, best fleet docs/s / the tool's."
+        + " Cluster CPU = source + target; fleet best = the fleet row with the least cluster CPU per 1M docs.");
+    b.notes.forEach(System.out::println);
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    return args[i];
+  }
+
+  private static String affinity() {
+    try {
+      return Files.readAllLines(Paths.get("/proc/self/status")).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  /** CPU seconds used so far by the source, the target, and the tool processes this JVM started and reaped. */
+  record Cpu(double source, double target, double tools) {
+    Cpu minus(Cpu o) {
+      return new Cpu(source - o.source, target - o.target, tools - o.tools);
+    }
+  }
+
+  enum Kind { FLEET, GUARD_OFF, PEER }
+
+  /** One copy: end-to-end docs/s, the fleet's steady rate (null for peers), and what it cost in CPU seconds. */
+  record Row(Kind kind, String tool, int workers, double rate, SteadyRate.Result steady, Cpu cpu) {}
+
+  /**
+   * One pair's rows: our fleet at 1, 2, 4 and 8 workers (and once without the guard), then each peer, each with the
+   * ratio of our best to it and the CPU each copy cost the clusters.
+   */
   private final class Pair {
     final String name;
     final String slug; // for index and collection names
     final double serial;
-    final List<String[]> rows = new ArrayList<>();
-    double best;
+    final ProcCpu.Meter source;
+    final ProcCpu.Meter target;
+    final ProcCpu.Meter tools = ProcCpu.reapedChildren("tool processes");
+    final List<Row> rows = new ArrayList<>();
 
-    Pair(String name, Cluster legacy, Cluster fresh) {
+    Pair(String name, Cluster legacy, Cluster fresh, ProcCpu.Meter source, ProcCpu.Meter target) {
       this.name = name;
       this.slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+      this.source = source;
+      this.target = target;
       double[] rw = CopyBenchmark.readAndWriteRates(legacy, fresh, docs);
       this.serial = 1 / (1 / rw[0] + 1 / rw[1]);
       System.out.printf(Locale.ROOT, "%s: store read %.0f docs/s, create-only write %.0f docs/s, serial limit %.0f%n",
           name, rw[0], rw[1], serial);
+      System.out.println(name + ": source CPU = " + source.label() + "; target CPU = " + target.label());
+    }
+
+    /** CPU seconds so far; read right before and after each copy (collections are created before, counted after). */
+    Cpu cpu() {
+      return new Cpu(source.read(), target.read(), tools.read());
     }
 
     void fleet(Cluster legacy, Cluster fresh) throws Exception {
-      for (int workers : new int[] {1, 2, 4}) {
-        String coll = slug + "-fleet" + workers;
-        double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, workers, dir);
-        requireCount(fresh, coll, docs);
-        add("backfill-fleet, " + workers + " worker" + (workers > 1 ? "s" : ""), r);
-        best = Math.max(best, r);
+      for (int workers : FLEET_WORKERS) fleetRun(legacy, fresh, workers, Kind.FLEET);
+      if (guardRow) {
+        fleetRun(legacy, fresh, bestFleet(Comparator.comparingDouble(Row::rate)).workers(), Kind.GUARD_OFF);
       }
+    }
+
+    /** One fleet copy: planned and run by the jar's processes (on the tool cores), its counters sampled here. */
+    private void fleetRun(Cluster legacy, Cluster fresh, int workers, Kind kind) throws Exception {
+      String coll = slug + "-fleet" + workers + (kind == Kind.GUARD_OFF ? "-noguard" : "");
+      fresh.createCollection(coll);
+      Cpu before = cpu();
+      Path jobFile = CopyBenchmark.planJob(backfill, zk, legacy, fresh, coll, docs, dir); // the plan reads the source
+      double rate;
+      SteadyRate.Result steady;
+      try (SteadyRate sampler = SteadyRate.start(zk, "bench-" + coll, workers, docs)) {
+        long t0 = System.nanoTime();
+        CopyBenchmark.awaitWorkers(CopyBenchmark.startWorkers(backfill, jobFile, coll, workers,
+            kind == Kind.GUARD_OFF ? List.of(GUARD_OFF) : List.of()));
+        rate = CopyBenchmark.rate(docs, t0);
+        steady = sampler.stop();
+      }
+      Cpu used = cpu().minus(before);
+      requireCount(fresh, coll, docs);
+      String tool = "backfill-fleet, " + workers + " worker" + (workers > 1 ? "s" : "")
+          + (kind == Kind.GUARD_OFF ? ", guard off (" + GUARD_OFF + ")" : "");
+      add(new Row(kind, tool, workers, rate, steady, used));
+    }
+
+    /** A peer's copy, measured from {@code before} (taken right before it started) to now. */
+    void peer(String tool, double rate, Cpu before) {
+      add(new Row(Kind.PEER, tool, 0, rate, null, cpu().minus(before)));
+    }
+
+    /** The fleet row (guard on) that is best by this order: the greatest. */
+    Row bestFleet(Comparator<Row> order) {
+      return rows.stream().filter(r -> r.kind() == Kind.FLEET).max(order).orElseThrow();
     }
 
     /**
@@ -103,6 +216,7 @@ public final class PeerBenchmark {
      * worker, each {page size, slices in flight}.
      */
     void tune(Cluster legacy, Cluster fresh, int[][] pageAndInFlight) throws Exception {
+      if (!tune) return; // long: opt-in with --tune
       for (int[] pk : pageAndInFlight) {
         String coll = slug + "-tune-p" + pk[0] + "-k" + pk[1];
         double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
@@ -113,18 +227,71 @@ public final class PeerBenchmark {
       }
     }
 
-    void add(String tool, double rate) {
-      System.out.printf(Locale.ROOT, "%s: %-40s %8.0f docs/s%n", name, tool, rate);
-      rows.add(new String[] {tool, String.format(Locale.ROOT, "%.0f", rate), String.valueOf(rate)});
+    void add(Row r) {
+      System.out.printf(Locale.ROOT, "%s: %-40s %8.0f docs/s%s; CPU s per 1M docs: source %.1f, target %.1f, tool %.1f%n",
+          name, r.tool(), r.rate(), r.steady() == null ? "" : ", steady " + steady(r.steady()) + " (" + r.steady().why()
+              + ")", perMillion(r.cpu().source()), perMillion(r.cpu().target()), perMillion(r.cpu().tools()));
+      rows.add(r);
+    }
+
+    double perMillion(double seconds) {
+      return seconds * 1e6 / docs;
+    }
+
+    double clusterCpu(Row r) {
+      return perMillion(r.cpu().source() + r.cpu().target());
     }
 
     void print() {
-      for (String[] r : rows) {
-        double rate = Double.parseDouble(r[2]);
-        table.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.0f |", name, r[0], r[1], best / rate, serial));
+      double best = bestFleet(Comparator.comparingDouble(Row::rate)).rate();
+      Row cheapestFleet = bestFleet(Comparator.comparingDouble((Row r) -> clusterCpu(r)).reversed());
+      for (Row r : rows) {
+        boolean peer = r.kind() == Kind.PEER;
+        table.add(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.2f | %.1f | %.1f | %s | %.1f |", name, r.tool(),
+            r.rate(), peer ? "" : steady(r.steady()), peer ? best / r.rate() : r.rate() / best,
+            perMillion(r.cpu().source()), perMillion(r.cpu().target()),
+            peer ? String.format(Locale.ROOT, "%.2f", clusterCpu(cheapestFleet) / clusterCpu(r)) : "",
+            perMillion(r.cpu().tools())));
       }
+      notes.add(name + ": source CPU = " + source.label() + "; target CPU = " + target.label() + "; serial limit "
+          + String.format(Locale.ROOT, "%.0f", serial) + " docs/s");
+      moreWorkersNeverSlower();
+      rows.stream().filter(r -> r.kind() == Kind.PEER).min(Comparator.comparingDouble(this::clusterCpu)).ifPresent(c ->
+          notes.add(String.format(Locale.ROOT, "%s: cheapest peer's cluster CPU %.1f s per 1M docs (%s); fleet best %.1f"
+              + " (%d workers): %.2fx (goal: within 1.2x)", name, clusterCpu(c), c.tool(), clusterCpu(cheapestFleet),
+              cheapestFleet.workers(), clusterCpu(cheapestFleet) / clusterCpu(c))));
+      rows.stream().filter(r -> r.kind() == Kind.GUARD_OFF).findFirst().ifPresent(off -> {
+        Row on = rows.stream().filter(r -> r.kind() == Kind.FLEET && r.workers() == off.workers()).findFirst()
+            .orElseThrow();
+        notes.add(String.format(Locale.ROOT, "%s: guard share of source CPU = 1 - (source CPU without guard / with guard)"
+            + " = 1 - (%.1f / %.1f) = %.0f %% (%d workers; goal: at most 10 %%; run last, on warmer clusters)", name,
+            perMillion(off.cpu().source()), perMillion(on.cpu().source()),
+            100 * (1 - off.cpu().source() / on.cpu().source()), off.workers()));
+      });
     }
 
+    /** min over the worker counts of steady rate / best steady rate; PASS at 0.95 or more (informational). */
+    private void moreWorkersNeverSlower() {
+      List<Row> known = rows.stream().filter(r -> r.kind() == Kind.FLEET && r.steady().known()).toList();
+      List<String> unknown = rows.stream().filter(r -> r.kind() == Kind.FLEET && !r.steady().known())
+          .map(r -> String.valueOf(r.workers())).toList();
+      String missing = unknown.isEmpty() ? "" : "; no steady rate at " + String.join(", ", unknown) + " workers";
+      if (known.size() < 2) {
+        notes.add(name + ": more workers never slower: n/a (fewer than 2 steady rates" + missing + ")");
+        return;
+      }
+      double bestSteady = known.stream().mapToDouble(r -> r.steady().docsPerSecond()).max().orElseThrow();
+      Row worst = known.stream().min(Comparator.comparingDouble(r -> r.steady().docsPerSecond())).orElseThrow();
+      double ratio = worst.steady().docsPerSecond() / bestSteady;
+      notes.add(String.format(Locale.ROOT, "%s: more workers never slower: min steady / best steady = %.2f (at %d"
+          + " worker%s) %s%s", name, ratio, worst.workers(), worst.workers() > 1 ? "s" : "",
+          ratio >= 0.95 ? "PASS" : "FAIL", missing));
+    }
+
+  }
+
+  static String steady(SteadyRate.Result s) {
+    return s.known() ? String.format(Locale.ROOT, "%.0f", s.docsPerSecond()) : "n/a";
   }
 
   /** Every copy is counted afterwards: a tool that copied less than everything has no rate. */
@@ -143,11 +310,11 @@ public final class PeerBenchmark {
     ElasticsearchNode dst = node(dist, version, List.of("reindex.remote.whitelist=127.0.0.1:*"), closers);
     Cluster legacy = seededSource(src);
     Cluster fresh = ElasticsearchCluster.shared(dst, "events");
-    Pair p = new Pair("ES " + version, legacy, fresh);
+    Pair p = new Pair("ES " + version, legacy, fresh, esMeter("source", src), esMeter("target", dst));
     p.fleet(legacy, fresh);
-    p.add("_reindex from remote (op_type=create)", reindex(dst, "reindex-remote", src.httpUrl(), fresh));
-    p.add("local _reindex, same cluster (op_type=create)", reindex(src, "reindex-local", null, legacy));
-    p.add("elasticdump (--bulkAction=create)", elasticdump(src, dst, version, fresh, "elasticdump"));
+    reindex(p, "_reindex from remote (op_type=create)", dst, "reindex-remote", src.httpUrl());
+    reindex(p, "local _reindex, same cluster (op_type=create)", src, "reindex-local", null);
+    elasticdump(p, src, dst, version, fresh, "elasticdump");
     p.print();
   }
 
@@ -157,10 +324,10 @@ public final class PeerBenchmark {
     ElasticsearchNode dst = node(ElasticsearchNode.distribution(version), version, List.of(), closers);
     Cluster legacy = seededSource(src);
     Cluster fresh = ElasticsearchCluster.shared(dst, "events");
-    Pair p = new Pair("ES " + version, legacy, fresh);
+    Pair p = new Pair("ES " + version, legacy, fresh, esMeter("source", src), esMeter("target", dst));
     p.tune(legacy, fresh, new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}, {2000, 4}, {1000, 8}, {2000, 8}});
     p.fleet(legacy, fresh);
-    p.add("elasticdump (--bulkAction=create)", elasticdump(src, dst, version, fresh, "elasticdump"));
+    elasticdump(p, src, dst, version, fresh, "elasticdump");
     p.print();
   }
 
@@ -174,14 +341,23 @@ public final class PeerBenchmark {
         (name, shards) -> solr9.createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
     legacy.createCollection();
     legacy.seed(FaultSuite.history(docs));
-    Pair p = new Pair("Solr " + solr8.version() + " -> 9.10.1", legacy, fresh);
+    // a soft commit every second, as a live source serving searches has (the testkit's configset has none)
+    ((SolrCluster) legacy).softCommitEvery(java.time.Duration.ofSeconds(1));
+    Pair p = new Pair("Solr " + solr8.version() + " -> 9.10.1", legacy, fresh,
+        ProcCpu.tree("Solr 8 child JVM (its nodes and ZooKeeper)", solr8.pid()),
+        ProcCpu.self("Solr 9 + ZooKeeper + harness, one JVM"));
     try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
       System.out.println(p.name + ": read path " + s.readPath());
     }
     p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}, {1000, 8}});
     p.fleet(legacy, fresh);
-    p.add("streaming expression update(select(search /export)), create-only", streamingCopy(solr8, solr9, fresh));
+    streamingCopy(p, solr8, solr9, fresh);
     p.print();
+  }
+
+  /** An Elasticsearch node's CPU: its launcher process and the server JVM it starts as a child. */
+  private static ProcCpu.Meter esMeter(String role, ElasticsearchNode n) {
+    return ProcCpu.tree("the " + role + " Elasticsearch node's processes", n.pid());
   }
 
   private static ElasticsearchNode node(Path dist, String version, List<String> settings, Closers closers)
@@ -198,12 +374,13 @@ public final class PeerBenchmark {
     return legacy;
   }
 
-  private double reindex(ElasticsearchNode on, String index, String remoteUrl, Cluster counted) throws Exception {
+  private void reindex(Pair p, String tool, ElasticsearchNode on, String index, String remoteUrl) throws Exception {
     Cluster target = ElasticsearchCluster.shared(on, index);
     target.createCollection();
     String remote = remoteUrl == null ? "" : "\"remote\":{\"host\":\"" + remoteUrl + "\"},";
     String body = "{\"source\":{" + remote + "\"index\":\"events\",\"size\":1000},\"dest\":{\"index\":\"" + index
         + "\",\"op_type\":\"create\"}}";
+    Cpu before = p.cpu();
     long t0 = System.nanoTime();
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(on.httpUrl()
             + "/_reindex?refresh=true&wait_for_completion=true")).timeout(Duration.ofMinutes(30))
@@ -214,32 +391,33 @@ public final class PeerBenchmark {
     if (r.statusCode() != 200 || j.path("created").asLong() != docs) {
       throw new IllegalStateException("_reindex into " + index + " failed: HTTP " + r.statusCode() + " " + r.body());
     }
-    return rate;
+    p.peer(tool, rate, before);
   }
 
-  private double elasticdump(ElasticsearchNode src, ElasticsearchNode dst, String version, Cluster fresh, String index)
-      throws Exception {
+  private void elasticdump(Pair p, ElasticsearchNode src, ElasticsearchNode dst, String version, Cluster fresh,
+      String index) throws Exception {
     Path tools = Paths.get(System.getProperty("bench.tools", "bench/peers/tools"));
     fresh.createCollection(index);
-    ProcessBuilder pb = new ProcessBuilder("node", "-r", tools.resolve("es-root-shim.js").toString(),
+    ProcessBuilder pb = new ProcessBuilder(ToolCores.pin(List.of("node", "-r", tools.resolve("es-root-shim.js").toString(),
         tools.resolve("node_modules/elasticdump/bin/elasticdump").toString(), "--input=" + src.httpUrl() + "/events",
-        "--output=" + dst.httpUrl() + "/" + index, "--type=data", "--limit=1000", "--bulkAction=create")
+        "--output=" + dst.httpUrl() + "/" + index, "--type=data", "--limit=1000", "--bulkAction=create")))
         .redirectErrorStream(true).redirectOutput(dir.resolve("elasticdump-" + version + ".log").toFile());
     pb.environment().put("ELASTICDUMP_ES_VERSION", version); // only used where GET / is not served (see the shim)
+    Cpu before = p.cpu();
     long t0 = System.nanoTime();
     int rc = pb.start().waitFor();
     double rate = CopyBenchmark.rate(docs, t0);
     if (rc != 0) throw new IllegalStateException("elasticdump exited " + rc + "; see " + dir);
     ElasticsearchCluster.shared(dst, index).commit();
+    p.peer("elasticdump (--bulkAction=create)", rate, before);
     requireCount(fresh, index, docs);
-    return rate;
   }
 
   /**
    * Solr's own create-only copy: Solr 9 runs update(select(search(legacy /export), ..., val(-1) as _version_)) into
    * a collection whose /update defaults skip version conflicts (SOLR's failOnVersionConflicts=false).
    */
-  private double streamingCopy(LegacySolr8Cluster solr8, SolrTestCluster solr9, Cluster fresh) throws Exception {
+  private void streamingCopy(Pair p, LegacySolr8Cluster solr8, SolrTestCluster solr9, Cluster fresh) throws Exception {
     String coll = "streamed";
     Path conf = SolrTestCluster.configSet(SolrTestCluster.DOCVALUES_CONFIGSET);
     Path solrconfig = conf.resolve("solrconfig.xml");
@@ -253,6 +431,7 @@ public final class PeerBenchmark {
         + "zkHost=\"" + solr8.zkHost() + "\",qt=\"/export\",q=\"*:*\",fl=\"" + fields + "\",sort=\"id asc\"),"
         + fields + ",val(-1) as _version_)))";
     String node = solr9.cluster().getJettySolrRunner(0).getBaseUrl().toString();
+    Cpu before = p.cpu();
     long t0 = System.nanoTime();
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node + "/" + coll + "/stream"))
         .timeout(Duration.ofMinutes(30)).header("Content-Type", "application/x-www-form-urlencoded")
@@ -262,7 +441,7 @@ public final class PeerBenchmark {
     if (r.statusCode() != 200 || r.body().contains("EXCEPTION")) {
       throw new IllegalStateException("streaming copy failed: HTTP " + r.statusCode() + " " + r.body());
     }
+    p.peer("streaming expression update(select(search /export)), create-only", rate, before);
     requireCount(fresh, coll, docs);
-    return rate;
   }
 }

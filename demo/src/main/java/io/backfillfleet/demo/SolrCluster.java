@@ -110,6 +110,23 @@ final class SolrCluster implements Cluster {
     }
   }
 
+  /**
+   * Sets the collection's soft commit (Config API), as production sources usually have one: then the workers'
+   * re-check can count pages by search instead of looking every id up in real time.
+   */
+  void softCommitEvery(java.time.Duration every) {
+    try {
+      org.apache.solr.client.solrj.request.GenericSolrRequest r = new org.apache.solr.client.solrj.request.GenericSolrRequest(
+          org.apache.solr.client.solrj.SolrRequest.METHOD.POST, "/config",
+          new org.apache.solr.common.params.ModifiableSolrParams());
+      r.setContentWriter(new org.apache.solr.client.solrj.request.RequestWriter.StringPayloadContentWriter(
+          "{\"set-property\":{\"updateHandler.autoSoftCommit.maxTime\":" + every.toMillis() + "}}", "application/json"));
+      client.request(r, collection);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set the soft commit of " + collection + ": " + e, e);
+    }
+  }
+
   @Override
   public void commit() {
     try {

@@ -125,6 +125,11 @@ public final class LegacySolr8Cluster implements AutoCloseable {
     return version;
   }
 
+  /** The child JVM's process id (benchmarks read its CPU time from /proc). */
+  public long pid() {
+    return process.pid();
+  }
+
   @Override
   public void close() throws Exception {
     try {
