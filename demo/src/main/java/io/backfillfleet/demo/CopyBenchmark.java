@@ -121,9 +121,16 @@ public final class CopyBenchmark {
   /** Starts {@code workers} worker processes of a planned job with these JVM options and worker arguments. */
   static List<Process> startWorkers(BackfillJar backfill, Path jobFile, String coll, int workers,
       List<String> jvmOptions, String... workerArgs) throws Exception {
+    return startWorkers(backfill, jobFile, coll, workers, jvmOptions, List.of(), workerArgs);
+  }
+
+  /** The same, worker i serving its metrics on {@code metricsPorts.get(i)} when given. */
+  static List<Process> startWorkers(BackfillJar backfill, Path jobFile, String coll, int workers,
+      List<String> jvmOptions, List<Integer> metricsPorts, String... workerArgs) throws Exception {
     List<Process> ps = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       List<String> args = new ArrayList<>(List.of("--settle-seconds", "1"));
+      if (w < metricsPorts.size()) args.addAll(List.of("--metrics-port", String.valueOf(metricsPorts.get(w))));
       args.addAll(List.of(workerArgs)); // none: the worker's defaults for the source engine
       ps.add(backfill.startWorker(jobFile, coll + "-" + w, jvmOptions, args.toArray(String[]::new)));
     }
@@ -133,6 +140,17 @@ public final class CopyBenchmark {
   static void awaitWorkers(List<Process> ps) throws InterruptedException {
     for (Process p : ps) {
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IllegalStateException("a worker failed");
+    }
+  }
+
+  /** {@code n} ports free right now on the loopback interface. */
+  static List<Integer> freePorts(int n) throws java.io.IOException {
+    List<java.net.ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) held.add(new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+      return held.stream().map(java.net.ServerSocket::getLocalPort).toList();
+    } finally {
+      for (java.net.ServerSocket s : held) s.close();
     }
   }
 

@@ -187,10 +187,11 @@ public final class PeerBenchmark {
       Path jobFile = CopyBenchmark.planJob(backfill, zk, legacy, fresh, coll, docs, dir); // the plan reads the source
       double rate;
       SteadyRate.Result steady;
-      try (SteadyRate sampler = SteadyRate.start(zk, "bench-" + coll, workers, docs)) {
+      List<Integer> ports = CopyBenchmark.freePorts(workers);
+      try (SteadyRate sampler = SteadyRate.start(ports, docs)) {
         long t0 = System.nanoTime();
         CopyBenchmark.awaitWorkers(CopyBenchmark.startWorkers(backfill, jobFile, coll, workers,
-            kind == Kind.GUARD_OFF ? List.of(GUARD_OFF) : List.of()));
+            kind == Kind.GUARD_OFF ? List.of(GUARD_OFF) : List.of(), ports));
         rate = CopyBenchmark.rate(docs, t0);
         steady = sampler.stop();
       }

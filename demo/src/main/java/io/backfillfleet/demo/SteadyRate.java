@@ -1,9 +1,10 @@
 package io.backfillfleet.demo;
 
-import io.backfillfleet.coordinator.CoordinatorConnection;
-import io.backfillfleet.coordinator.JobSummary;
-import io.backfillfleet.coordinator.JobSummaryReader;
-import io.backfillfleet.coordinator.ZkSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -12,16 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A fleet's steady-state rate, so that JVM start-up (on a shared core) and the tail of the last slices do not count.
- * While the workers run, the job's counters are read in this JVM every 0.5 s, as 'backfill status' reads them
- * ({@link JobSummaryReader}): the live workers registered under the job's workers/ node, and the documents read
- * (finished slices plus what the held ones checkpointed). The window opens at the first sample where all N worker
- * processes are registered and some documents are counted, and closes at the first sample where 90 % of the documents
- * are counted; the rate is the documents counted in the window over its length. A window of fewer than 3 samples
- * gives no rate (a noisy number would be worse). A sample that could not be read is left out, never guessed.
+ * While the workers run, each one's {@code /metrics} is read every 0.5 s and its documents written
+ * ({@code backfill_docs_created_total}) are summed: exact and live, where the job's counters in ZooKeeper move only at
+ * checkpoints. The window opens at the first sample where every worker answers (its JVM has started and it copies)
+ * and closes at the first sample where 90 % of the documents are written; the rate is the documents written in the
+ * window over its length. A window of fewer than 3 samples gives no rate (a noisy number would be worse).
  */
 final class SteadyRate implements AutoCloseable {
   static final long PERIOD_MS = 500;
   static final int MIN_SAMPLES = 3;
+  private static final String COUNTER = "backfill_docs_created_total ";
 
   record Sample(long nanos, int workers, long docs) {}
 
@@ -32,42 +33,50 @@ final class SteadyRate implements AutoCloseable {
     }
   }
 
-  private final CoordinatorConnection conn;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
   private final ScheduledExecutorService timer;
   private final List<Sample> samples = new ArrayList<>();
-  private final int workers;
+  private final List<Integer> ports;
   private final long docs;
-  private int unreadable;
 
-  private SteadyRate(CoordinatorConnection conn, String job, int workers, long docs) {
-    this.conn = conn;
-    this.workers = workers;
+  private SteadyRate(List<Integer> ports, long docs) {
+    this.ports = ports;
     this.docs = docs;
-    JobSummaryReader reader = new JobSummaryReader(conn);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "steady-rate-" + job);
+      Thread t = new Thread(r, "steady-rate");
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleAtFixedRate(() -> {
+    timer.scheduleAtFixedRate(this::sample, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Samples the workers serving their metrics on these ports; {@link #stop()} ends it. */
+  static SteadyRate start(List<Integer> ports, long docs) {
+    return new SteadyRate(ports, docs);
+  }
+
+  private void sample() {
+    int answering = 0;
+    long written = 0;
+    for (int port : ports) {
       try {
-        JobSummary s = reader.read(job);
-        add(new Sample(System.nanoTime(), s.workers().size(), s.progress().docsRead()));
-      } catch (RuntimeException e) {
-        synchronized (this) {
-          unreadable++;
-        }
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofMillis(400)).build(), HttpResponse.BodyHandlers.ofString());
+        int at = r.body().indexOf(COUNTER);
+        if (r.statusCode() != 200 || at < 0) continue;
+        int end = r.body().indexOf('\n', at);
+        written += Long.parseLong(r.body().substring(at + COUNTER.length(), end < 0 ? r.body().length() : end).trim());
+        answering++;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        // not started yet, or already exited: it does not answer this time
       }
-    }, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
-  }
-
-  /** Starts sampling job {@code job} (root /backfill) of the bench's ZooKeeper; {@link #stop()} ends it. */
-  static SteadyRate start(String zkConnect, String job, int workers, long docs) {
-    return new SteadyRate(new CoordinatorConnection(ZkSettings.of(zkConnect, "/backfill")).start(), job, workers, docs);
-  }
-
-  private synchronized void add(Sample s) {
-    samples.add(s);
+    }
+    synchronized (this) {
+      samples.add(new Sample(System.nanoTime(), answering, written));
+    }
   }
 
   /** Stops sampling and computes the rate of the window. */
@@ -75,9 +84,7 @@ final class SteadyRate implements AutoCloseable {
     timer.shutdown();
     timer.awaitTermination(30, TimeUnit.SECONDS);
     synchronized (this) {
-      Result r = of(samples, workers, docs);
-      return unreadable == 0 ? r : new Result(r.docsPerSecond(), r.samplesInWindow(), r.why() + ", " + unreadable
-          + " samples unreadable");
+      return of(samples, ports.size(), docs);
     }
   }
 
@@ -85,25 +92,22 @@ final class SteadyRate implements AutoCloseable {
     int start = -1;
     for (int i = 0; i < samples.size(); i++) {
       Sample s = samples.get(i);
-      if (start < 0 && s.workers() >= workers && s.docs() > 0) start = i;
+      if (start < 0 && s.workers() >= workers) start = i;
       if (start >= 0 && s.docs() >= 0.9 * docs) {
         int n = i - start + 1;
         Sample a = samples.get(start);
         if (n < MIN_SAMPLES) return new Result(Double.NaN, n, n + " samples in the window");
-        return new Result((s.docs() - a.docs()) / ((s.nanos() - a.nanos()) / 1e9), n, n + " samples in the window");
+        return new Result((s.docs() - a.docs()) / ((s.nanos() - a.nanos()) / 1e9), n, n + " samples in the window, "
+            + String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * a.docs() / docs) + " written before it");
       }
     }
-    return new Result(Double.NaN, 0, start < 0 ? "never all " + workers + " workers registered with documents counted"
+    return new Result(Double.NaN, 0, start < 0 ? "never all " + workers + " workers answering"
         : "90 % of the documents never counted while sampling");
   }
 
   @Override
   public void close() throws InterruptedException {
-    try {
-      timer.shutdownNow();
-      timer.awaitTermination(30, TimeUnit.SECONDS);
-    } finally {
-      conn.close();
-    }
+    timer.shutdownNow();
+    timer.awaitTermination(30, TimeUnit.SECONDS);
   }
 }
