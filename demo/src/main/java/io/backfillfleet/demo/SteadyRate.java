@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A fleet's steady-state rate, so that JVM start-up (on a shared core) and the tail of the last slices do not count.
- * While the workers run, each one's {@code /metrics} is read every 0.5 s and its documents written
+ * While the workers run, each one's {@code /metrics} is read every 0.5 s (all at once) and its documents written
  * ({@code backfill_docs_created_total}) are summed: exact and live, where the job's counters in ZooKeeper move only at
  * checkpoints. The window opens at the first sample where every worker answers (its JVM has started and it copies)
  * and closes at the first sample where 90 % of the documents are written; the rate is the documents written in the
@@ -33,15 +33,19 @@ final class SteadyRate implements AutoCloseable {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
+      .version(HttpClient.Version.HTTP_1_1).build();
   private final ScheduledExecutorService timer;
   private final List<Sample> samples = new ArrayList<>();
   private final List<Integer> ports;
   private final long docs;
+  private final long[] last; // each worker's last answer, -1 before its first
 
   private SteadyRate(List<Integer> ports, long docs) {
     this.ports = ports;
     this.docs = docs;
+    this.last = new long[ports.size()];
+    java.util.Arrays.fill(last, -1);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "steady-rate");
       t.setDaemon(true);
@@ -55,28 +59,41 @@ final class SteadyRate implements AutoCloseable {
     return new SteadyRate(ports, docs);
   }
 
+  /**
+   * One sample: every worker asked at once; a worker that answered once counts as running from then on, with its
+   * last answer (on a saturated tool core an answer can take a second; a late one must not close the window).
+   */
   private void sample() {
-    int answering = 0;
-    long written = 0;
+    List<java.util.concurrent.CompletableFuture<Long>> asked = new ArrayList<>();
     for (int port : ports) {
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-            .timeout(Duration.ofMillis(400)).build(), HttpResponse.BodyHandlers.ofString());
-        int at = r.body().indexOf(COUNTER);
-        if (r.statusCode() != 200 || at < 0) continue;
-        int end = r.body().indexOf('\n', at);
-        written += Long.parseLong(r.body().substring(at + COUNTER.length(), end < 0 ? r.body().length() : end).trim());
-        answering++;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Exception e) {
-        // not started yet, or already exited: it does not answer this time
-      }
+      asked.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
+          .thenApply(r -> r.statusCode() == 200 ? written(r.body()) : -1L)
+          .exceptionally(e -> -1L)); // not started yet, or already exited
     }
+    long now = System.nanoTime();
     synchronized (this) {
-      samples.add(new Sample(System.nanoTime(), answering, written));
+      for (int i = 0; i < asked.size(); i++) {
+        long v = asked.get(i).join();
+        if (v >= 0) last[i] = v;
+      }
+      int answered = 0;
+      long sum = 0;
+      for (long v : last) {
+        if (v >= 0) {
+          answered++;
+          sum += v;
+        }
+      }
+      samples.add(new Sample(now, answered, sum));
     }
+  }
+
+  private static long written(String metrics) {
+    int at = metrics.indexOf(COUNTER);
+    if (at < 0) return -1;
+    int end = metrics.indexOf('\n', at);
+    return Long.parseLong(metrics.substring(at + COUNTER.length(), end < 0 ? metrics.length() : end).trim());
   }
 
   /** Stops sampling and computes the rate of the window. */
