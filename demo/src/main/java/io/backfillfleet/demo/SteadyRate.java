@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class SteadyRate implements AutoCloseable {
   static final long PERIOD_MS = 500;
   static final int MIN_SAMPLES = 3;
-  private static final String COUNTER = "backfill_docs_created_total ";
+  /** The sample line, not the "# TYPE" line above it. */
+  private static final String COUNTER = "\nbackfill_docs_created_total ";
 
   record Sample(long nanos, int workers, long docs) {}
 
@@ -89,7 +90,7 @@ final class SteadyRate implements AutoCloseable {
     }
   }
 
-  private static long written(String metrics) {
+  static long written(String metrics) {
     int at = metrics.indexOf(COUNTER);
     if (at < 0) return -1;
     int end = metrics.indexOf('\n', at);

@@ -1,0 +1,26 @@
+package io.backfillfleet.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SteadyRateTest {
+  @Test
+  void readsTheSampleLineNotTheTypeLine() {
+    String metrics = "# TYPE backfill_docs_created_total counter\nbackfill_docs_created_total 17809\n"
+        + "# TYPE backfill_docs_read_total counter\nbackfill_docs_read_total 39837\n";
+    assertThat(SteadyRate.written(metrics)).isEqualTo(17809);
+    assertThat(SteadyRate.written("# nothing here\n")).isEqualTo(-1);
+  }
+
+  @Test
+  void theWindowOpensWhenEveryWorkerAnswersAndClosesAtNinetyPercent() {
+    long s = 1_000_000_000L;
+    List<SteadyRate.Sample> samples = List.of(new SteadyRate.Sample(0, 1, 100), new SteadyRate.Sample(s, 2, 1000),
+        new SteadyRate.Sample(2 * s, 2, 5000), new SteadyRate.Sample(3 * s, 2, 9000), new SteadyRate.Sample(4 * s, 2, 9500));
+    SteadyRate.Result r = SteadyRate.of(samples, 2, 10_000);
+    assertThat(r.docsPerSecond()).isEqualTo(4000.0); // (9000 - 1000) docs over 2 s
+    assertThat(SteadyRate.of(samples.subList(0, 2), 2, 10_000).known()).isFalse();
+  }
+}
