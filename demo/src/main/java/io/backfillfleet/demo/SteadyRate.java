@@ -93,7 +93,7 @@ final class SteadyRate implements AutoCloseable {
   static long written(String metrics) {
     int at = metrics.indexOf(COUNTER);
     if (at < 0) return -1;
-    int end = metrics.indexOf('\n', at);
+    int end = metrics.indexOf('\n', at + COUNTER.length());
     return Long.parseLong(metrics.substring(at + COUNTER.length(), end < 0 ? metrics.length() : end).trim());
   }
 
