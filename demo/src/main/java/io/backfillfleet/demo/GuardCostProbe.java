@@ -1,0 +1,65 @@
+package io.backfillfleet.demo;
+
+import io.backfillfleet.store.Cursor;
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocKey;
+import io.backfillfleet.store.Page;
+import io.backfillfleet.store.SearchStore;
+import io.backfillfleet.store.Stores;
+import io.backfillfleet.store.TenantSpan;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
+import io.backfillfleet.testkit.ElasticsearchNode;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Not a test: what each way of re-checking a written page costs an Elasticsearch source, measured from /proc on the
+ * node while nothing else runs: reading the pages, looking their ids up by multi-get (the real-time path), and
+ * counting them by an {@code ids} search (the counted first look). Usage: GuardCostProbe [docs] [es version].
+ */
+public final class GuardCostProbe {
+  public static void main(String[] args) throws Exception {
+    int docs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    String version = args.length > 1 ? args[1] : "8.19.21";
+    try (ElasticsearchNode node = ElasticsearchNode.start(ElasticsearchNode.distribution(version), version,
+        Paths.get(System.getProperty("java.home")), "1g", List.of())) {
+      Cluster legacy = ElasticsearchCluster.shared(node, "events");
+      legacy.createCollection();
+      legacy.seed(FaultSuite.history(docs));
+      ProcCpu.Meter cpu = ProcCpu.tree("es", node.pid());
+      try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
+        List<List<DocKey>> pages = new ArrayList<>();
+        for (int round = 0; round < 2; round++) { // the first round warms the node up
+          pages.clear();
+          double t = cpu.read();
+          for (TenantSpan span : s.tenants()) {
+            try (WindowReader r = s.reader(span.tenant(), TimeWindow.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")),
+                Cursor.START)) {
+              for (Page p = r.readPage(2000); ; p = r.readPage(2000)) {
+                if (!p.docs().isEmpty()) pages.add(p.docs().stream().map(Doc::key).toList());
+                if (p.last()) break;
+              }
+            }
+          }
+          double read = cpu.read() - t;
+          t = cpu.read();
+          long found = 0;
+          for (List<DocKey> keys : pages) found += s.existingIds(keys).size();
+          double mget = cpu.read() - t;
+          t = cpu.read();
+          long counted = 0;
+          for (List<DocKey> keys : pages) counted += s.countSearchable(keys).orElseThrow();
+          double count = cpu.read() - t;
+          System.out.printf(Locale.ROOT, "ES %s round %d, %d pages: source CPU s per 1M docs: read %.1f, multi-get %.1f"
+              + " (%d found), count by ids %.1f (%d counted)%n", version, round, pages.size(), read * 1e6 / found,
+              mget * 1e6 / found, found, count * 1e6 / found, counted);
+        }
+      }
+    }
+    System.exit(0);
+  }
+}
