@@ -132,8 +132,7 @@ final class DeleteRecheck {
         sleep(wait);
       }
       if (GUARD_OFF) {
-        pending.removeFirst();
-        safe = safeAt(w.after, w.progress);
+        passed();
         continue;
       }
       if (w.suspects == null) {
@@ -146,8 +145,7 @@ final class DeleteRecheck {
           }
           if (firstLook.allFound(w.ids)) {
             metrics.recheckCounted.mark(w.ids.size());
-            pending.removeFirst();
-            safe = safeAt(w.after, w.progress);
+            passed();
             continue;
           }
         }
@@ -160,9 +158,14 @@ final class DeleteRecheck {
       } else {
         deleteConfirmed(w.suspects, w.ids.size());
       }
-      pending.removeFirst();
-      safe = safeAt(w.after, w.progress);
+      passed();
     }
+  }
+
+  /** The oldest pending page is re-checked: the safe point moves past it. */
+  private void passed() {
+    Written w = pending.removeFirst();
+    safe = safeAt(w.after, w.progress);
   }
 
   private void deleteConfirmed(Map<CopiedDoc, String> suspects, int checked) {
