@@ -4,6 +4,7 @@ import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
 import io.backfillfleet.store.TenantSpan;
@@ -15,11 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Not a test: what each way of re-checking a written page costs an Elasticsearch source, measured from /proc on the
- * node while nothing else runs: reading the pages, looking their ids up by multi-get (the real-time path), and
- * counting them by an {@code ids} search (the counted first look). Usage: GuardCostProbe [docs] [es version].
+ * node while nothing else runs: reading the pages, looking their ids up by multi-get (the real-time path),
+ * counting them by an {@code ids} search (the counted first look), and counting their key ranges below the reads'
+ * watermark (the range proof; pages read before a watermark snapshot was old enough have none, so the first round
+ * has few). Usage: GuardCostProbe [docs] [es version].
  */
 public final class GuardCostProbe {
   public static void main(String[] args) throws Exception {
@@ -33,14 +37,17 @@ public final class GuardCostProbe {
       ProcCpu.Meter cpu = ProcCpu.tree("es", node.pid());
       try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
         List<List<DocKey>> pages = new ArrayList<>();
-        for (int round = 0; round < 2; round++) { // the first round warms the node up
+        List<List<PageRange>> ranges = new ArrayList<>();
+        for (int round = 0; round < 3; round++) { // the first round warms the node up
           pages.clear();
+          ranges.clear();
           double t = cpu.read();
           for (TenantSpan span : s.tenants()) {
             try (WindowReader r = s.reader(span.tenant(), TimeWindow.of(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")),
                 Cursor.START)) {
               for (Page p = r.readPage(2000); ; p = r.readPage(2000)) {
                 if (!p.docs().isEmpty()) pages.add(p.docs().stream().map(Doc::key).toList());
+                if (p.rangesCoverDocs()) ranges.add(p.ranges());
                 if (p.last()) break;
               }
             }
@@ -54,9 +61,24 @@ public final class GuardCostProbe {
           long counted = 0;
           for (List<DocKey> keys : pages) counted += s.countSearchable(keys).orElseThrow();
           double count = cpu.read() - t;
+          t = cpu.read();
+          long inRanges = 0;
+          long unchanged = 0;
+          long changed = 0;
+          for (List<PageRange> rs : ranges) {
+            for (OptionalLong n : s.countUnchanged(rs)) inRanges += n.orElseThrow();
+            for (PageRange r : rs) {
+              unchanged += r.unchanged();
+              changed += r.changed().size();
+            }
+          }
+          double ranged = cpu.read() - t;
           System.out.printf(Locale.ROOT, "ES %s round %d, %d pages: source CPU s per 1M docs: read %.1f, multi-get %.1f"
-              + " (%d found), count by ids %.1f (%d counted)%n", version, round, pages.size(), read * 1e6 / found,
-              mget * 1e6 / found, found, count * 1e6 / found, counted);
+              + " (%d found), count by ids %.1f (%d counted), count by range %s (%d pages with ranges, %d counted of"
+              + " %d unchanged, %d changed)%n", version, round, pages.size(), read * 1e6 / found, mget * 1e6 / found,
+              found, count * 1e6 / found, counted, unchanged + changed == 0 ? "n/a"
+                  : String.format(Locale.ROOT, "%.1f", ranged * 1e6 / (unchanged + changed)), ranges.size(), inRanges,
+              unchanged, changed);
         }
       }
     }

@@ -2,9 +2,25 @@ package io.backfillfleet.store;
 
 import java.util.List;
 
-/** One page of a window: its documents, the cursor after them, and whether the window is exhausted. */
-public record Page(List<Doc> docs, Cursor next, boolean last) {
+/**
+ * One page of a window: its documents, the cursor after them, whether the window is exhausted, and, where the
+ * reader can give them, the proofs of its key ranges that let the resurrection guard count the page instead of
+ * looking every document up ({@link PageRange}: one per tenant window the page holds; empty when there are none).
+ */
+public record Page(List<Doc> docs, Cursor next, boolean last, List<PageRange> ranges) {
   public Page {
     docs = List.copyOf(docs);
+    ranges = ranges == null ? List.of() : List.copyOf(ranges);
+  }
+
+  public Page(List<Doc> docs, Cursor next, boolean last) {
+    this(docs, next, last, List.of());
+  }
+
+  /** True when the ranges account for every document of the page, so counting them vouches for all of it. */
+  public boolean rangesCoverDocs() {
+    long covered = 0;
+    for (PageRange r : ranges) covered += r.unchanged() + r.changed().size();
+    return !ranges.isEmpty() && covered == docs.size();
   }
 }

@@ -70,6 +70,15 @@ public interface SourceStore extends AutoCloseable {
     return java.util.OptionalLong.empty();
   }
 
+  /**
+   * For each range, how many of its documents are now stamped at most its watermark ({@link PageRange}): equal to
+   * {@link PageRange#unchanged()} when none of them was deleted or rewritten since the read. Searches, so they lag
+   * by {@link #searchVisibility()}. In request order; an empty entry where this store could not count that range.
+   */
+  default List<java.util.OptionalLong> countUnchanged(List<PageRange> ranges) {
+    return ranges.stream().map(r -> java.util.OptionalLong.empty()).toList();
+  }
+
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();
 

@@ -4,6 +4,7 @@ import io.backfillfleet.coordinator.CopyProgress;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * so a live re-create survives whichever cluster the dual-writer wrote first.
  *
  * <p>Most pages lose nothing: where the source's searches can be trusted ({@link SearchFirstLook}), a page is first
- * counted by one search, and only a page whose count falls short is looked up id by id.
+ * counted: by its key ranges below their watermark where the reader gave them (nearly free), else by its ids (one
+ * search); only a page whose counts fall short is looked up id by id.
  *
  * <p>It also decides what may be checkpointed: only positions whose pages were re-checked ({@link #safePoint()}),
  * so a crash never leaves an unchecked page behind; the next holder re-reads and re-checks it.
@@ -43,15 +45,18 @@ final class DeleteRecheck {
     final Cursor after;
     final CopyProgress progress;
     final List<CopiedDoc> ids;
+    /** The page's key ranges, when they cover all of it ({@link io.backfillfleet.store.PageRange}); else empty. */
+    final List<PageRange> ranges;
     final long writtenAtNanos;
     long dueAtNanos;
     /** Null until the first look; then the documents the source lacked, waiting to be confirmed gone. */
     Map<CopiedDoc, String> suspects;
 
-    Written(Cursor after, CopyProgress progress, List<CopiedDoc> ids, long dueAtNanos) {
+    Written(Cursor after, CopyProgress progress, List<CopiedDoc> ids, List<PageRange> ranges, long dueAtNanos) {
       this.after = after;
       this.progress = progress;
       this.ids = ids;
+      this.ranges = ranges;
       this.writtenAtNanos = System.nanoTime();
       this.dueAtNanos = dueAtNanos;
     }
@@ -94,7 +99,12 @@ final class DeleteRecheck {
   }
 
   void written(Cursor after, CopyProgress progress, Collection<CopiedDoc> ids) {
-    pending.addLast(new Written(after, progress, List.copyOf(ids), firstLookDue(System.nanoTime())));
+    written(after, progress, ids, List.of());
+  }
+
+  /** A written page whose key ranges ({@code ranges}, empty if none) account for every document read in it. */
+  void written(Cursor after, CopyProgress progress, Collection<CopiedDoc> ids, List<PageRange> ranges) {
+    pending.addLast(new Written(after, progress, List.copyOf(ids), List.copyOf(ranges), firstLookDue(System.nanoTime())));
   }
 
   /** When a page written at {@code at} is first looked at: later when a count may vouch for it. */
@@ -116,7 +126,7 @@ final class DeleteRecheck {
     Written before = pending.peekLast();
     Cursor at = before == null ? safe.cursor() : before.after;
     CopyProgress counts = before == null ? safe.progress() : before.progress;
-    pending.addLast(new Written(at, counts, List.copyOf(ids), System.nanoTime() + settleNanos));
+    pending.addLast(new Written(at, counts, List.copyOf(ids), List.of(), System.nanoTime() + settleNanos));
   }
 
   /**
@@ -141,6 +151,12 @@ final class DeleteRecheck {
           long due = w.writtenAtNanos + counted.toNanos();
           if (due > System.nanoTime()) { // the bound grew since the page was written: wait for it, as for any page
             w.dueAtNanos = due;
+            continue;
+          }
+          if (!w.ranges.isEmpty() && firstLook.rangesUnchanged(w.ranges)) {
+            metrics.recheckRanged.mark(w.ids.size());
+            metrics.recheckCounted.mark(w.ids.size());
+            passed();
             continue;
           }
           if (firstLook.allFound(w.ids)) {

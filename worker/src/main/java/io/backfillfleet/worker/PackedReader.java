@@ -3,6 +3,7 @@ package io.backfillfleet.worker;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.WindowReader;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ final class PackedReader implements WindowReader {
   public Page readPage(int pageSize) {
     if (closed) throw new IllegalStateException("the packed slice's reader is closed");
     List<Doc> docs = new ArrayList<>();
+    List<PageRange> ranges = new ArrayList<>(); // each window's part of the page proves its own range
     Cursor innerNext = innerStart;
     while (part < windows.size() && docs.size() < pageSize) {
       if (current == null) {
@@ -57,6 +59,7 @@ final class PackedReader implements WindowReader {
       int asked = pageSize - docs.size();
       Page p = current.readPage(asked);
       docs.addAll(p.docs());
+      ranges.addAll(p.ranges());
       if (p.last()) {
         current.close(); // its point-in-time or stream is released before the next window opens its own
         current = null;
@@ -69,7 +72,7 @@ final class PackedReader implements WindowReader {
         if (p.docs().size() < asked) break; // a short page that is not the last: hand over what there is
       }
     }
-    return new Page(docs, new PackedCursor(part, innerNext).toCursor(), part >= windows.size());
+    return new Page(docs, new PackedCursor(part, innerNext).toCursor(), part >= windows.size(), ranges);
   }
 
   @Override

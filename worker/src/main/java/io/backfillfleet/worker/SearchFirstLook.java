@@ -1,12 +1,15 @@
 package io.backfillfleet.worker;
 
 import io.backfillfleet.store.DocKey;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SourceStore;
+import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -35,6 +38,7 @@ final class SearchFirstLook {
   private SearchVisibility visibility;
   private long readAt;
   private String lastSaid;
+  private volatile boolean rangesRefused;
 
   SearchFirstLook(SourceStore source, Duration settle) {
     this.source = source;
@@ -70,6 +74,33 @@ final class SearchFirstLook {
     } catch (RuntimeException e) {
       return SearchVisibility.unbounded("its settings could not be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * True when every range still holds all its documents stamped at most its watermark, and a search finds each of
+   * the documents the read saw stamped after it ({@link PageRange}): then no document of the page was deleted. False
+   * (check the page another way) when a count falls short or cannot be made.
+   */
+  boolean rangesUnchanged(List<PageRange> ranges) {
+    List<OptionalLong> counts;
+    try {
+      counts = source.countUnchanged(ranges);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (StoreException e) {
+      if (!rangesRefused) LOG.warn("the re-check cannot count page ranges on this source, it counts ids: {}", e.getMessage());
+      rangesRefused = true;
+      return false;
+    }
+    Set<DocKey> changed = new LinkedHashSet<>();
+    for (int i = 0; i < ranges.size(); i++) {
+      OptionalLong n = counts.get(i);
+      if (n.isEmpty() || n.getAsLong() != ranges.get(i).unchanged()) return false;
+      changed.addAll(ranges.get(i).changed());
+    }
+    if (changed.isEmpty()) return true;
+    OptionalLong found = source.countSearchable(changed);
+    return found.isPresent() && found.getAsLong() == changed.size();
   }
 
   /** True when a search finds every one of these documents in the source, under its id and routing. */

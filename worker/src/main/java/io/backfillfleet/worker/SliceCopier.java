@@ -134,7 +134,7 @@ final class SliceCopier {
         // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
         // a written page must never miss its re-check. Every id sent is re-checked, rejected ones too: a shard may
         // have stored a document it reported as failed.
-        recheck.written(page.next(), progress, written);
+        recheck.written(page.next(), progress, written, page.rangesCoverDocs() ? page.ranges() : List.of());
         LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
             r.created());
         List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();

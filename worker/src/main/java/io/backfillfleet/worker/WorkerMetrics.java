@@ -13,8 +13,12 @@ public final class WorkerMetrics {
   final Meter docsCreated = registry.meter("docs.created");
   final Meter docsAlreadyPresent = registry.meter("docs.already_present");
   final Meter docsRejected = registry.meter("docs.rejected");
-  /** Written documents the resurrection guard vouched for with one count per page (cheap) ... */
+  /**
+   * Written documents the resurrection guard vouched for with a search per page (cheap): all of them, and among
+   * them those vouched for by a count of the page's key range below its watermark (cheapest) ...
+   */
   final Meter recheckCounted = registry.meter("recheck.counted");
+  final Meter recheckRanged = registry.meter("recheck.ranged");
   /** ... and those it looked up id by id in real time (a page whose count fell short, or no trusted search). */
   final Meter recheckLookedUp = registry.meter("recheck.looked_up");
   final Timer readLatency = registry.timer("read.latency");

@@ -1,6 +1,7 @@
 package io.backfillfleet.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.DeadLetters;
@@ -8,12 +9,15 @@ import io.backfillfleet.coordinator.JobStatusReader;
 import io.backfillfleet.coordinator.SliceBoard;
 import io.backfillfleet.coordinator.SliceClaim;
 import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.Stores;
+import io.backfillfleet.store.TimeWindow;
+import io.backfillfleet.store.WindowReader;
 import io.backfillfleet.testkit.ElasticsearchNode;
 import io.backfillfleet.testkit.SolrTestCluster;
 import java.net.URI;
@@ -21,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +34,7 @@ import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.RequestWriter;
 import org.apache.solr.common.params.ModifiableSolrParams;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -69,6 +75,18 @@ class SearchRecheckIT {
     assertThat(run.metrics.recheckLookedUp.getCount()).isEqualTo(500);
   }
 
+  @Test
+  void elasticsearchPagesAreCountedByTheirKeyRangesAndLiveInsertsIntoARangeCannotHideItsDeletes() throws Exception {
+    Run run = copyWithLiveDeletes("elasticsearch", "ranged", Duration.ofMillis(200), Duration.ofSeconds(1), true);
+    assertThat(run.resurrected).as("not resurrected").isEmpty();
+    assertThat(run.deletedByRecheck).isEqualTo(10);
+    // the first page lost 10 documents and gained 10 with old timestamps: its range count falls short (the inserts
+    // are stamped after the watermark), so does its id count, and it is looked up id by id; the others are ranged
+    assertThat(run.metrics.recheckLookedUp.getCount()).isEqualTo(100);
+    assertThat(run.metrics.recheckRanged.getCount()).isEqualTo(400);
+    assertThat(run.metrics.recheckCounted.getCount()).isEqualTo(400);
+  }
+
   private record Run(WorkerMetrics metrics, long deletedStillSearchable, List<String> resurrected, long deletedByRecheck) {}
 
   /**
@@ -77,6 +95,16 @@ class SearchRecheckIT {
    */
   private static Run copyWithLiveDeletes(String engine, String job, Duration visibility, Duration settle)
       throws Exception {
+    return copyWithLiveDeletes(engine, job, visibility, settle, false);
+  }
+
+  /**
+   * As above; with {@code ranged}, the source's first reads wait until its pages carry key-range proofs (a
+   * watermark snapshot old enough), and the live writer also inserts ten documents with old timestamps into the
+   * first page's key range, which a count of the range without a watermark would take for the deleted ones.
+   */
+  private static Run copyWithLiveDeletes(String engine, String job, Duration visibility, Duration settle,
+      boolean ranged) throws Exception {
     FleetFixture fx = FleetFixture.of(engine);
     FleetFixture.write(fx.source, FleetFixture.timed(500, 5));
     setSearchVisibility(fx.source, visibility);
@@ -87,10 +115,23 @@ class SearchRecheckIT {
          CoordinatorConnection conn = fx.connect();
          SliceBoard board = new SliceBoard(conn, job).start(Duration.ofSeconds(10))) {
       assertThat(source.searchVisibility().bound()).isEqualTo(visibility);
+      if (ranged) {
+        TimeWindow all = TimeWindow.of(FleetFixture.T0, FleetFixture.T0.plus(Duration.ofDays(6)));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+          try (WindowReader r = source.reader("tenant-0", all, Cursor.START)) {
+            return r.readPage(100).rangesCoverDocs();
+          }
+        });
+      }
       SearchStore hooked = new LiveDeletesIT.LiveWriterHook(source, (asked, answer) -> { }, page -> {
         if (deletedLive.get() != null) return;
         List<String> delete = page.docs().stream().map(Doc::id).toList().subList(0, 10);
         assertThat(source.deleteIfUnchanged(source.versions(keys(delete)))).hasSize(10);
+        if (ranged) { // same timestamps as documents inside the page: the inserts land inside its key range
+          List<Doc> late = page.docs().subList(40, 50).stream().map(d -> FleetFixture.doc("tenant-0",
+              "late-" + d.id(), Instant.parse(String.valueOf(d.fields().get("ts"))), "live")).toList();
+          assertThat(source.createIfAbsent(late).created()).hasSize(10);
+        }
         deletedLive.set(List.copyOf(delete));
       });
       SliceCopier copier = new SliceCopier(hooked, target, FieldMapping.NONE,

@@ -13,6 +13,7 @@ import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.HistogramBatch;
 import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.RetryPolicy;
 import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SearchStore;
@@ -88,6 +89,9 @@ public final class ElasticsearchStore implements SearchStore {
   private final StoreConfig config;
   private final RestClient rest;
   private final RetryPolicy retry;
+  private final EsChangeMarks marks = new EsChangeMarks(this::shardCheckpoints, this::searchVisibility, System::nanoTime);
+  /** Whether page ranges can be written as queries (see {@link #rangeable()}); null until known. */
+  private volatile Boolean rangeable;
 
   public ElasticsearchStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -349,6 +353,8 @@ public final class ElasticsearchStore implements SearchStore {
     private final TimeWindow window;
     private List<Object> searchAfter;
     private String pit;
+    /** The point-in-time's watermark ({@link EsChangeMarks}); empty: its pages carry no range proof. */
+    private OptionalLong watermark = OptionalLong.empty();
     private boolean done;
     private volatile boolean closed;
 
@@ -363,22 +369,42 @@ public final class ElasticsearchStore implements SearchStore {
       // a point-in-time opened after close would never be closed: it would hold its segments for its keep-alive
       if (closed) throw new IllegalStateException("this reader of " + where() + " was closed");
       if (done) return new Page(List.of(), cursor(), true);
-      if (pit == null) pit = openPit();
+      if (pit == null) open();
       HotPathJson.SearchAnswer r;
       try {
         r = search(pageSize);
       } catch (StoreException e) {
         if (!String.valueOf(e.getMessage()).contains("search_context_missing")) throw e;
-        pit = openPit(); // expired between pages: a new one continues from the same sort values
+        open(); // expired between pages: a new one continues from the same sort values
         r = search(pageSize);
       }
       if (r.pitId() != null) pit = r.pitId();
       List<HotPathJson.Hit> hits = r.hitList();
       List<Doc> docs = new ArrayList<>(hits.size());
       for (HotPathJson.Hit h : hits) docs.add(new Doc(h.id(), h.routing(), h.source() == null ? Map.of() : h.source()));
+      Cursor before = cursor();
       if (!hits.isEmpty()) searchAfter = hits.get(hits.size() - 1).sort();
       done = hits.size() < pageSize;
-      return new Page(docs, cursor(), done);
+      return new Page(docs, cursor(), done, rangeOf(hits, before));
+    }
+
+    /** A point-in-time, and the watermark taken before it (so every change up to it is in its view). */
+    private void open() {
+      watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
+      pit = openPit();
+    }
+
+    /** The page's range proof: the page is all of (before, its last sort values] in this point-in-time. */
+    private List<PageRange> rangeOf(List<HotPathJson.Hit> hits, Cursor before) {
+      if (watermark.isEmpty() || hits.isEmpty()) return List.of();
+      long w = watermark.getAsLong();
+      long unchanged = 0;
+      List<DocKey> changed = new ArrayList<>();
+      for (HotPathJson.Hit h : hits) {
+        if (h.seqNo() != null && h.seqNo() >= 0 && h.seqNo() <= w) unchanged++;
+        else changed.add(new DocKey(h.id(), h.routing()));
+      }
+      return List.of(new PageRange(tenant, window, before, cursor(), w, unchanged, changed));
     }
 
     private HotPathJson.SearchAnswer search(int pageSize) {
@@ -387,6 +413,7 @@ public final class ElasticsearchStore implements SearchStore {
       body.put("pit", Map.of("id", pit, "keep_alive", KEEP_ALIVE));
       body.put("query", queryJson(tenant, window));
       body.put("track_total_hits", false);
+      if (watermark.isPresent()) body.put("seq_no_primary_term", true);
       List<Object> sort = new ArrayList<>();
       if (!window.missingTimestamp()) sort.add(Map.of(config.timestampField(), "asc"));
       sort.add(Map.of(config.idField(), "asc"));
@@ -528,6 +555,101 @@ public final class ElasticsearchStore implements SearchStore {
    * not answer (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target
    * document that the source still has, or keep one it no longer has.
    */
+  /**
+   * One {@code _msearch} of {@code size: 0} counts, one per range: the range's tenant window, its key range
+   * {@code (after, through]} in the reader's (timestamp, id) order, and {@code _seq_no <= watermark}. A document
+   * changed after the watermark has a higher sequence number, so it cannot stand in for a deleted one.
+   */
+  @Override
+  public List<OptionalLong> countUnchanged(List<PageRange> ranges) {
+    List<OptionalLong> out = new ArrayList<>();
+    if (ranges.isEmpty()) return out;
+    StringBuilder body = new StringBuilder();
+    for (PageRange r : ranges) {
+      Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(queryJson(r.tenant(), r.window()),
+          keyRange(r), Map.of("range", Map.of("_seq_no", Map.of("lte", r.watermark()))))));
+      body.append("{}\n").append(HotPathJson.write(Map.of("size", 0, "track_total_hits", true, "query", query)))
+          .append('\n');
+    }
+    Request req = new Request("POST", "/" + config.collection() + "/_msearch");
+    req.setEntity(new ByteArrayEntity(body.toString().getBytes(StandardCharsets.UTF_8), NDJSON));
+    JsonNode answer = this.<JsonNode>send("counting " + ranges.size() + " page ranges", req, TREE).path("responses");
+    for (int i = 0; i < ranges.size(); i++) {
+      JsonNode one = answer.path(i);
+      JsonNode total = one.path("hits").path("total");
+      JsonNode value = total.isObject() ? total.path("value") : total;
+      boolean whole = one.path("error").isMissingNode() && one.path("_shards").path("failed").asInt(0) == 0
+          && (!total.isObject() || "eq".equals(total.path("relation").asText("eq")));
+      out.add(whole && value.canConvertToLong() ? OptionalLong.of(value.asLong()) : OptionalLong.empty());
+    }
+    return out;
+  }
+
+  /**
+   * The key range {@code (after, through]} of a page in the reader's order, (timestamp, id) or, in a window of
+   * documents without a timestamp, id alone; cursor values are the sort values the reader saved.
+   */
+  private Map<String, Object> keyRange(PageRange r) {
+    List<Object> hi = decodeCursor(r.through().value());
+    List<Object> lo = r.after().isStart() ? null : decodeCursor(r.after().value());
+    // a point-in-time search adds its own tiebreaker (_shard_doc) after them; the id alone already breaks ties
+    int width = r.window().missingTimestamp() ? 1 : 2;
+    if (hi.size() < width || (lo != null && lo.size() < width)) {
+      throw new StoreException(where() + ": a page range has cursors of another shape than its window's order");
+    }
+    String ts = config.timestampField();
+    String id = config.idField();
+    List<Object> filter = new ArrayList<>();
+    if (width == 1) {
+      Map<String, Object> ids = new LinkedHashMap<>();
+      if (lo != null) ids.put("gt", lo.get(0));
+      ids.put("lte", hi.get(0));
+      filter.add(Map.of("range", Map.of(id, ids)));
+    } else {
+      if (lo != null) filter.add(beyond(ts, lo.get(0), "gt", id, lo.get(1), "gt"));
+      filter.add(beyond(ts, hi.get(0), "lt", id, hi.get(1), "lte"));
+    }
+    return Map.of("bool", Map.of("filter", filter));
+  }
+
+  /** {@code ts <op> t, or ts == t and id <idOp> i}: one side of a (timestamp, id) range. */
+  private static Map<String, Object> beyond(String ts, Object t, String op, String id, Object i, String idOp) {
+    Map<String, Object> strictly = Map.of("range", Map.of(ts, Map.of(op, t, "format", "epoch_millis")));
+    Map<String, Object> tie = Map.of("bool", Map.of("filter", List.of(
+        Map.of("range", Map.of(ts, Map.of("gte", t, "lte", t, "format", "epoch_millis"))),
+        Map.of("range", Map.of(id, Map.of(idOp, i))))));
+    return Map.of("bool", Map.of("should", List.of(strictly, tie), "minimum_should_match", 1));
+  }
+
+  /**
+   * Page ranges are written as range queries on the timestamp in epoch milliseconds (its sort values) and on the
+   * id field: so only for a {@code date} timestamp (a {@code date_nanos} one sorts by nanoseconds) and a keyword id.
+   * Read once; a failed read is asked again next time.
+   */
+  private boolean rangeable() {
+    Boolean known = rangeable;
+    if (known != null) return known;
+    try {
+      Request r = new Request("GET", "/" + config.collection() + "/_field_caps");
+      r.addParameter("fields", config.timestampField() + "," + config.idField());
+      Map<String, FieldCheck.Field> f = EsFieldCaps.fields(send("reading the mapping", r, TREE));
+      FieldCheck.Field t = f.get(config.timestampField());
+      FieldCheck.Field i = f.get(config.idField());
+      rangeable = t != null && "date".equals(t.type()) && i != null && i.keyword();
+      return rangeable;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Every shard copy's sequence-number checkpoints ({@link EsChangeMarks#watermark}). */
+  private JsonNode shardCheckpoints() {
+    Request r = new Request("GET", "/" + config.collection() + "/_stats/docs");
+    r.addParameter("level", "shards");
+    r.addParameter("filter_path", "indices.*.shards.*.seq_no.global_checkpoint");
+    return send("reading the shards' checkpoints", r, TREE);
+  }
+
   private List<HotPathJson.MgetDoc> lookUp(String action, Collection<DocKey> keys) {
     if (keys.isEmpty()) return List.of();
     for (DocKey k : keys) {

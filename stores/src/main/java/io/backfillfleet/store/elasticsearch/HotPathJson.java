@@ -26,8 +26,8 @@ final class HotPathJson {
   static final ObjectReader MGET = JSON.readerFor(MgetAnswer.class);
 
   /** Only what the reader uses: keeps the answer small and lets a failed shard be seen. */
-  static final String SEARCH_FILTER = "pit_id,hits.hits._id,hits.hits._routing,hits.hits._source,hits.hits.sort,_shards.failed,"
-      + "_shards.failures.reason.type,_shards.failures.reason.reason";
+  static final String SEARCH_FILTER = "pit_id,hits.hits._id,hits.hits._routing,hits.hits._source,hits.hits.sort,"
+      + "hits.hits._seq_no,_shards.failed,_shards.failures.reason.type,_shards.failures.reason.reason";
   static final String BULK_FILTER = "errors,items.*.status,items.*.error.type,items.*.error.reason";
   static final String MGET_FILTER = "docs._id,docs.found,docs._seq_no,docs._primary_term,docs.error.type,"
       + "docs.error.reason";
@@ -42,9 +42,12 @@ final class HotPathJson {
 
   record Hits(List<Hit> hits) {}
 
-  /** One hit; {@code routing} is null unless the document was stored with a custom routing. */
+  /**
+   * One hit; {@code routing} is null unless the document was stored with a custom routing, {@code seqNo} unless the
+   * search asked for {@code seq_no_primary_term}.
+   */
   record Hit(@JsonProperty("_id") String id, @JsonProperty("_routing") String routing,
-      @JsonProperty("_source") Map<String, Object> source, List<Object> sort) {}
+      @JsonProperty("_source") Map<String, Object> source, List<Object> sort, @JsonProperty("_seq_no") Long seqNo) {}
 
   record Shards(int failed, List<ShardFailure> failures) {}
 
