@@ -37,6 +37,9 @@ abstract class ForwardingSearchStore implements SearchStore {
   @Override public Set<String> existingIds(Collection<DocKey> keys) { return real.existingIds(keys); }
   @Override public io.backfillfleet.store.SearchVisibility searchVisibility() { return real.searchVisibility(); }
   @Override public java.util.OptionalLong countSearchable(Collection<DocKey> keys) { return real.countSearchable(keys); }
+  @Override public List<java.util.OptionalLong> countUnchanged(List<io.backfillfleet.store.PageRange> ranges) {
+    return real.countUnchanged(ranges);
+  }
   @Override public void makeVisible() { real.makeVisible(); }
   @Override public WriteResult createIfAbsent(List<Doc> docs) { return real.createIfAbsent(docs); }
   @Override public DocKey keyOf(Doc doc) { return real.keyOf(doc); }
