@@ -26,6 +26,9 @@ import java.util.OptionalLong;
  * has few). Usage: GuardCostProbe [docs] [es version].
  */
 public final class GuardCostProbe {
+  /** Each check runs this many times over the round's pages (a node's first few hundred requests are not warm). */
+  private static final int REPEAT = 5;
+
   public static void main(String[] args) throws Exception {
     int docs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     String version = args.length > 1 ? args[1] : "8.19.21";
@@ -55,30 +58,46 @@ public final class GuardCostProbe {
           double read = cpu.read() - t;
           t = cpu.read();
           long found = 0;
-          for (List<DocKey> keys : pages) found += s.existingIds(keys).size();
-          double mget = cpu.read() - t;
+          for (int i = 0; i < REPEAT; i++) {
+            for (List<DocKey> keys : pages) found += s.existingIds(keys).size();
+          }
+          double mget = (cpu.read() - t) / REPEAT;
+          found /= REPEAT;
           t = cpu.read();
           long counted = 0;
-          for (List<DocKey> keys : pages) counted += s.countSearchable(keys).orElseThrow();
-          double count = cpu.read() - t;
+          for (int i = 0; i < REPEAT; i++) {
+            for (List<DocKey> keys : pages) counted += s.countSearchable(keys).orElseThrow();
+          }
+          double count = (cpu.read() - t) / REPEAT;
+          counted /= REPEAT;
+          t = cpu.read();
+          for (int i = 0; i < REPEAT; i++) {
+            for (List<DocKey> keys : pages) s.countSearchable(keys.subList(0, 1)).orElseThrow();
+          }
+          double oneId = (cpu.read() - t) / REPEAT;
           t = cpu.read();
           long inRanges = 0;
           long unchanged = 0;
           long changed = 0;
+          for (int i = 0; i < REPEAT; i++) {
+            for (List<PageRange> rs : ranges) {
+              for (OptionalLong n : s.countUnchanged(rs)) inRanges += n.orElseThrow();
+            }
+          }
           for (List<PageRange> rs : ranges) {
-            for (OptionalLong n : s.countUnchanged(rs)) inRanges += n.orElseThrow();
             for (PageRange r : rs) {
               unchanged += r.unchanged();
               changed += r.changed().size();
             }
           }
-          double ranged = cpu.read() - t;
+          double ranged = (cpu.read() - t) / REPEAT;
+          inRanges /= REPEAT;
           System.out.printf(Locale.ROOT, "ES %s round %d, %d pages: source CPU s per 1M docs: read %.1f, multi-get %.1f"
               + " (%d found), count by ids %.1f (%d counted), count by range %s (%d pages with ranges, %d counted of"
-              + " %d unchanged, %d changed)%n", version, round, pages.size(), read * 1e6 / found, mget * 1e6 / found,
+              + " %d unchanged, %d changed); the same number of one-id counts %.1f%n", version, round, pages.size(), read * 1e6 / found, mget * 1e6 / found,
               found, count * 1e6 / found, counted, unchanged + changed == 0 ? "n/a"
                   : String.format(Locale.ROOT, "%.1f", ranged * 1e6 / (unchanged + changed)), ranges.size(), inRanges,
-              unchanged, changed);
+              unchanged, changed, oneId * 1e6 / found);
         }
       }
     }

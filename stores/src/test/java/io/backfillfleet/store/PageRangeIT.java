@@ -35,6 +35,8 @@ class PageRangeIT {
       s.createIfAbsent(docs);
       s.makeVisible();
       TimeWindow w = TimeWindow.of(T0, T0.plusSeconds(60));
+      assertThat(readAll(s, w).get(0).ranges()).as("a store's first read finds no watermark snapshot old enough")
+          .isEmpty();
 
       // the first read takes a snapshot of the shards' checkpoints; reads a refresh and a margin later may use it
       List<Page> pages = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
@@ -56,21 +58,23 @@ class PageRangeIT {
       assertThat(s.deleteIfUnchanged(s.versions(TestDocs.keys("d01", "d05")))).hasSize(2);
       String index = node.httpUrl() + "/" + cfg.collection() + "/_doc/";
       StoreFixture.put(index + "d07", "{\"id\":\"d07\",\"tenant\":\"tenant-a\",\"ts\":\"" + T0.plusSeconds(2) + "\"}");
-      StoreFixture.put(index + "d02a", "{\"id\":\"d02a\",\"tenant\":\"tenant-a\",\"ts\":\"" + T0 + "\"}");
-      // d18a sorts between d18 and d19 at the tie inside page 1; d20a past page 1's last document (d19)
-      StoreFixture.put(index + "d18a", "{\"id\":\"d18a\",\"tenant\":\"tenant-a\",\"ts\":\"" + T0.plusSeconds(6) + "\"}");
-      StoreFixture.put(index + "d20a", "{\"id\":\"d20a\",\"tenant\":\"tenant-a\",\"ts\":\"" + T0.plusSeconds(6) + "\"}");
+      // d10a and d13a inside page 1's time span; d02a and d18a at its first and last timestamps (d18a sorts
+      // between d18 and d19, inside the page); d20a at page 2's first timestamp, past page 1's last document (d19)
+      for (String[] late : new String[][] {{"d02a", "0"}, {"d10a", "3"}, {"d13a", "4"}, {"d18a", "6"}, {"d20a", "6"}}) {
+        StoreFixture.put(index + late[0], "{\"id\":\"" + late[0] + "\",\"tenant\":\"tenant-a\",\"ts\":\""
+            + T0.plusSeconds(Long.parseLong(late[1])) + "\"}");
+      }
       s.makeVisible();
 
       long lost = Stream.of("d01", "d05", "d07").filter(id -> !ranges.get(0).changed().contains(DocKey.of(id))).count();
       assertThat(lost).as("d01, d05 and d07 were below the watermark").isPositive();
-      assertThat(s.countUnchanged(ranges)).as("page 1 lost d01, d05 and the old d07; page 2 gained only a later insert")
+      assertThat(s.countUnchanged(ranges)).as("page 1 lost d01, d05 and the old d07; the inserts are stamped above the watermark")
           .containsExactly(OptionalLong.of(ranges.get(0).unchanged() - lost), OptionalLong.of(ranges.get(1).unchanged()),
               OptionalLong.of(ranges.get(2).unchanged()));
-      // the same key ranges counted whatever the stamp: the inserts would have hidden page 1's losses
-      List<PageRange> unstamped = ranges.stream().map(r -> new PageRange(r.tenant(), r.window(), r.after(),
-          r.through(), Long.MAX_VALUE, r.unchanged(), r.changed())).toList();
-      assertThat(s.countUnchanged(unstamped)).containsExactly(OptionalLong.of(20), OptionalLong.of(21),
+      // the same key ranges counted whatever the stamp: d10a and d13a would have hidden page 1's two deletes
+      List<PageRange> unstamped = ranges.stream().map(r -> new PageRange(r.tenant(), r.window(), r.bounds(),
+          Long.MAX_VALUE, r.unchanged(), r.changed())).toList();
+      assertThat(s.countUnchanged(unstamped)).containsExactly(OptionalLong.of(20), OptionalLong.of(20),
           OptionalLong.of(20));
     }
   }

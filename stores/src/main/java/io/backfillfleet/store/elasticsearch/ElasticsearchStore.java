@@ -382,10 +382,9 @@ public final class ElasticsearchStore implements SearchStore {
       List<HotPathJson.Hit> hits = r.hitList();
       List<Doc> docs = new ArrayList<>(hits.size());
       for (HotPathJson.Hit h : hits) docs.add(new Doc(h.id(), h.routing(), h.source() == null ? Map.of() : h.source()));
-      Cursor before = cursor();
       if (!hits.isEmpty()) searchAfter = hits.get(hits.size() - 1).sort();
       done = hits.size() < pageSize;
-      return new Page(docs, cursor(), done, rangeOf(hits, before));
+      return new Page(docs, cursor(), done, rangeOf(hits));
     }
 
     /** A point-in-time, and the watermark taken before it (so every change up to it is in its view). */
@@ -394,17 +393,31 @@ public final class ElasticsearchStore implements SearchStore {
       pit = openPit();
     }
 
-    /** The page's range proof: the page is all of (before, its last sort values] in this point-in-time. */
-    private List<PageRange> rangeOf(List<HotPathJson.Hit> hits, Cursor before) {
-      if (watermark.isEmpty() || hits.isEmpty()) return List.of();
+    /**
+     * The page's range proof: the page is all of its key range in this point-in-time, written as its first and
+     * last timestamps and the ids at each (see {@link #keyRange}). None in a window without timestamps (its order is
+     * the id alone, and a range on a keyword field walks every term in it).
+     */
+    private List<PageRange> rangeOf(List<HotPathJson.Hit> hits) {
+      if (watermark.isEmpty() || hits.isEmpty() || window.missingTimestamp()) return List.of();
+      Long first = sortedTimestamp(hits.get(0));
+      Long last = sortedTimestamp(hits.get(hits.size() - 1));
+      if (first == null || last == null) return List.of();
       long w = watermark.getAsLong();
       long unchanged = 0;
       List<DocKey> changed = new ArrayList<>();
+      List<Object> atFirst = new ArrayList<>();
+      List<Object> atLast = new ArrayList<>();
       for (HotPathJson.Hit h : hits) {
         if (h.seqNo() != null && h.seqNo() >= 0 && h.seqNo() <= w) unchanged++;
         else changed.add(new DocKey(h.id(), h.routing()));
+        Long ts = sortedTimestamp(h);
+        if (ts == null) return List.of();
+        if (ts.longValue() == first) atFirst.add(h.sort().get(1));
+        else if (ts.longValue() == last) atLast.add(h.sort().get(1));
       }
-      return List.of(new PageRange(tenant, window, before, cursor(), w, unchanged, changed));
+      String bounds = HotPathJson.write(Map.of("first", first, "last", last, "atFirst", atFirst, "atLast", atLast));
+      return List.of(new PageRange(tenant, window, bounds, w, unchanged, changed));
     }
 
     private HotPathJson.SearchAnswer search(int pageSize) {
@@ -557,7 +570,7 @@ public final class ElasticsearchStore implements SearchStore {
    */
   /**
    * One {@code _msearch} of {@code size: 0} counts, one per range: the range's tenant window, its key range
-   * {@code (after, through]} in the reader's (timestamp, id) order, and {@code _seq_no <= watermark}. A document
+   * ({@link #keyRange}), and {@code _seq_no <= watermark}. A document
    * changed after the watermark has a higher sequence number, so it cannot stand in for a deleted one.
    */
   @Override
@@ -585,45 +598,47 @@ public final class ElasticsearchStore implements SearchStore {
     return out;
   }
 
+  /** A hit's timestamp sort value (epoch milliseconds), or null when it has none that can be read as one. */
+  private static Long sortedTimestamp(HotPathJson.Hit h) {
+    return h.sort() != null && h.sort().size() >= 2 && h.sort().get(0) instanceof Number n ? n.longValue() : null;
+  }
+
   /**
-   * The key range {@code (after, through]} of a page in the reader's order, (timestamp, id) or, in a window of
-   * documents without a timestamp, id alone; cursor values are the sort values the reader saved.
+   * A page's key range: the documents strictly between its first and last timestamps, and at each of those two
+   * timestamps the ids the page had there. That is all of its (timestamp, id) range: at a boundary timestamp the
+   * range's other documents belong to the neighbouring page, and a document that arrived there since is stamped
+   * above the watermark. Terms on a few ids, not a keyword range, which would walk every term past its bound.
    */
   private Map<String, Object> keyRange(PageRange r) {
-    List<Object> hi = decodeCursor(r.through().value());
-    List<Object> lo = r.after().isStart() ? null : decodeCursor(r.after().value());
-    // a point-in-time search adds its own tiebreaker (_shard_doc) after them; the id alone already breaks ties
-    int width = r.window().missingTimestamp() ? 1 : 2;
-    if (hi.size() < width || (lo != null && lo.size() < width)) {
-      throw new StoreException(where() + ": a page range has cursors of another shape than its window's order");
+    JsonNode b;
+    try {
+      b = JSON.readTree(r.bounds());
+    } catch (IOException e) {
+      throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
     }
     String ts = config.timestampField();
     String id = config.idField();
-    List<Object> filter = new ArrayList<>();
-    if (width == 1) {
-      Map<String, Object> ids = new LinkedHashMap<>();
-      if (lo != null) ids.put("gt", lo.get(0));
-      ids.put("lte", hi.get(0));
-      filter.add(Map.of("range", Map.of(id, ids)));
-    } else {
-      if (lo != null) filter.add(beyond(ts, lo.get(0), "gt", id, lo.get(1), "gt"));
-      filter.add(beyond(ts, hi.get(0), "lt", id, hi.get(1), "lte"));
+    long first = b.path("first").asLong();
+    long last = b.path("last").asLong();
+    List<Object> should = new ArrayList<>();
+    if (last > first + 1) {
+      should.add(Map.of("range", Map.of(ts, Map.of("gt", first, "lt", last, "format", "epoch_millis"))));
     }
-    return Map.of("bool", Map.of("filter", filter));
+    should.add(at(ts, first, id, JSON.convertValue(b.path("atFirst"), List.class)));
+    if (last != first) should.add(at(ts, last, id, JSON.convertValue(b.path("atLast"), List.class)));
+    return Map.of("bool", Map.of("should", should, "minimum_should_match", 1));
   }
 
-  /** {@code ts <op> t, or ts == t and id <idOp> i}: one side of a (timestamp, id) range. */
-  private static Map<String, Object> beyond(String ts, Object t, String op, String id, Object i, String idOp) {
-    Map<String, Object> strictly = Map.of("range", Map.of(ts, Map.of(op, t, "format", "epoch_millis")));
-    Map<String, Object> tie = Map.of("bool", Map.of("filter", List.of(
+  /** {@code ts == t and id in ids}. */
+  private static Map<String, Object> at(String ts, long t, String id, List<?> ids) {
+    return Map.of("bool", Map.of("filter", List.of(
         Map.of("range", Map.of(ts, Map.of("gte", t, "lte", t, "format", "epoch_millis"))),
-        Map.of("range", Map.of(id, Map.of(idOp, i))))));
-    return Map.of("bool", Map.of("should", List.of(strictly, tie), "minimum_should_match", 1));
+        Map.of("terms", Map.of(id, ids)))));
   }
 
   /**
-   * Page ranges are written as range queries on the timestamp in epoch milliseconds (its sort values) and on the
-   * id field: so only for a {@code date} timestamp (a {@code date_nanos} one sorts by nanoseconds) and a keyword id.
+   * Page ranges are written as range queries on the timestamp in epoch milliseconds (its sort values) and terms on
+   * the id field: so only for a {@code date} timestamp (a {@code date_nanos} one sorts by nanoseconds) and a keyword id.
    * Read once; a failed read is asked again next time.
    */
   private boolean rangeable() {
