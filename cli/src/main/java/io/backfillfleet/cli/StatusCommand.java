@@ -59,10 +59,10 @@ final class StatusCommand implements Callable<Integer> {
       while (true) {
         JobProgress p = JobProgress.of(new JobSummaryReader(conn).read(job), Instant.now(), Duration.ofSeconds(stuckAfter));
         if (watch) out.print("\033[H\033[2J");
-        out.print(format.json() ? StatusView.json(p) : StatusView.table(p));
+        var tuning = new TargetTuningStore(conn).read(job).map(Versioned::value).orElse(null);
+        out.print(format.json() ? StatusView.json(p, tuning) : StatusView.table(p));
         if (!format.json()) {
-          String tuned = TuneTargetCommand.statusLine(new TargetTuningStore(conn).read(job).map(Versioned::value)
-              .orElse(null));
+          String tuned = TuneTargetCommand.statusLine(tuning);
           if (tuned != null) out.println(tuned);
         }
         out.flush();

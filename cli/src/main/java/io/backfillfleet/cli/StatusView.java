@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backfillfleet.coordinator.JobProgress;
+import io.backfillfleet.coordinator.TargetTuningNode;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -15,8 +16,15 @@ final class StatusView {
   private StatusView() {}
 
   static String json(JobProgress p) {
+    return json(p, null);
+  }
+
+  /** With {@code targetTuning}, the job's {@code --tune-target} record (null: the target was never tuned). */
+  static String json(JobProgress p, TargetTuningNode targetTuning) {
     try {
-      return JSON.writeValueAsString(p) + "\n";
+      com.fasterxml.jackson.databind.node.ObjectNode out = JSON.valueToTree(p);
+      if (targetTuning != null) out.set("targetTuning", JSON.valueToTree(targetTuning));
+      return JSON.writeValueAsString(out) + "\n";
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -63,6 +63,9 @@ class TuneTargetIT {
     PlanCommandIT.Result status = PlanCommandIT.run("status", "--job-file", job.toString());
     assertThat(status.out()).contains("target tuned for the backfill: refresh_interval -1, number_of_replicas 0;"
         + " restored when the job finishes or by 'backfill tune-target --restore'");
+    JsonNode json = JSON.readTree(PlanCommandIT.run("status", "--job-file", job.toString(), "--format", "json").out());
+    assertThat(json.path("targetTuning").path("state").asText()).isEqualTo("APPLIED");
+    assertThat(json.path("targetTuning").path("tuned").toString()).contains("refresh_interval\":\"-1\"");
 
     PlanCommandIT.Result work = PlanCommandIT.run("work", "--job-file", job.toString(), "--worker-id", "w1",
         "--settle-seconds", "0");

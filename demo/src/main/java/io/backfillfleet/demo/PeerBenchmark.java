@@ -198,6 +198,8 @@ public final class PeerBenchmark {
             kind == Kind.GUARD_OFF ? List.of(GUARD_OFF) : List.of(), ports));
         rate = CopyBenchmark.rate(docs, t0);
         steady = sampler.stop();
+        System.out.println(name + ": fleet " + workers + (kind == Kind.GUARD_OFF ? " (guard off)" : "") + ", "
+            + sampler.guardPaths());
       }
       Cpu used = cpu().minus(before);
       requireCount(fresh, coll, docs);

@@ -41,11 +41,13 @@ final class SteadyRate implements AutoCloseable {
   private final List<Integer> ports;
   private final long docs;
   private final long[] last; // each worker's last answer, -1 before its first
+  private final String[] lastMetrics; // each worker's last /metrics, null before its first
 
   private SteadyRate(List<Integer> ports, long docs) {
     this.ports = ports;
     this.docs = docs;
     this.last = new long[ports.size()];
+    this.lastMetrics = new String[ports.size()];
     java.util.Arrays.fill(last, -1);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "steady-rate");
@@ -65,18 +67,22 @@ final class SteadyRate implements AutoCloseable {
    * last answer (on a saturated tool core an answer can take a second; a late one must not close the window).
    */
   private void sample() {
-    List<java.util.concurrent.CompletableFuture<Long>> asked = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<String>> asked = new ArrayList<>();
     for (int port : ports) {
       asked.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
               .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
-          .thenApply(r -> r.statusCode() == 200 ? written(r.body()) : -1L)
-          .exceptionally(e -> -1L)); // not started yet, or already exited
+          .thenApply(r -> r.statusCode() == 200 ? r.body() : null)
+          .exceptionally(e -> null)); // not started yet, or already exited
     }
     long now = System.nanoTime();
     synchronized (this) {
       for (int i = 0; i < asked.size(); i++) {
-        long v = asked.get(i).join();
-        if (v >= 0) last[i] = v;
+        String body = asked.get(i).join();
+        long v = body == null ? -1 : written(body);
+        if (v >= 0) {
+          last[i] = v;
+          lastMetrics[i] = body;
+        }
       }
       int answered = 0;
       long sum = 0;
@@ -91,10 +97,36 @@ final class SteadyRate implements AutoCloseable {
   }
 
   static long written(String metrics) {
-    int at = metrics.indexOf(COUNTER);
+    return sample(metrics, COUNTER);
+  }
+
+  /** The value of the sample line starting with {@code counter} ("\nname "), or -1 if absent. */
+  static long sample(String metrics, String counter) {
+    int at = metrics.indexOf(counter);
     if (at < 0) return -1;
-    int end = metrics.indexOf('\n', at + COUNTER.length());
-    return Long.parseLong(metrics.substring(at + COUNTER.length(), end < 0 ? metrics.length() : end).trim());
+    int end = metrics.indexOf('\n', at + counter.length());
+    return (long) Double.parseDouble(metrics.substring(at + counter.length(), end < 0 ? metrics.length() : end).trim());
+  }
+
+  /**
+   * Which way the resurrection guard vouched for the written documents, summed over the workers' last samples
+   * (the last pages of each worker may be missing): by a key-range count, by an id count, or looked up id by id.
+   */
+  synchronized String guardPaths() {
+    long ranged = 0;
+    long counted = 0;
+    long lookedUp = 0;
+    for (String m : lastMetrics) {
+      if (m == null) continue;
+      ranged += Math.max(0, sample(m, "\nbackfill_recheck_ranged_total "));
+      counted += Math.max(0, sample(m, "\nbackfill_recheck_counted_total "));
+      lookedUp += Math.max(0, sample(m, "\nbackfill_recheck_looked_up_total "));
+    }
+    long all = counted + lookedUp;
+    if (all == 0) return "re-check: nothing sampled";
+    return String.format(java.util.Locale.ROOT, "re-check of %d documents (last samples): %.0f %% by key-range count,"
+        + " %.0f %% by id count, %.0f %% looked up", all, 100.0 * ranged / all, 100.0 * (counted - ranged) / all,
+        100.0 * lookedUp / all);
   }
 
   /** Stops sampling and computes the rate of the window. */

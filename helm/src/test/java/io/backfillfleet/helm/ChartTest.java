@@ -97,7 +97,12 @@ class ChartTest {
         .set("secretEnv[0].secretName", "es-new").set("secretEnv[0].secretKey", "password")
         .set("metrics.serviceMonitor.enabled", "true").set("metrics.prometheusRule.enabled", "true"));
     Job planner = only(docs, "Job", "-planner", Job.class);
-    assertThat(planner.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--apply");
+    assertThat(planner.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--apply")
+        .doesNotContain("--tune-target");
+    Job tuning = only(render(t -> t.set("planner.mode", "apply").set("planner.tuneTarget", "true")), "Job", "-planner",
+        Job.class);
+    assertThat(tuning.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("plan",
+        "--job-file", "/etc/backfill/job.yaml", "--apply", "--tune-target");
     Job worker = only(docs, "Job", "-worker", Job.class);
     assertThat(worker.getSpec().getParallelism()).isEqualTo(12);
     assertThat(worker.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(65L);
@@ -115,6 +120,8 @@ class ChartTest {
 
   @Test
   void valuesThatBreakTheSchemaAreRefusedWithAClearMessage() {
+    assertThatThrownBy(() -> render(t -> t.set("planner.tuneTarget", "true"))) // with the default dry-run
+        .hasMessageContaining("planner").hasMessageContaining("mode");
     assertThatThrownBy(() -> render(t -> t.set("planner.mode", "sometimes")))
         .hasMessageContaining("planner").hasMessageContaining("mode");
     assertThatThrownBy(() -> render(t -> t.set("worker.parallelism", "-1")))

@@ -20,6 +20,15 @@ public interface TargetStore extends AutoCloseable {
    */
   void requireExists();
 
+  /**
+   * How many slices the whole fleet should copy into this target at once when the operators set no cap of their
+   * own ({@code backfill throttle --slices-in-flight}); empty when the target copes with any number (Elasticsearch
+   * bounds its own indexing threads). Read from the cluster; empty when it cannot be read.
+   */
+  default java.util.OptionalInt suggestedSlicesInFlight() {
+    return java.util.OptionalInt.empty();
+  }
+
   /** Which of these documents exist in the target now, by id. */
   Set<String> existingIds(Collection<DocKey> keys);
 

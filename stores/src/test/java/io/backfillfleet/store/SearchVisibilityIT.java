@@ -89,4 +89,18 @@ class SearchVisibilityIT {
     SolrTestCluster.legacy().client().request(r, collection);
   }
 
+
+  @Test
+  void aSolrTargetSuggestsEightSlicesPerCoreOfItsNodesAndElasticsearchNone() {
+    StoreConfig cfg = StoreFixture.solr("solr-new", false).newCollection("cap");
+    long nodes = io.backfillfleet.testkit.SolrTestCluster.target().client().getClusterState()
+        .getCollection(cfg.collection()).getReplicas().stream().map(r -> r.getNodeName()).distinct().count();
+    try (SearchStore s = Stores.open("target", cfg)) {
+      // the in-process nodes run in this JVM, so they have its processors
+      assertThat(s.suggestedSlicesInFlight()).hasValue((int) (8 * Runtime.getRuntime().availableProcessors() * nodes));
+    }
+    try (SearchStore s = Stores.open("target", StoreFixture.es("es8").newCollection("cap"))) {
+      assertThat(s.suggestedSlicesInFlight()).as("Elasticsearch bounds its own indexing threads").isEmpty();
+    }
+  }
 }

@@ -104,6 +104,11 @@ public final class FleetWorker implements AutoCloseable {
         source.requireUsableFields();
         target.requireExists();
         target.checkCanDelete(); // the resurrection guard deletes: find out now, not on the first resurrected document
+        int targetCap = target.suggestedSlicesInFlight().orElse(0);
+        if (targetCap > 0) {
+          LOG.info("worker {}: while no job-wide cap is set, the fleet copies at most {} slices at once into this target"
+              + " (its default; 'backfill throttle --slices-in-flight N' sets another)", resolved.workerId(), targetCap);
+        }
         jmx.start();
         if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
         // a thread per slice being copied, and one per slice only settling (see loop)
@@ -113,7 +118,7 @@ public final class FleetWorker implements AutoCloseable {
         SliceSlots copying = new SliceSlots(resolved.concurrency(), resolved.adaptive());
         ProgressLog progress = new ProgressLog(metrics, board, held, throttle, pageMemory);
         ticker.scheduleAtFixedRate(() -> {
-          followControl(board, copying, resolved.workerId());
+          followControl(board, copying, resolved.workerId(), targetCap);
           registration.update(registration.info().withActivity(List.copyOf(held), metrics.docsRead.getOneMinuteRate()));
         }, 0, 500, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(progress::log, resolved.progressLogEvery().toMillis(),
@@ -122,7 +127,7 @@ public final class FleetWorker implements AutoCloseable {
             metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts())
             .observedBy(copying);
         metrics.watch(copying);
-        followControl(board, copying, resolved.workerId()); // before the first claim, not half a second into them
+        followControl(board, copying, resolved.workerId(), targetCap); // before the first claim, not half a second in
         try {
           Result result = loop(board, copier, slots, copying, resolved);
           // --tune-target: the last copy is written, so the target gets its own settings back (idempotent)
@@ -228,12 +233,20 @@ public final class FleetWorker implements AutoCloseable {
     return Result.STOPPED;
   }
 
-  /** The control node's docs/s budget and slices cap, as this worker's shares of them. */
-  private void followControl(SliceBoard board, SliceSlots copying, String workerId) {
+  /**
+   * The control node's docs/s budget and slices cap, as this worker's shares of them; without a cap there, the
+   * target's default cap ({@code targetCap}, 0 for none).
+   */
+  private void followControl(SliceBoard board, SliceSlots copying, String workerId, int targetCap) {
     throttle.update(board.control().maxDocsPerSecond(), board.liveWorkers());
-    int fleetLimit = board.control().maxSlicesInFlight();
+    int fleetLimit = fleetLimit(board.control().maxSlicesInFlight(), targetCap);
     if (fleetLimit > 0) copying.fleetShare(board.fleetShare(workerId, fleetLimit));
     else copying.noFleetLimit();
+  }
+
+  /** The operators' job-wide cap when they set one (higher or lower than the target's default), else that default. */
+  static int fleetLimit(int controlCap, int targetCap) {
+    return controlCap > 0 ? controlCap : Math.max(0, targetCap);
   }
 
   /** Whether the job is finished; false when that cannot be read now (never "done" from a failed read). */

@@ -51,4 +51,12 @@ class SliceSlotsTest {
     slots.onPage(System.nanoTime(), 100 * MS, true);
     assertThat(slots.limit()).as("not adaptive: pushback does not lower it").isEqualTo(8);
   }
+
+  @Test
+  void theOperatorsJobWideCapWinsOverTheTargetsDefaultEitherWay() {
+    assertThat(FleetWorker.fleetLimit(0, 16)).as("no cap set: the target's default").isEqualTo(16);
+    assertThat(FleetWorker.fleetLimit(64, 16)).as("a cap above the default").isEqualTo(64);
+    assertThat(FleetWorker.fleetLimit(4, 16)).isEqualTo(4);
+    assertThat(FleetWorker.fleetLimit(0, 0)).as("neither: no fleet-wide limit").isZero();
+  }
 }

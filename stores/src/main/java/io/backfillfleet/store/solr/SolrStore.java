@@ -429,6 +429,47 @@ public final class SolrStore implements SearchStore {
   }
 
   /**
+   * Solr indexes every concurrent update request in a Lucene thread state of its own, flushed into a segment of its
+   * own, where Elasticsearch bounds its indexing threads by its cores: with 32 or 64 slices in flight on a one-core
+   * Solr 9 target its CPU per document doubled and tripled (the pinned peer benchmark, issue 17), and the copy got
+   * slower the more workers ran. So the fleet's default cap is {@link #SLICES_PER_CORE} slices per core of the
+   * nodes holding the collection (the cores of the node that answers, times those nodes).
+   */
+  static final int SLICES_PER_CORE = 8;
+
+  @Override
+  public java.util.OptionalInt suggestedSlicesInFlight() {
+    try {
+      org.apache.solr.common.cloud.DocCollection coll = client.getClusterState().getCollectionOrNull(config.collection());
+      if (coll == null) return java.util.OptionalInt.empty();
+      Set<String> nodes = new HashSet<>();
+      for (org.apache.solr.common.cloud.Replica r : coll.getReplicas()) nodes.add(r.getNodeName());
+      Object answer = retry.call(where(), "reading the node's processors", SolrStore::isTransient,
+          () -> auth(new GenericSolrRequest(SolrRequest.METHOD.GET, "/admin/info/system", new ModifiableSolrParams()))
+              .process(client).getResponse());
+      int cores = processors(answer);
+      return cores <= 0 || nodes.isEmpty() ? java.util.OptionalInt.empty()
+          : java.util.OptionalInt.of(SLICES_PER_CORE * cores * nodes.size());
+    } catch (RuntimeException e) {
+      return java.util.OptionalInt.empty(); // only a default: without it, each worker's own limits still apply
+    }
+  }
+
+  /** {@code jvm.processors} of {@code /admin/info/system} (what the JVM may use), else the OS's count; 0 if neither. */
+  static int processors(Object info) {
+    if (!(info instanceof org.apache.solr.common.util.NamedList<?> n)) return 0;
+    Object jvm = n.get("jvm");
+    if (jvm instanceof org.apache.solr.common.util.NamedList<?> j && j.get("processors") instanceof Number p) {
+      return p.intValue();
+    }
+    Object system = n.get("system");
+    if (system instanceof org.apache.solr.common.util.NamedList<?> sys && sys.get("availableProcessors") instanceof Number p) {
+      return p.intValue();
+    }
+    return 0;
+  }
+
+  /**
    * One search with {@code rows=0}: the ids as a terms filter on the unique key, separated by a character none of
    * them contains. Solr routes by id, so a key's routing is not needed.
    */
