@@ -82,14 +82,15 @@ final class SearchFirstLook {
    * (check the page another way) when a count falls short or cannot be made.
    */
   boolean rangesUnchanged(List<PageRange> ranges) {
+    if (rangesRefused) return false;
     List<OptionalLong> counts;
     try {
       counts = source.countUnchanged(ranges);
     } catch (StoreUnavailableException e) {
       throw e;
     } catch (StoreException e) {
-      if (!rangesRefused) LOG.warn("the re-check cannot count page ranges on this source, it counts ids: {}", e.getMessage());
-      rangesRefused = true;
+      rangesRefused = true; // the id count is as safe: no need to ask a source that refused once
+      LOG.warn("the re-check cannot count page ranges on this source, from now on it counts ids: {}", e.getMessage());
       return false;
     }
     Set<DocKey> changed = new LinkedHashSet<>();
