@@ -563,15 +563,9 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   /**
-   * The documents among {@code keys} that exist (id, seq_no, primary term), each looked up with its routing: an
-   * unrouted lookup of a routed document asks the wrong shard and answers "not found". A lookup the cluster could
-   * not answer (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target
-   * document that the source still has, or keep one it no longer has.
-   */
-  /**
    * One {@code _msearch} of {@code size: 0} counts, one per range: the range's tenant window, its key range
-   * ({@link #keyRange}), and {@code _seq_no <= watermark}. A document
-   * changed after the watermark has a higher sequence number, so it cannot stand in for a deleted one.
+   * ({@link #keyRange}), and {@code _seq_no <= watermark}. A document changed after the watermark has a higher
+   * sequence number, so it cannot stand in for a deleted one.
    */
   @Override
   public List<OptionalLong> countUnchanged(List<PageRange> ranges) {
@@ -665,6 +659,12 @@ public final class ElasticsearchStore implements SearchStore {
     return send("reading the shards' checkpoints", r, TREE);
   }
 
+  /**
+   * The documents among {@code keys} that exist (id, seq_no, primary term), each looked up with its routing: an
+   * unrouted lookup of a routed document asks the wrong shard and answers "not found". A lookup the cluster could
+   * not answer (a shard unavailable) is retried and then raised: taken as "not found", it would delete a target
+   * document that the source still has, or keep one it no longer has.
+   */
   private List<HotPathJson.MgetDoc> lookUp(String action, Collection<DocKey> keys) {
     if (keys.isEmpty()) return List.of();
     for (DocKey k : keys) {
