@@ -1,0 +1,94 @@
+package io.backfillfleet.store.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backfillfleet.store.SearchVisibility;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Which watermark a read may use: the least checkpoint of a snapshot at least a refresh and a margin old. */
+class EsChangeMarksTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long S = 1_000_000_000L;
+
+  @Test
+  void theLeastGlobalCheckpointOverEveryShardCopyOfEveryIndex() throws Exception {
+    assertThat(EsChangeMarks.watermark(stats(41, 7, 12))).isEqualTo(7);
+    assertThat(EsChangeMarks.watermark(JSON.readTree("""
+        {"indices":{"a":{"shards":{"0":[{"seq_no":{"global_checkpoint":30}},{"seq_no":{"global_checkpoint":28}}]}},
+                    "b":{"shards":{"0":[{"seq_no":{"global_checkpoint":99}}]}}}}"""))).as("a lagging replica")
+        .isEqualTo(28);
+    assertThat(EsChangeMarks.watermark(JSON.readTree("""
+        {"indices":{"a":{"shards":{"0":[{"seq_no":{"global_checkpoint":30}}],"1":[{}]}}}}""")))
+        .as("a copy without a checkpoint: no watermark").isEqualTo(-1);
+    assertThat(EsChangeMarks.watermark(JSON.readTree("{}"))).isEqualTo(-1);
+  }
+
+  @Test
+  void aReadGetsTheNewestSnapshotTakenARefreshAndAMarginBeforeIt() throws Exception {
+    AtomicLong now = new AtomicLong(100 * S);
+    Deque<JsonNode> answers = new ArrayDeque<>();
+    answers.add(stats(10, 20));
+    answers.add(stats(15, 25));
+    answers.add(stats(18, 30));
+    AtomicInteger asked = new AtomicInteger();
+    EsChangeMarks marks = new EsChangeMarks(() -> {
+      asked.incrementAndGet();
+      return answers.removeFirst();
+    }, () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), now::get);
+
+    assertThat(marks.forReadOpeningNow()).as("the first snapshot is taken now: too new").isEmpty();
+    assertThat(asked).hasValue(1);
+    now.addAndGet(3 * S);
+    assertThat(marks.forReadOpeningNow()).as("3 s later: younger than 1 s + margin, no new snapshot yet").isEmpty();
+    assertThat(asked).hasValue(1);
+    now.addAndGet(3 * S); // 6 s: the first is old enough; a new one is taken (every 5 s)
+    assertThat(marks.forReadOpeningNow()).hasValue(10);
+    assertThat(asked).hasValue(2);
+    now.addAndGet(6 * S); // the second (taken at 6 s) is now old enough: the newest such one wins
+    assertThat(marks.forReadOpeningNow()).hasValue(15);
+    assertThat(asked).hasValue(3);
+  }
+
+  @Test
+  void noWatermarkWhenChangesHaveNoVisibilityBoundOrTheStatsCannotBeRead() throws Exception {
+    AtomicLong now = new AtomicLong(0);
+    AtomicReference<SearchVisibility> visibility = new AtomicReference<>(SearchVisibility.unbounded("refresh off"));
+    AtomicInteger asked = new AtomicInteger();
+    EsChangeMarks marks = new EsChangeMarks(() -> {
+      if (asked.incrementAndGet() == 1) throw new IllegalStateException("shard stats refused");
+      return stats(5);
+    }, visibility::get, now::get);
+    assertThat(marks.forReadOpeningNow()).as("refresh off: nothing says when a change is seen").isEmpty();
+    assertThat(asked).as("not even asked").hasValue(0);
+
+    visibility.set(SearchVisibility.within(Duration.ofSeconds(1), "test"));
+    now.addAndGet(61 * S); // the bound is read again after a minute
+    assertThat(marks.forReadOpeningNow()).as("the stats failed").isEmpty();
+    now.addAndGet(10 * S);
+    assertThat(marks.forReadOpeningNow()).as("taken now, not old enough yet").isEmpty();
+    now.addAndGet(10 * S);
+    assertThat(marks.forReadOpeningNow()).hasValue(5);
+  }
+
+  /** Stats of one index whose shards (one copy each) have these global checkpoints. */
+  private static JsonNode stats(long... checkpoints) {
+    StringBuilder shards = new StringBuilder();
+    for (int i = 0; i < checkpoints.length; i++) {
+      if (i > 0) shards.append(',');
+      shards.append("\"").append(i).append("\":[{\"seq_no\":{\"global_checkpoint\":").append(checkpoints[i]).append("}}]");
+    }
+    try {
+      return JSON.readTree("{\"indices\":{\"events\":{\"shards\":{" + shards + "}}}}");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
