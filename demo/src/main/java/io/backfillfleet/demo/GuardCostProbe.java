@@ -12,7 +12,6 @@ import io.backfillfleet.store.TimeWindow;
 import io.backfillfleet.store.WindowReader;
 import io.backfillfleet.testkit.ElasticsearchNode;
 import io.backfillfleet.testkit.LegacySolr8Cluster;
-import io.backfillfleet.testkit.SolrTestCluster;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,21 +34,12 @@ public final class GuardCostProbe {
     int docs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     String version = args.length > 1 ? args[1] : "8.19.21";
     if (version.equals("solr8")) {
-      // the peer benchmark's Solr source: every field with docValues, a soft commit every second
       LegacySolr8Cluster solr8 = LegacySolr8Cluster.shared();
-      Cluster legacy = SolrCluster.shared(solr8.zkHost(), "events",
-          (name, shards) -> solr8.createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
-      legacy.createCollection();
-      legacy.seed(FaultSuite.history(docs));
-      ((SolrCluster) legacy).softCommitEvery(java.time.Duration.ofSeconds(1));
-      probe("Solr " + solr8.version(), legacy, ProcCpu.tree("solr8", solr8.pid()));
+      probe("Solr " + solr8.version(), PeerBenchmark.seededSolr8Source(solr8, docs), ProcCpu.tree("solr8", solr8.pid()));
     } else {
       try (ElasticsearchNode node = ElasticsearchNode.start(ElasticsearchNode.distribution(version), version,
           Paths.get(System.getProperty("java.home")), "1g", List.of())) {
-        Cluster legacy = ElasticsearchCluster.shared(node, "events");
-        legacy.createCollection();
-        legacy.seed(FaultSuite.history(docs));
-        probe("ES " + version, legacy, ProcCpu.tree("es", node.pid()));
+        probe("ES " + version, PeerBenchmark.seededEsSource(node, docs), ProcCpu.tree("es", node.pid()));
       }
     }
     System.exit(0);

@@ -351,15 +351,9 @@ public final class PeerBenchmark {
   private void solr8() throws Exception {
     LegacySolr8Cluster solr8 = LegacySolr8Cluster.shared();
     SolrTestCluster solr9 = SolrTestCluster.target();
-    // every field with docValues: our workers read through /export, as the streaming expression does
-    Cluster legacy = SolrCluster.shared(solr8.zkHost(), "events",
-        (name, shards) -> solr8.createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
+    Cluster legacy = seededSolr8Source(solr8, docs);
     Cluster fresh = SolrCluster.shared(solr9.zkHost() + "/solr", "events",
         (name, shards) -> solr9.createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
-    legacy.createCollection();
-    legacy.seed(FaultSuite.history(docs));
-    // a soft commit every second, as a live source serving searches has (the testkit's configset has none)
-    ((SolrCluster) legacy).softCommitEvery(java.time.Duration.ofSeconds(1));
     Pair p = new Pair("Solr " + solr8.version() + " -> 9.10.1", legacy, fresh,
         ProcCpu.tree("Solr 8 child JVM (its nodes and ZooKeeper)", solr8.pid()),
         ProcCpu.self("Solr 9 + ZooKeeper + harness, one JVM"));
@@ -385,9 +379,28 @@ public final class PeerBenchmark {
   }
 
   private Cluster seededSource(ElasticsearchNode src) {
+    return seededEsSource(src, docs);
+  }
+
+  /** The benchmark's Elasticsearch source: index "events" holding {@code docs} documents of history. */
+  static Cluster seededEsSource(ElasticsearchNode src, int docs) {
     Cluster legacy = ElasticsearchCluster.shared(src, "events");
     legacy.createCollection();
     legacy.seed(FaultSuite.history(docs));
+    return legacy;
+  }
+
+  /**
+   * The benchmark's Solr 8 source: every field with docValues (workers read through /export, as the streaming
+   * expression does) and a soft commit every second, as a live source serving searches has (the testkit's
+   * configset has none).
+   */
+  static Cluster seededSolr8Source(LegacySolr8Cluster solr8, int docs) {
+    Cluster legacy = SolrCluster.shared(solr8.zkHost(), "events",
+        (name, shards) -> solr8.createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
+    legacy.createCollection();
+    legacy.seed(FaultSuite.history(docs));
+    ((SolrCluster) legacy).softCommitEvery(java.time.Duration.ofSeconds(1));
     return legacy;
   }
 

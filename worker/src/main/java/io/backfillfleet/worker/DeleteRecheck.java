@@ -98,10 +98,6 @@ final class DeleteRecheck {
     this.safe = new SafePoint(start, atStart);
   }
 
-  void written(Cursor after, CopyProgress progress, Collection<CopiedDoc> ids) {
-    written(after, progress, ids, List.of());
-  }
-
   /** A written page whose key ranges ({@code ranges}, empty if none) account for every document read in it. */
   void written(Cursor after, CopyProgress progress, Collection<CopiedDoc> ids, List<PageRange> ranges) {
     pending.addLast(new Written(after, progress, List.copyOf(ids), List.copyOf(ranges), firstLookDue(System.nanoTime())));

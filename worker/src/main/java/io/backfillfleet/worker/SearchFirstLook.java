@@ -99,15 +99,18 @@ final class SearchFirstLook {
       if (n.isEmpty() || n.getAsLong() != ranges.get(i).unchanged()) return false;
       changed.addAll(ranges.get(i).changed());
     }
-    if (changed.isEmpty()) return true;
-    OptionalLong found = source.countSearchable(changed);
-    return found.isPresent() && found.getAsLong() == changed.size();
+    return changed.isEmpty() || allSearchable(changed);
   }
 
   /** True when a search finds every one of these documents in the source, under its id and routing. */
   boolean allFound(Collection<CopiedDoc> docs) {
     Set<DocKey> keys = new LinkedHashSet<>();
     for (CopiedDoc d : docs) keys.add(d.inSource());
+    return allSearchable(keys);
+  }
+
+  /** True when a search counts every one of these (distinct) keys in the source. */
+  private boolean allSearchable(Set<DocKey> keys) {
     OptionalLong found = source.countSearchable(keys);
     return found.isPresent() && found.getAsLong() == keys.size();
   }

@@ -321,9 +321,14 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public void requireUsableFields() {
+    FieldCheck.require(config, fieldCaps(config.tenantField(), config.timestampField(), config.idField()), true);
+  }
+
+  /** These fields' types and capabilities across the index or alias, by name (absent: not mapped). */
+  private Map<String, FieldCheck.Field> fieldCaps(String... fields) {
     Request r = new Request("GET", "/" + config.collection() + "/_field_caps");
-    r.addParameter("fields", String.join(",", config.tenantField(), config.timestampField(), config.idField()));
-    FieldCheck.require(config, EsFieldCaps.fields(send("reading the mapping", r, TREE)), true);
+    r.addParameter("fields", String.join(",", fields));
+    return EsFieldCaps.fields(send("reading the mapping", r, TREE));
   }
 
   @Override
@@ -639,9 +644,7 @@ public final class ElasticsearchStore implements SearchStore {
     Boolean known = rangeable;
     if (known != null) return known;
     try {
-      Request r = new Request("GET", "/" + config.collection() + "/_field_caps");
-      r.addParameter("fields", config.timestampField() + "," + config.idField());
-      Map<String, FieldCheck.Field> f = EsFieldCaps.fields(send("reading the mapping", r, TREE));
+      Map<String, FieldCheck.Field> f = fieldCaps(config.timestampField(), config.idField());
       FieldCheck.Field t = f.get(config.timestampField());
       FieldCheck.Field i = f.get(config.idField());
       rangeable = t != null && "date".equals(t.type()) && i != null && i.keyword();
