@@ -26,11 +26,15 @@ final class ControlCommands {
     String job = zk.job();
     try (CoordinatorConnection conn = zk.connect()) {
       JobControl c = new JobControlStore(conn).update(job, f);
-      spec.commandLine().getOut().printf("job %s: %s (now: %s, throttle %s, %s)%n", job, what,
+      spec.commandLine().getOut().printf("job %s: %s (now: %s, throttle %s, %s, %s)%n", job, what,
           c.paused() ? "paused" : "running", c.maxDocsPerSecond() == 0 ? "unlimited" : c.maxDocsPerSecond() + " docs/s",
-          slicesInFlight(c));
+          slicesInFlight(c), splitting(c));
       return ExitCodes.OK;
     }
+  }
+
+  static String splitting(JobControl c) {
+    return c.splitAllowed() ? "split: auto" : "split: off";
   }
 
   static String slicesInFlight(JobControl c) {
@@ -60,6 +64,27 @@ final class ControlCommands {
     @Override
     public Integer call() {
       return change(spec, zk, c -> c.withPaused(false, who(), Instant.now()), "resumed");
+    }
+  }
+
+  @Command(name = "split", mixinStandardHelpOptions = true,
+      description = {"Turns the splitting of running slices off or back on for the whole job, followed live.",
+          "auto: each worker splits a long slice while others are idle, as its own --split says (the default).",
+          "off: no worker splits; slices already split stay split (each part is a slice of its own)."})
+  static final class Split implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ZkOptions zk;
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "auto|off", description = "auto or off.")
+    String mode;
+    @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
+
+    @Override
+    public Integer call() {
+      if (!JobControl.SPLIT_AUTO.equals(mode) && !JobControl.SPLIT_OFF.equals(mode)) {
+        throw new UsageException("say auto or off, not '" + mode + "'");
+      }
+      return change(spec, zk, c -> c.withSplit(mode, who(), Instant.now()),
+          mode.equals(JobControl.SPLIT_OFF) ? "splitting of running slices off" : "splitting of running slices on");
     }
   }
 

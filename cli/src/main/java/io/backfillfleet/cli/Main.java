@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         + " with a ZooKeeper-coordinated fleet of workers.",
     subcommands = {PlanCommand.class, WorkCommand.class, StatusCommand.class, JobCommands.Jobs.class,
         SliceCommands.Retry.class, SliceCommands.Release.class, SliceCommands.Reset.class, ControlCommands.Pause.class,
-        ControlCommands.Resume.class, ControlCommands.Throttle.class, JobCommands.Rejected.class,
+        ControlCommands.Resume.class, ControlCommands.Throttle.class, ControlCommands.Split.class, JobCommands.Rejected.class,
         VerifyCommands.Verify.class, VerifyCommands.Repair.class, JobCommands.DeleteJob.class,
         TuneTargetCommand.class,
         CommandLine.HelpCommand.class})

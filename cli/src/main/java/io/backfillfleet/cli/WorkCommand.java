@@ -2,6 +2,7 @@ package io.backfillfleet.cli;
 
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.worker.FleetWorker;
+import io.backfillfleet.worker.SplitSettings;
 import io.backfillfleet.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.UUID;
@@ -65,6 +66,21 @@ final class WorkCommand implements Callable<Integer> {
           + " removed meanwhile; make it longer than the dual-writer's lag between its two writes (default ${DEFAULT-VALUE}).")
   int settleSeconds;
 
+  @Option(names = "--split", paramLabel = "auto|off", defaultValue = "auto",
+      description = {"auto (default): while other workers are idle, split a held slice whose rest would take more than",
+          "  --split-min-seconds and twice the median slice, at the point that halves its remaining documents; an idle",
+          "  worker takes the other part, so a job's tail is not one worker copying alone. off: never split.",
+          "'backfill split --job J off' turns it off for the whole fleet, live."})
+  String split;
+
+  @Option(names = "--split-min-seconds", defaultValue = "30", paramLabel = "S",
+      description = "Never split a slice expected to end within S seconds (default ${DEFAULT-VALUE}).")
+  int splitMinSeconds;
+
+  @Option(names = "--split-min-docs", defaultValue = "10000", paramLabel = "N",
+      description = "Never leave either part of a split below N documents (default ${DEFAULT-VALUE}).")
+  long splitMinDocs;
+
   @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus metrics on :P/metrics.")
   Integer metricsPort;
 
@@ -81,8 +97,13 @@ final class WorkCommand implements Callable<Integer> {
     WorkerSettings settings = new WorkerSettings(id, concurrency, pageSize, checkpointPages,
         Duration.ofSeconds(checkpointSeconds), Duration.ofSeconds(graceSeconds), null, null,
         Duration.ofSeconds(settleSeconds), pageMemoryMb << 20, adaptive);
+    if (!split.equals("auto") && !split.equals("off")) throw new UsageException("--split must be auto or off, not '" + split + "'");
+    if (splitMinSeconds < 0) throw new UsageException("--split-min-seconds cannot be negative");
+    if (splitMinDocs < 1) throw new UsageException("--split-min-docs must be at least 1");
+    SplitSettings splitting = (split.equals("auto") ? SplitSettings.AUTO : SplitSettings.OFF)
+        .withMinRemaining(Duration.ofSeconds(splitMinSeconds)).withMinDocs(splitMinDocs);
     try (CoordinatorConnection conn = zk.connect()) {
-      FleetWorker worker = new FleetWorker(conn, job, settings);
+      FleetWorker worker = new FleetWorker(conn, job, settings).withSplitting(splitting);
       if (metricsPort != null) worker.withMetricsPort(metricsPort);
       // Handle TERM and INT ourselves (not in a shutdown hook), so a graceful stop can still exit 0.
       Signal.handle(new Signal("TERM"), s -> worker.close());

@@ -38,6 +38,12 @@ public record BucketTally(
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck);
   }
 
+  /** An open slice's estimate changed by {@code delta} (a split re-measured what it keeps). */
+  BucketTally estimateChanged(long delta) {
+    return new BucketTally(SCHEMA, slices, done, failed, estimatedDocs + delta, finishedEstimatedDocs,
+        docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck);
+  }
+
   /** A slice of this bucket finished ({@code DONE} or {@code FAILED}) with these counts; negative {@code sign} undoes. */
   BucketTally finished(SliceState state, WorkNode w, int sign) {
     CopyProgress p = w.progress();

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;b&gt;/&lt;sliceId&gt;     ephemeral   {@link ClaimInfo}
  * &lt;root&gt;/jobs/&lt;job&gt;/rejected/&lt;b&gt;/&lt;sliceId&gt;   persistent  {@link SliceRejections}
  * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt;        ephemeral   {@link WorkerInfo}
+ * &lt;root&gt;/jobs/&lt;job&gt;/idle/&lt;workerId&gt;           ephemeral   empty: a worker with a free slot found no free slice
  * &lt;root&gt;/jobs/&lt;job&gt;/control                   persistent  {@link JobControl}
  * &lt;root&gt;/jobs/&lt;job&gt;/target-tuning             persistent  {@link TargetTuningNode}, only with --tune-target
  * </pre>
@@ -113,6 +114,15 @@ public record JobLayout(String root, String job) {
 
   public String workerPath(String workerId) {
     return workersPath() + "/" + workerId;
+  }
+
+  /** Workers with a free slot and nothing to claim ({@link IdleWorkers}); created on first use. */
+  public String idlePath() {
+    return jobPath() + "/idle";
+  }
+
+  public String idlePath(String workerId) {
+    return idlePath() + "/" + workerId;
   }
 
   public String controlPath() {

@@ -333,7 +333,7 @@ public final class SliceBoard implements AutoCloseable {
       // already gone and reports nothing), and a local entry would then stay forever. ZooKeeper itself refuses a
       // second claim, so the cache lagging costs at most a lost race.
       issued.add(sent.key());
-      return new SliceClaim(conn, layout, bucket, id, mine, version, clock);
+      return new SliceClaim(conn, layout, buckets, id, mine, version, clock);
     } catch (CoordinatorUnavailableException e) {
       unanswered.put(id, sent); // it may have been applied with only the answer lost: the next claim looks first
       throw e;
@@ -370,7 +370,8 @@ public final class SliceBoard implements AutoCloseable {
     if (!issued.add(sent.key())) return null;
     LOG.info("slice {}: the answer to this worker's claim was lost, but the claim was applied; holding it",
         sent.sliceId());
-    return new SliceClaim(conn, layout, sent.bucket(), sent.sliceId(), sent.mine(), workStat.getVersion(), clock);
+    return new SliceClaim(conn, layout, spec.requireCurrentLayout(), sent.sliceId(), sent.mine(), workStat.getVersion(),
+        clock);
   }
 
   /** Claims sent while ZooKeeper did not answer: each one either was applied (then it is this worker's) or not. */

@@ -23,6 +23,7 @@ public final class SliceClaim {
   private final JobLayout layout;
   private final String bucket;
   private final String sliceId;
+  private final Buckets buckets;
   private final long sessionEpochAtClaim;
   private final Clock clock;
   private WorkNode work;
@@ -31,11 +32,12 @@ public final class SliceClaim {
   /** When the last request that confirmed this claim was sent (System.nanoTime), 0 before any. */
   private long confirmedAt;
 
-  SliceClaim(CoordinatorConnection conn, JobLayout layout, String bucket, String sliceId, WorkNode work, int version,
+  SliceClaim(CoordinatorConnection conn, JobLayout layout, Buckets buckets, String sliceId, WorkNode work, int version,
       Clock clock) {
     this.conn = conn;
     this.layout = layout;
-    this.bucket = bucket;
+    this.buckets = buckets;
+    this.bucket = buckets.of(sliceId);
     this.sliceId = sliceId;
     this.work = work;
     this.version = version;
@@ -68,6 +70,82 @@ public final class SliceClaim {
   /** Saves the cursor and counts. Waits while the connection is SUSPENDED; raises {@link FencedException} if fenced. */
   public synchronized void checkpoint(CursorCheckpoint checkpoint) {
     write("checkpointing", work.checkpointed(checkpoint, clock.instant()), false);
+  }
+
+  /**
+   * Splits the unread remainder of this slice off at {@code cut} (issue 18): in one conditional {@code multi}, this
+   * work node keeps its windows before the cut (re-estimated as {@code keptEstimate}), a new PENDING successor gets
+   * the rest ({@code successorEstimate}), and both buckets' tallies follow. Conditional on this holder's version and
+   * claim like a checkpoint, so a split and a checkpoint, a release or a fencing never both win. The caller must
+   * make sure it has read nothing at or past the cut, and stop there once this returns {@link SplitOutcome.Split}.
+   * The successor's id is derived from this slice's id and the cut, so a retried split never creates two.
+   */
+  public synchronized SplitOutcome split(SplitPoint cut, long keptEstimate, long successorEstimate) {
+    requireOpen();
+    awaitSession("splitting");
+    WorkNode kept = work.keptBefore(sliceId, cut, keptEstimate, clock.instant());
+    String successorId = SplitIds.successor(sliceId, work.lineage(), cut);
+    WorkNode successor = work.successorFrom(sliceId, cut, successorEstimate);
+    String successorBucket = buckets.of(successorId);
+    byte[] keptData = NodeCodec.encode(kept);
+    byte[] successorData = NodeCodec.encode(successor);
+    JobRepository jobs = new JobRepository(conn);
+    CuratorFramework zk = conn.curator();
+    for (int attempt = 0; attempt < TALLY_TRIES; attempt++) {
+      long sentAt = System.nanoTime();
+      jobs.ensureOpenFolder(layout, successorBucket);
+      List<CuratorOp> ops = new ArrayList<>(conn.call("preparing", () -> List.of(
+          zk.transactionOp().check().forPath(layout.claimPath(bucket, sliceId)),
+          zk.transactionOp().setData().withVersion(version).forPath(layout.slicePath(bucket, sliceId), keptData),
+          zk.transactionOp().create().forPath(layout.slicePath(successorBucket, successorId), successorData),
+          zk.transactionOp().create().forPath(layout.openPath(successorBucket, successorId)))));
+      long keptDelta = keptEstimate - work.estimatedDocs();
+      Versioned<BucketTally> there = jobs.readTally(layout, successorBucket);
+      BucketTally thereNext = there.value().plusSlices(1, successorEstimate);
+      if (successorBucket.equals(bucket)) thereNext = thereNext.estimateChanged(keptDelta);
+      BucketTally thereNextFinal = thereNext;
+      ops.add(conn.call("preparing", () -> zk.transactionOp().setData().withVersion(there.version())
+          .forPath(layout.tallyPath(successorBucket), NodeCodec.encode(thereNextFinal))));
+      if (!successorBucket.equals(bucket) && keptDelta != 0) {
+        Versioned<BucketTally> here = jobs.readTally(layout, bucket);
+        ops.add(conn.call("preparing", () -> zk.transactionOp().setData().withVersion(here.version())
+            .forPath(layout.tallyPath(bucket), NodeCodec.encode(here.value().estimateChanged(keptDelta)))));
+      }
+      try {
+        Stat stat = conn.call("splitting slice " + sliceId, () -> zk.transaction().forOperations(ops)).get(1)
+            .getResultStat();
+        version = stat.getVersion();
+        work = kept;
+        confirmedAt = sentAt;
+        return new SplitOutcome.Split(successorId, kept, successor);
+      } catch (CoordinationException e) {
+        MultiFailure f = MultiFailure.of(e);
+        if (f == null) throw e;
+        if (f.index() >= 4 && f.code() == KeeperException.Code.BADVERSION
+            || f.index() == 3 && f.code() == KeeperException.Code.NONODE) {
+          ConflictBackoff.pause(Math.min(attempt, 3)); // a tally moved, or the open folder was just removed: again
+          continue;
+        }
+        if (f.index() == 1 || f.index() == 2 && f.code() == KeeperException.Code.NODEEXISTS) {
+          // Curator sends a multi again after a connection loss: if the first one was applied, the node holds it
+          Stat landed = landedBefore(keptData, false);
+          if (landed != null) {
+            version = landed.getVersion();
+            work = kept;
+            return new SplitOutcome.Split(successorId, kept, successor);
+          }
+          if (f.index() == 2) return SplitOutcome.NotSplit.SUCCESSOR_ID_TAKEN;
+        }
+        if (f.index() <= 1) {
+          open = false;
+          dropOwnClaimNode();
+          throw new FencedException(sliceId, "its work node or claim changed before it could be split (version "
+              + version + ")");
+        }
+        throw e;
+      }
+    }
+    return SplitOutcome.NotSplit.CONTENDED;
   }
 
   /** Marks the slice DONE with its final counts and gives up the claim. */

@@ -42,7 +42,8 @@ public record WorkNode(
     String lastError,
     Instant updatedAt,
     SliceVerification verify,
-    List<SlicePart> parts) {
+    List<SlicePart> parts,
+    SliceLineage lineage) {
 
   /** The newest schema this version reads. */
   public static final int SCHEMA = 2;
@@ -77,26 +78,26 @@ public record WorkNode(
       long docsAlreadyPresent, long docsRejected, long docsDeletedAfterRecheck, int attempts, String lastError,
       Instant updatedAt, SliceVerification verify) {
     this(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor, docsRead, docsCreated,
-        docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, updatedAt, verify, null);
+        docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, updatedAt, verify, null, null);
   }
 
   /** A new, never-claimed slice of a time window. */
   public static WorkNode pending(String tenant, Instant from, Instant to, long estimatedDocs) {
     return new WorkNode(PLAIN_SCHEMA, tenant, from, to, false, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, null);
+        0, 0, 0, 0, 0, 0, null, null, null, null, null);
   }
 
   /** A new slice for the documents of a tenant that have no timestamp. */
   public static WorkNode pendingWithoutTimestamp(String tenant, long estimatedDocs) {
     return new WorkNode(PLAIN_SCHEMA, tenant, null, null, true, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, null);
+        0, 0, 0, 0, 0, 0, null, null, null, null, null);
   }
 
   /** A new slice covering the windows of several small tenants; its estimate is the sum of theirs. */
   public static WorkNode pendingPacked(List<SlicePart> parts) {
     long estimate = parts.stream().mapToLong(SlicePart::estimatedDocs).sum();
     return new WorkNode(PACKED_SCHEMA, null, null, null, false, estimate, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, parts);
+        0, 0, 0, 0, 0, 0, null, null, null, parts, null);
   }
 
   /** Whether this slice covers several tenants' windows ({@link #parts()}). */
@@ -125,38 +126,93 @@ public record WorkNode(
   WorkNode claimedBy(String newOwner, long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, newEpoch, newOwner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, now, verify, parts);
+        lastError, now, verify, parts, lineage);
   }
 
   WorkNode checkpointed(CursorCheckpoint checkpoint, Instant now) {
     CopyProgress p = checkpoint.progress();
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner,
         checkpoint.cursor(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(),
-        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify, parts);
+        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify, parts, lineage);
   }
 
   WorkNode inState(SliceState newState, int newAttempts, String error, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, newState, epoch, owner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck,
-        newAttempts, error, now, verify, parts);
+        newAttempts, error, now, verify, parts, lineage);
   }
 
   /** Back to the start of the window: cursor and counts cleared (an operator's "reset"). */
   WorkNode restarted(long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, SliceState.PENDING, newEpoch, null,
-        null, 0, 0, 0, 0, 0, 0, null, now, null, parts);
+        null, 0, 0, 0, 0, 0, 0, null, now, null, parts, lineage);
   }
 
   WorkNode verified(SliceVerification result) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, updatedAt, result, parts);
+        lastError, updatedAt, result, parts, lineage);
+  }
+
+  /**
+   * Refuses a split point that does not leave both sides a non-empty remainder of this slice's windows: a cut strictly
+   * inside a time window, or (packed slices) a part boundary after the first part.
+   */
+  void requireSplittableAt(SplitPoint p) {
+    List<SlicePart> w = windows();
+    if (p.part() >= w.size()) {
+      throw new IllegalArgumentException("split point " + p.describe() + " is past the slice's " + w.size() + " parts");
+    }
+    if (p.at() == null) {
+      if (!packed() || p.part() == 0) throw new IllegalArgumentException("only a packed slice splits at a part's start");
+      return;
+    }
+    SlicePart part = w.get(p.part());
+    if (part.missingTimestamp() || !part.from().isBefore(p.at()) || !p.at().isBefore(part.to())) {
+      throw new IllegalArgumentException("split point " + p.describe() + " is not strictly inside the window of part "
+          + p.part());
+    }
+  }
+
+  /** What the holder keeps after a split at {@code p}: its windows before the point, with a new estimate. */
+  WorkNode keptBefore(String sliceId, SplitPoint p, long newEstimate, Instant now) {
+    requireSplittableAt(p);
+    SliceLineage l = SliceLineage.afterSplit(sliceId, lineage);
+    if (!packed()) {
+      return new WorkNode(schema, tenant, from, p.at(), missingTimestamp, newEstimate, state, epoch, owner, cursor,
+          docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, now,
+          verify, null, l);
+    }
+    List<SlicePart> kept = new java.util.ArrayList<>(parts.subList(0, p.part()));
+    if (p.at() != null) {
+      SlicePart cut = parts.get(p.part());
+      kept.add(SlicePart.window(cut.tenant(), cut.from(), p.at(), cut.estimatedDocs()));
+    }
+    return new WorkNode(schema, null, null, null, false, newEstimate, state, epoch, owner, cursor, docsRead,
+        docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, now, verify, kept,
+        l);
+  }
+
+  /** The new PENDING slice of everything from {@code p} on, split off this slice ({@code sliceId}). */
+  WorkNode successorFrom(String sliceId, SplitPoint p, long estimate) {
+    requireSplittableAt(p);
+    SliceLineage l = SliceLineage.successorOf(sliceId, lineage);
+    if (!packed()) {
+      return new WorkNode(PLAIN_SCHEMA, tenant, p.at(), to, false, estimate, SliceState.PENDING, 0, null, null,
+          0, 0, 0, 0, 0, 0, null, null, null, null, l);
+    }
+    List<SlicePart> moved = new java.util.ArrayList<>();
+    SlicePart first = parts.get(p.part());
+    moved.add(p.at() == null ? first : SlicePart.window(first.tenant(), p.at(), first.to(), 0));
+    moved.addAll(parts.subList(p.part() + 1, parts.size()));
+    return new WorkNode(PACKED_SCHEMA, null, null, null, false, estimate, SliceState.PENDING, 0, null, null,
+        0, 0, 0, 0, 0, 0, null, null, null, moved, l);
   }
 
   /** Fences the last owner without claiming: the epoch moves on, the owner is cleared. */
   WorkNode releasedByOperator(Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch + 1, null, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, now, verify, parts);
+        lastError, now, verify, parts, lineage);
   }
 }

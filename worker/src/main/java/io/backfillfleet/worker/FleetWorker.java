@@ -5,6 +5,7 @@ import io.backfillfleet.coordinator.ClaimOutcome;
 import io.backfillfleet.coordinator.CoordinationException;
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.DeadLetters;
+import io.backfillfleet.coordinator.IdleWorkers;
 import io.backfillfleet.coordinator.JobSpec;
 import io.backfillfleet.coordinator.SliceBoard;
 import io.backfillfleet.coordinator.SliceClaim;
@@ -48,6 +49,7 @@ public final class FleetWorker implements AutoCloseable {
   private volatile boolean stopRequested;
   private volatile Integer metricsPort;
   private volatile Duration unreadableBoardGrace = Duration.ofSeconds(60);
+  private volatile SplitSettings splitting = SplitSettings.AUTO;
   private PrometheusEndpoint endpoint;
 
   public FleetWorker(CoordinatorConnection conn, String job, WorkerSettings settings) {
@@ -63,6 +65,12 @@ public final class FleetWorker implements AutoCloseable {
    */
   public FleetWorker withUnreadableBoardGrace(Duration grace) {
     this.unreadableBoardGrace = grace;
+    return this;
+  }
+
+  /** Whether and when held slices split while other workers are idle ({@code --split}); auto by default. */
+  public FleetWorker withSplitting(SplitSettings settings) {
+    this.splitting = settings;
     return this;
   }
 
@@ -127,9 +135,16 @@ public final class FleetWorker implements AutoCloseable {
             metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts())
             .observedBy(copying);
         metrics.watch(copying);
+        IdleWorkers idle = new IdleWorkers(conn, job, resolved.workerId());
+        SplitSettings split = splitting;
+        copier.splitBy(new SplitPolicy(source, split, () -> split.auto() && board.control().splitAllowed(), idle::count,
+            copier.durations()::median));
+        LOG.info("worker {}: {}", resolved.workerId(), split.auto() ? "splits a slice expected to run over "
+            + split.minRemaining().toSeconds() + " s while workers are idle (--split auto; 'backfill split --job " + job
+            + " off' stops it fleet-wide)" : "never splits a slice (--split off)");
         followControl(board, copying, resolved.workerId(), targetCap); // before the first claim, not half a second in
         try {
-          Result result = loop(board, copier, slots, copying, resolved);
+          Result result = loop(board, copier, slots, copying, resolved, idle);
           // --tune-target: the last copy is written, so the target gets its own settings back (idempotent)
           if (result == Result.NO_WORK_LEFT) restoreTuning(target, resolved.workerId());
           return result;
@@ -157,7 +172,16 @@ public final class FleetWorker implements AutoCloseable {
    * many as copy slots), so the settle delay of each slice does not stall the copy.
    */
   private Result loop(SliceBoard board, SliceCopier copier, ExecutorService slots, SliceSlots copying,
-      WorkerSettings resolved) throws InterruptedException {
+      WorkerSettings resolved, IdleWorkers idleWorkers) throws InterruptedException {
+    try {
+      return claimAndCopy(board, copier, slots, copying, resolved, idleWorkers);
+    } finally {
+      idleWorkers.markBusy(); // a worker that leaves asks for no more splits (its node would go with its session anyway)
+    }
+  }
+
+  private Result claimAndCopy(SliceBoard board, SliceCopier copier, ExecutorService slots, SliceSlots copying,
+      WorkerSettings resolved, IdleWorkers idleWorkers) throws InterruptedException {
     UnreadableBoard unreadable = new UnreadableBoard(job, unreadableBoardGrace);
     IdleBackoff idle = new IdleBackoff();
     Semaphore settling = new Semaphore(resolved.concurrency());
@@ -184,6 +208,8 @@ public final class FleetWorker implements AutoCloseable {
       }
       if (!(claim instanceof ClaimOutcome.Claimed claimed)) {
         copying.release();
+        // a free slot and nothing free to claim: holders of long slices may split them for this worker
+        if (claim == ClaimOutcome.NotClaimed.NONE_FREE && !stopRequested) idleWorkers.markIdle();
         boolean finished;
         try {
           finished = claim == ClaimOutcome.NotClaimed.NONE_FREE && held.isEmpty() && board.isFinished();
@@ -207,6 +233,7 @@ public final class FleetWorker implements AutoCloseable {
         continue;
       }
       idle.reset();
+      idleWorkers.markBusy();
       SliceClaim c = claimed.claim();
       held.add(c.sliceId());
       metrics.claimsHeld.incrementAndGet();

@@ -51,6 +51,7 @@ final class PackedReader implements WindowReader {
     List<Doc> docs = new ArrayList<>();
     List<PageRange> ranges = new ArrayList<>(); // each window's part of the page proves its own range
     Cursor innerNext = innerStart;
+    java.time.Instant lastTimestamp = null;
     while (part < windows.size() && docs.size() < pageSize) {
       if (current == null) {
         SliceWindow w = windows.get(part);
@@ -60,6 +61,7 @@ final class PackedReader implements WindowReader {
       Page p = current.readPage(asked);
       docs.addAll(p.docs());
       ranges.addAll(p.ranges());
+      if (!p.docs().isEmpty()) lastTimestamp = p.lastTimestamp();
       if (p.last()) {
         current.close(); // its point-in-time or stream is released before the next window opens its own
         current = null;
@@ -72,7 +74,7 @@ final class PackedReader implements WindowReader {
         if (p.docs().size() < asked) break; // a short page that is not the last: hand over what there is
       }
     }
-    return new Page(docs, new PackedCursor(part, innerNext).toCursor(), part >= windows.size(), ranges);
+    return new Page(docs, new PackedCursor(part, innerNext).toCursor(), part >= windows.size(), ranges, lastTimestamp);
   }
 
   @Override

@@ -51,6 +51,8 @@ final class SliceCopier {
   private final int maxAttempts;
   private final SearchFirstLook firstLook;
   private SliceSlots slots; // told each page's round trip, for the adaptive limit; none in some tests
+  private SplitPolicy splitting; // none: slices are never split
+  private final SliceDurations durations = new SliceDurations();
 
   SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, RejectionRecorder rejections,
       WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
@@ -73,6 +75,17 @@ final class SliceCopier {
   SliceCopier observedBy(SliceSlots s) {
     this.slots = s;
     return this;
+  }
+
+  /** Lets held slices split while they run ({@link SplittingReader}), as {@code policy} decides. */
+  SliceCopier splitBy(SplitPolicy policy) {
+    this.splitting = policy;
+    return this;
+  }
+
+  /** How long this copier's slices took (claim to last page written): the split rule compares with their median. */
+  SliceDurations durations() {
+    return durations;
   }
 
   Outcome copy(SliceClaim claim, BooleanSupplier stopRequested) {
@@ -103,8 +116,10 @@ final class SliceCopier {
       CopyProgress progress, Cursor start, DeleteRecheck recheck) {
     int pagesSinceCheckpoint = 0;
     long lastCheckpoint = System.nanoTime();
-    // a packed slice's windows are read as one stream: one claim, one checkpoint stream, one settle delay at the end
-    try (WindowReader reader = PackedReader.open(source, w, start);
+    long claimedAt = lastCheckpoint;
+    // a packed slice's windows are read as one stream: one claim, one checkpoint stream, one settle delay at the end;
+    // the reader may split the slice's unread rest off to a successor (then claim.work() has the narrowed windows)
+    try (WindowReader reader = new SplittingReader(source, claim, start, splitting, metrics);
          PageReadAhead pages = new PageReadAhead(reader, settings.pageSize(), readAhead, memory, metrics)) {
       while (true) {
         long pageStart = System.nanoTime();
@@ -147,9 +162,11 @@ final class SliceCopier {
           if (overTolerance != null) return fail(claim, overTolerance, 1); // copying on cannot fix it: FAILED now
         }
         if (page.last()) {
+          durations.add(java.time.Duration.ofNanos(System.nanoTime() - claimedAt));
           settling.run();
           recheck.recheck(true);
-          if (w.epoch() > 1) reconcile(claim, w, recheck); // an earlier holder may have written more
+          // an earlier holder may have written more; within the windows the slice has now (a split narrows them)
+          if (w.epoch() > 1) reconcile(claim, claim.work(), recheck);
           CursorCheckpoint last = checkpointOf(recheck.safePoint());
           timed(() -> claim.complete(last));
           metrics.slicesDone.inc();

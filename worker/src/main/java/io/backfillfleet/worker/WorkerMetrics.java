@@ -27,6 +27,8 @@ public final class WorkerMetrics {
   final Counter slicesDone = registry.counter("slices.done");
   final Counter slicesFailed = registry.counter("slices.failed");
   final Counter slicesFenced = registry.counter("slices.fenced");
+  /** Slices this worker split while copying them (issue 18): each one made a successor. */
+  final Counter slicesSplit = registry.counter("slices.split");
   final AtomicInteger claimsHeld = new AtomicInteger();
 
   public WorkerMetrics() {
@@ -64,6 +66,10 @@ public final class WorkerMetrics {
 
   public long docsCreated() {
     return docsCreated.getCount();
+  }
+
+  public long slicesSplit() {
+    return slicesSplit.getCount();
   }
 
   public long slicesFenced() {

@@ -92,6 +92,7 @@ public final class ElasticsearchStore implements SearchStore {
   private final EsChangeMarks marks = new EsChangeMarks(this::shardCheckpoints, this::searchVisibility, System::nanoTime);
   /** Whether page ranges can be written as queries (see {@link #rangeable()}); null until known. */
   private volatile Boolean rangeable;
+  private volatile Boolean millisTimestamp;
 
   public ElasticsearchStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -389,7 +390,10 @@ public final class ElasticsearchStore implements SearchStore {
       for (HotPathJson.Hit h : hits) docs.add(new Doc(h.id(), h.routing(), h.source() == null ? Map.of() : h.source()));
       if (!hits.isEmpty()) searchAfter = hits.get(hits.size() - 1).sort();
       done = hits.size() < pageSize;
-      return new Page(docs, cursor(), done, rangeOf(hits));
+      Page page = new Page(docs, cursor(), done, rangeOf(hits));
+      Long lastTs = hits.isEmpty() || window.missingTimestamp() || !millisTimestamp() ? null
+          : sortedTimestamp(hits.get(hits.size() - 1));
+      return lastTs == null ? page : page.withLastTimestamp(Instant.ofEpochMilli(lastTs));
     }
 
     /** A point-in-time, and the watermark taken before it (so every change up to it is in its view). */
@@ -649,6 +653,22 @@ public final class ElasticsearchStore implements SearchStore {
       FieldCheck.Field i = f.get(config.idField());
       rangeable = t != null && "date".equals(t.type()) && i != null && i.keyword();
       return rangeable;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the timestamp sorts in epoch milliseconds (a {@code date}; a {@code date_nanos} one sorts in nanoseconds),
+   * so a page's last sort value is its last timestamp. Read once; a failed read is asked again next time.
+   */
+  private boolean millisTimestamp() {
+    Boolean known = millisTimestamp;
+    if (known != null) return known;
+    try {
+      FieldCheck.Field t = fieldCaps(config.timestampField()).get(config.timestampField());
+      millisTimestamp = t != null && "date".equals(t.type());
+      return millisTimestamp;
     } catch (RuntimeException e) {
       return false;
     }

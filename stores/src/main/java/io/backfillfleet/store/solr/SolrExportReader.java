@@ -106,6 +106,7 @@ final class SolrExportReader implements WindowReader {
     // The position moves only with a page handed out: a read that fails mid-page (the stream broken, a bad
     // document) leaves it after the last page returned, and the next read starts a new stream from there.
     Cursor reached = position;
+    Instant lastTs = null;
     try {
       if (stream == null) stream = opener.open(position);
       List<Doc> docs = new ArrayList<>(pageSize);
@@ -118,11 +119,13 @@ final class SolrExportReader implements WindowReader {
         }
         Doc d = toDoc(t);
         docs.add(d);
-        reached = cursor(instant.apply(t.get(config.timestampField())), d.id());
+        lastTs = instant.apply(t.get(config.timestampField()));
+        reached = cursor(lastTs, d.id());
       }
       position = reached;
       done = eof;
-      return new Page(docs, position, done);
+      Page page = new Page(docs, position, done);
+      return lastTs == null ? page : page.withLastTimestamp(SolrStore.millisFloor(lastTs));
     } catch (IOException e) {
       closeStream(); // a later readPage opens a new stream after the last document handed out
       throw new StoreUnavailableException(config.describe(), "reading through /export", 1, e);

@@ -370,7 +370,10 @@ public final class SolrStore implements SearchStore {
         String next = r.getNextCursorMark();
         done = next == null || next.equals(mark) || docs.size() < pageSize;
         mark = next == null ? mark : next;
-        return new Page(docs, Cursor.of(mark), done);
+        Page page = new Page(docs, Cursor.of(mark), done);
+        if (docs.isEmpty() || window.missingTimestamp()) return page;
+        Instant last = instant(r.getResults().get(r.getResults().size() - 1).getFieldValue(config.timestampField()));
+        return last == null ? page : page.withLastTimestamp(millisFloor(last));
       }
 
       @Override
@@ -690,6 +693,11 @@ public final class SolrStore implements SearchStore {
   private String windowFilter(TimeWindow w) {
     String ts = config.timestampField();
     return w.missingTimestamp() ? "*:* -" + ts + ":[* TO *]" : ts + ":[" + w.from() + " TO " + w.to() + "}";
+  }
+
+  /** A page's last timestamp rounded down to the millisecond (a cut is a whole millisecond past it). */
+  static Instant millisFloor(Instant t) {
+    return Instant.ofEpochMilli(t.toEpochMilli()); // nanos are never negative: this rounds down
   }
 
   private Instant instant(Object v) {

@@ -1,0 +1,142 @@
+package io.backfillfleet.worker;
+
+import io.backfillfleet.coordinator.SlicePart;
+import io.backfillfleet.coordinator.SplitPoint;
+import io.backfillfleet.coordinator.WorkNode;
+import io.backfillfleet.store.Histogram;
+import io.backfillfleet.store.SourceStore;
+import io.backfillfleet.store.TimeWindow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Decides whether and where a held slice splits (issue 18), from measurement: only while splitting is on and some
+ * worker is idle; only when the slice's remaining documents (counted on the source from the reader's position, plus
+ * the estimates of a packed slice's later parts) at its measured rate would take longer than {@code minRemaining}
+ * and than twice the median time this worker's slices took; and at the point that halves the remaining documents
+ * (by a histogram of the remainder, or at a packed slice's part boundary), never leaving a part below
+ * {@code minDocs}.
+ */
+final class SplitPolicy {
+  private static final int HISTOGRAM_BUCKETS = 64;
+
+  private final SourceStore source;
+  private final SplitSettings settings;
+  private final BooleanSupplier enabled;
+  private final IntSupplier idleWorkers;
+  private final Supplier<Duration> medianSlice;
+
+  SplitPolicy(SourceStore source, SplitSettings settings, BooleanSupplier enabled, IntSupplier idleWorkers,
+      Supplier<Duration> medianSlice) {
+    this.source = source;
+    this.settings = settings;
+    this.enabled = enabled;
+    this.idleWorkers = idleWorkers;
+    this.medianSlice = medianSlice;
+  }
+
+  SplitSettings settings() {
+    return settings;
+  }
+
+  /**
+   * @param handed   documents this holder's reader handed out so far
+   * @param elapsed  time since this holder started reading the slice
+   * @param doneBefore documents of the slice read before the reader's position (its estimate of what is behind)
+   */
+  SplitDecision decide(WorkNode w, SplitPosition at, long handed, Duration elapsed, long doneBefore) {
+    if (!enabled.getAsBoolean()) return new SplitDecision.NoSplit("splitting is off");
+    int idle = idleWorkers.getAsInt();
+    if (idle <= 0) return new SplitDecision.NoSplit("no worker is idle");
+    if (!at.known()) return new SplitDecision.NoSplit("the reader's position is not known yet");
+    if (handed <= 0 || elapsed.toMillis() < 1000) return new SplitDecision.NoSplit("no rate measured yet");
+    List<SlicePart> parts = w.windows();
+    if (at.part() >= parts.size()) return new SplitDecision.NoSplit("the reader is past the last part");
+    SlicePart current = parts.get(at.part());
+    TimeWindow rest = restOf(current, at.lastRead());
+    long inPart = rest == null ? 0 : source.count(current.tenant(), rest);
+    long later = 0;
+    for (int i = at.part() + 1; i < parts.size(); i++) later += parts.get(i).estimatedDocs();
+    long remaining = inPart + later;
+    double rate = handed / (elapsed.toMillis() / 1000.0);
+    double expected = remaining / rate;
+    Duration median = medianSlice.get();
+    double threshold = Math.max(settings.minRemaining().toMillis() / 1000.0,
+        median == null ? 0 : 2 * median.toMillis() / 1000.0);
+    if (expected < threshold) {
+      return new SplitDecision.NoSplit(String.format("%,d documents left, about %.0f s at %.0f docs/s: under %.0f s",
+          remaining, expected, rate, threshold));
+    }
+    if (remaining < 2 * settings.minDocs()) {
+      return new SplitDecision.NoSplit(remaining + " documents left: under twice the minimum of " + settings.minDocs());
+    }
+    long half = remaining / 2;
+    if (inPart >= half || at.part() == parts.size() - 1) {
+      return cutWithin(current, rest, at.part(), inPart, later, remaining, expected, doneBefore);
+    }
+    return cutAtPartBoundary(parts, at.part(), inPart, remaining, expected, doneBefore);
+  }
+
+  /** The unread rest of a part's window: past the last timestamp read there (null: nothing can be cut in it). */
+  static TimeWindow restOf(SlicePart part, Instant lastRead) {
+    if (part.missingTimestamp()) return null;
+    Instant from = lastRead == null ? part.from() : lastRead.plusMillis(1);
+    if (from.isBefore(part.from())) from = part.from();
+    return from.isBefore(part.to()) ? TimeWindow.of(from, part.to()) : null;
+  }
+
+  private SplitDecision cutWithin(SlicePart part, TimeWindow rest, int index, long inPart, long later, long remaining,
+      double expected, long doneBefore) {
+    if (rest == null) return new SplitDecision.NoSplit("the rest of part " + index + " has no time window to cut");
+    long span = rest.to().toEpochMilli() - rest.from().toEpochMilli();
+    Duration width = Duration.ofMillis(Math.max(1, (span + HISTOGRAM_BUCKETS - 1) / HISTOGRAM_BUCKETS));
+    Histogram h = source.histogram(part.tenant(), rest, width);
+    List<Histogram.Bucket> b = h.buckets();
+    long half = remaining / 2;
+    long cum = 0;
+    Instant best = null;
+    long bestKept = 0;
+    for (int k = 0; k < b.size() - 1; k++) {
+      cum += b.get(k).count();
+      long successor = remaining - cum;
+      if (cum < settings.minDocs() || successor < settings.minDocs()) continue;
+      if (best == null || Math.abs(cum - half) < Math.abs(bestKept - half)) {
+        best = b.get(k).end();
+        bestKept = cum;
+      }
+    }
+    if (best == null) {
+      return new SplitDecision.NoSplit(String.format("no cut in %s leaves %,d documents on both sides", rest,
+          settings.minDocs()));
+    }
+    return new SplitDecision.Cut(SplitPoint.within(index, best), doneBefore + bestKept, remaining - bestKept,
+        remaining, expected);
+  }
+
+  private SplitDecision cutAtPartBoundary(List<SlicePart> parts, int index, long inPart, long remaining,
+      double expected, long doneBefore) {
+    long half = remaining / 2;
+    long cum = inPart;
+    int best = -1;
+    long bestKept = 0;
+    for (int j = index + 1; j < parts.size(); j++) {
+      long successor = remaining - cum;
+      if (cum >= settings.minDocs() && successor >= settings.minDocs()
+          && (best < 0 || Math.abs(cum - half) < Math.abs(bestKept - half))) {
+        best = j;
+        bestKept = cum;
+      }
+      cum += parts.get(j).estimatedDocs();
+    }
+    if (best < 0) {
+      return new SplitDecision.NoSplit(String.format("no part boundary leaves %,d documents on both sides",
+          settings.minDocs()));
+    }
+    return new SplitDecision.Cut(SplitPoint.beforePart(best), doneBefore + bestKept, remaining - bestKept, remaining,
+        expected);
+  }
+}
