@@ -84,4 +84,12 @@ public final class IdleWorkers {
     }
     return count;
   }
+
+  /**
+   * A split was made for one of the idle workers counted: until the next read, count one fewer, so the holders of
+   * this process do not split again for a worker that is about to claim the last successor.
+   */
+  public synchronized void taken() {
+    count = Math.max(0, count - 1);
+  }
 }

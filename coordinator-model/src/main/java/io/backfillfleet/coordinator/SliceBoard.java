@@ -51,6 +51,7 @@ public final class SliceBoard implements AutoCloseable {
   private final Clock clock;
   private final CuratorCache jobCache;
   private final CuratorCache controlCache;
+  private final CuratorCache splitSignalCache;
   private final Map<String, String> corrupt = new ConcurrentHashMap<>();
   private final Map<String, ClaimAttempt> unanswered = new ConcurrentHashMap<>();
   private final Set<String> issued = ConcurrentHashMap.newKeySet(); // "<slice>#<epoch>" of every claim handed out
@@ -90,6 +91,11 @@ public final class SliceBoard implements AutoCloseable {
         }).build());
     controlCache.listenable().addListener(CuratorCacheListener.builder()
         .forCreatesAndChanges((oldNode, node) -> onControlNode(node)).build());
+    // a split made a successor: idle workers waiting in awaitChange look for it now
+    this.splitSignalCache = CuratorCache.build(conn.curator(), layout.splitSignalPath(),
+        CuratorCache.Options.SINGLE_NODE_CACHE);
+    splitSignalCache.listenable().addListener(CuratorCacheListener.builder()
+        .forCreatesAndChanges((oldNode, node) -> signal()).build());
   }
 
   /**
@@ -103,6 +109,7 @@ public final class SliceBoard implements AutoCloseable {
     control = new JobControlStore(conn).read(layout.job());
     jobCache.start();
     controlCache.start();
+    splitSignalCache.start();
     return this;
   }
 
@@ -400,7 +407,10 @@ public final class SliceBoard implements AutoCloseable {
     });
   }
 
-  /** Waits until the job or control node changes, or the timeout passes. For workers waiting on others' claims. */
+  /**
+   * Waits until the job or control node changes, a split makes a successor, or the timeout passes. For workers waiting
+   * on others' claims.
+   */
   public void awaitChange(Duration timeout) throws InterruptedException {
     lock.lock();
     try {
@@ -441,6 +451,7 @@ public final class SliceBoard implements AutoCloseable {
   public void close() {
     jobCache.close();
     controlCache.close();
+    splitSignalCache.close();
   }
 
   /**

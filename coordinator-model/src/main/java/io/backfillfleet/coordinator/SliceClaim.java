@@ -117,6 +117,7 @@ public final class SliceClaim {
         version = stat.getVersion();
         work = kept;
         confirmedAt = sentAt;
+        signalSplit(successorId);
         return new SplitOutcome.Split(successorId, kept, successor);
       } catch (CoordinationException e) {
         MultiFailure f = MultiFailure.of(e);
@@ -132,6 +133,7 @@ public final class SliceClaim {
           if (landed != null) {
             version = landed.getVersion();
             work = kept;
+            signalSplit(successorId);
             return new SplitOutcome.Split(successorId, kept, successor);
           }
           if (f.index() == 2) return SplitOutcome.NotSplit.SUCCESSOR_ID_TAKEN;
@@ -146,6 +148,30 @@ public final class SliceClaim {
       }
     }
     return SplitOutcome.NotSplit.CONTENDED;
+  }
+
+  /**
+   * Wakes idle workers (they follow {@link JobLayout#splitSignalPath()}). Best effort: a worker that misses it finds
+   * the successor on its next look for work anyway.
+   */
+  private void signalSplit(String successorId) {
+    byte[] data = successorId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      conn.call("signalling the split of " + sliceId, () -> {
+        try {
+          return conn.curator().setData().forPath(layout.splitSignalPath(), data);
+        } catch (KeeperException.NoNodeException first) {
+          try {
+            conn.curator().create().forPath(layout.splitSignalPath(), data);
+          } catch (KeeperException.NodeExistsException raced) {
+            conn.curator().setData().forPath(layout.splitSignalPath(), data);
+          }
+          return null;
+        }
+      });
+    } catch (CoordinationException e) {
+      LOG.debug("could not signal the split of {}: {}", sliceId, e.getMessage());
+    }
   }
 
   /** Marks the slice DONE with its final counts and gives up the claim. */

@@ -138,7 +138,7 @@ public final class FleetWorker implements AutoCloseable {
         IdleWorkers idle = new IdleWorkers(conn, job, resolved.workerId());
         SplitSettings split = splitting;
         copier.splitBy(new SplitPolicy(source, split, () -> split.auto() && board.control().splitAllowed(), idle::count,
-            copier.durations()::median));
+            idle::taken, copier.durations()::median));
         LOG.info("worker {}: {}", resolved.workerId(), split.auto() ? "splits a slice expected to run over "
             + split.minRemaining().toSeconds() + " s while workers are idle (--split auto; 'backfill split --job " + job
             + " off' stops it fleet-wide)" : "never splits a slice (--split off)");

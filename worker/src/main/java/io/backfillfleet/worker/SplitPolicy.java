@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  * Decides whether and where a held slice splits (issue 18), from measurement: only while splitting is on and some
  * worker is idle; only when the slice's remaining documents (counted on the source from the reader's position, plus
  * the estimates of a packed slice's later parts) at its measured rate would take longer than {@code minRemaining}
- * and than twice the median time this worker's slices took; and at the point that halves the remaining documents
- * (by a histogram of the remainder, or at a packed slice's part boundary), never leaving a part below
- * {@code minDocs}.
+ * and than twice the median time this worker's slices took; and at the point where the successor takes one of (idle
+ * workers + 1) equal pieces of the remaining documents (by a histogram of the remainder, or at a packed slice's part
+ * boundary), never leaving a piece below {@code minDocs} or half that time.
  */
 final class SplitPolicy {
   private static final int HISTOGRAM_BUCKETS = 64;
@@ -29,14 +29,26 @@ final class SplitPolicy {
   private final BooleanSupplier enabled;
   private final IntSupplier idleWorkers;
   private final Supplier<Duration> medianSlice;
+  private final Runnable idleWorkerTaken;
 
+  /**
+   * @param idleWorkers     how many workers of the job are idle now (may be a few seconds old)
+   * @param idleWorkerTaken called after each split: one idle worker will take the successor, so a count read before
+   *                        it must not ask for another split on its behalf
+   */
   SplitPolicy(SourceStore source, SplitSettings settings, BooleanSupplier enabled, IntSupplier idleWorkers,
-      Supplier<Duration> medianSlice) {
+      Runnable idleWorkerTaken, Supplier<Duration> medianSlice) {
     this.source = source;
     this.settings = settings;
     this.enabled = enabled;
     this.idleWorkers = idleWorkers;
+    this.idleWorkerTaken = idleWorkerTaken;
     this.medianSlice = medianSlice;
+  }
+
+  /** A split was written: its successor is meant for one of the idle workers counted. */
+  void splitMade() {
+    idleWorkerTaken.run();
   }
 
   SplitSettings settings() {
@@ -71,14 +83,20 @@ final class SplitPolicy {
       return new SplitDecision.NoSplit(String.format("%,d documents left, about %.0f s at %.0f docs/s: under %.0f s",
           remaining, expected, rate, threshold));
     }
-    if (remaining < 2 * settings.minDocs()) {
-      return new SplitDecision.NoSplit(remaining + " documents left: under twice the minimum of " + settings.minDocs());
+    // one piece for the holder and one per idle worker, each still worth a claim (at least half the threshold's time)
+    // and at least minDocs: the successor takes one piece off the end, and the next look (at once, while workers are
+    // idle) cuts the next, so the pieces come out about equal
+    long worthIt = threshold <= 0 ? Long.MAX_VALUE : (long) (expected / (threshold / 2));
+    long pieces = Math.min(idle + 1L, Math.min(worthIt, remaining / settings.minDocs()));
+    if (pieces < 2) {
+      return new SplitDecision.NoSplit(String.format("%,d documents left (about %.0f s): too few for two pieces of at"
+          + " least %,d documents and %.0f s", remaining, expected, settings.minDocs(), threshold / 2));
     }
-    long half = remaining / 2;
-    if (inPart >= half || at.part() == parts.size() - 1) {
-      return cutWithin(current, rest, at.part(), inPart, later, remaining, expected, doneBefore);
+    long keep = remaining - remaining / pieces;
+    if (inPart >= keep || at.part() == parts.size() - 1) {
+      return cutWithin(current, rest, at.part(), keep, remaining, expected, doneBefore);
     }
-    return cutAtPartBoundary(parts, at.part(), inPart, remaining, expected, doneBefore);
+    return cutAtPartBoundary(parts, at.part(), inPart, keep, remaining, expected, doneBefore);
   }
 
   /** The unread rest of a part's window: past the last timestamp read there (null: nothing can be cut in it). */
@@ -89,14 +107,14 @@ final class SplitPolicy {
     return from.isBefore(part.to()) ? TimeWindow.of(from, part.to()) : null;
   }
 
-  private SplitDecision cutWithin(SlicePart part, TimeWindow rest, int index, long inPart, long later, long remaining,
+  /** A cut inside the current part, at the histogram bucket boundary nearest to keeping {@code keep} documents. */
+  private SplitDecision cutWithin(SlicePart part, TimeWindow rest, int index, long keep, long remaining,
       double expected, long doneBefore) {
     if (rest == null) return new SplitDecision.NoSplit("the rest of part " + index + " has no time window to cut");
     long span = rest.to().toEpochMilli() - rest.from().toEpochMilli();
     Duration width = Duration.ofMillis(Math.max(1, (span + HISTOGRAM_BUCKETS - 1) / HISTOGRAM_BUCKETS));
     Histogram h = source.histogram(part.tenant(), rest, width);
     List<Histogram.Bucket> b = h.buckets();
-    long half = remaining / 2;
     long cum = 0;
     Instant best = null;
     long bestKept = 0;
@@ -104,7 +122,7 @@ final class SplitPolicy {
       cum += b.get(k).count();
       long successor = remaining - cum;
       if (cum < settings.minDocs() || successor < settings.minDocs()) continue;
-      if (best == null || Math.abs(cum - half) < Math.abs(bestKept - half)) {
+      if (best == null || Math.abs(cum - keep) < Math.abs(bestKept - keep)) {
         best = b.get(k).end();
         bestKept = cum;
       }
@@ -117,16 +135,16 @@ final class SplitPolicy {
         remaining, expected);
   }
 
-  private SplitDecision cutAtPartBoundary(List<SlicePart> parts, int index, long inPart, long remaining,
+  /** A cut before one of a packed slice's later parts, the one nearest to keeping {@code keep} documents. */
+  private SplitDecision cutAtPartBoundary(List<SlicePart> parts, int index, long inPart, long keep, long remaining,
       double expected, long doneBefore) {
-    long half = remaining / 2;
     long cum = inPart;
     int best = -1;
     long bestKept = 0;
     for (int j = index + 1; j < parts.size(); j++) {
       long successor = remaining - cum;
       if (cum >= settings.minDocs() && successor >= settings.minDocs()
-          && (best < 0 || Math.abs(cum - half) < Math.abs(bestKept - half))) {
+          && (best < 0 || Math.abs(cum - keep) < Math.abs(bestKept - keep))) {
         best = j;
         bestKept = cum;
       }

@@ -27,6 +27,8 @@ final class SplittingReader implements WindowReader {
    * fault test can kill the worker in between.
    */
   private static final long TEST_PAUSE_MS = Long.getLong("backfill.test.split-pause-ms", 0);
+  /** Bounds the counts on the source one look makes, however many workers are idle. */
+  private static final int MAX_SPLITS_PER_LOOK = 16;
 
   private final SourceStore source;
   private final SliceClaim claim;
@@ -66,17 +68,28 @@ final class SplittingReader implements WindowReader {
     long now = System.nanoTime();
     if (now - lastCheck < policy.settings().checkEvery().toNanos()) return;
     lastCheck = now;
+    // while workers are idle, cut a piece for each of them now, not one per look: the next look is seconds away
+    boolean split = false;
+    for (int i = 0; i < MAX_SPLITS_PER_LOOK && splitOnce(now); i++) split = true;
+    if (split) {
+      current.close();
+      current = PackedReader.open(source, claim.work(), position);
+    }
+  }
+
+  /** Decides on the slice as it stands and splits it if the policy says so; true if a successor was made. */
+  private boolean splitOnce(long now) {
     SplitDecision d;
     SplitPosition at = SplitPosition.of(claim.work(), position, lastTimestamp);
     try {
       d = policy.decide(claim.work(), at, handed, Duration.ofNanos(now - startedAt), docsBefore + handed);
     } catch (RuntimeException e) { // a count that failed only delays a split; the copy goes on
       LOG.debug("slice {}: could not decide whether to split: {}", claim.sliceId(), e.getMessage());
-      return;
+      return false;
     }
     if (!(d instanceof SplitDecision.Cut cut)) {
       LOG.debug("slice {} not split: {}", claim.sliceId(), ((SplitDecision.NoSplit) d).why());
-      return;
+      return false;
     }
     LOG.info("slice {}: splitting at {} ({} documents left, about {} s at this rate)", claim.sliceId(),
         cut.point().describe(), cut.remaining(), Math.round(cut.expectedSeconds()));
@@ -91,17 +104,17 @@ final class SplittingReader implements WindowReader {
       // version moved and stops (fenced); what it copied past the cut meanwhile is "already present" for the successor.
       LOG.warn("slice {}: the split at {} got no answer ({}); copying on", claim.sliceId(), cut.point().describe(),
           e.getMessage());
-      return;
+      return false;
     }
     if (!(o instanceof SplitOutcome.Split s)) {
       LOG.info("slice {} not split at {}: {}", claim.sliceId(), cut.point().describe(), o);
-      return;
+      return false;
     }
-    current.close();
-    current = PackedReader.open(source, claim.work(), position);
     metrics.slicesSplit.inc();
+    policy.splitMade();
     LOG.info("slice {} split at {}: keeps about {} documents, successor {} takes about {}", claim.sliceId(),
         cut.point().describe(), cut.keptEstimate(), s.successorId(), cut.successorEstimate());
+    return true;
   }
 
   private static void pauseForTest() {
