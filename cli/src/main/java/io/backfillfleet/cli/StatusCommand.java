@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         "Slices by state, documents copied of estimated, the fleet's rate and ETA, held claims with the time since",
         "  their last checkpoint (stuck ones flagged), the first failed slices with their errors.",
         "Answers from the job's per-bucket tallies, so it takes the same time at a thousand slices or a million.",
-        "--state and --tenant list single slices instead; they read every slice of the job (seconds per 100,000)."})
+        "--state, --tenant and --split list single slices instead; they read every slice of the job (seconds per",
+        "  100,000)."})
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;
@@ -43,6 +44,10 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--tenant", paramLabel = "TENANT", description = "List the slices of this tenant (packed ones too).")
   String tenant;
 
+  @Option(names = "--split", description = {"List the slices that were split while running and the successors split",
+      "  off them (with --state/--tenant: only those)."})
+  boolean split;
+
   @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
 
   @Override
@@ -50,9 +55,10 @@ final class StatusCommand implements Callable<Integer> {
     String job = zk.job();
     PrintWriter out = spec.commandLine().getOut();
     try (CoordinatorConnection conn = zk.connect()) {
-      if (state != null || tenant != null) {
+      if (state != null || tenant != null || split) {
         JobStatus all = new JobStatusReader(conn).read(job);
-        out.print(format.json() ? SliceListView.json(all, state, tenant) : SliceListView.table(all, state, tenant));
+        SliceListView.Selection by = new SliceListView.Selection(state, tenant, split);
+        out.print(format.json() ? SliceListView.json(all, by) : SliceListView.table(all, by));
         out.flush();
         return ExitCodes.OK;
       }

@@ -38,6 +38,10 @@ final class StatusView {
         p.maxSlicesInFlight() == 0 ? "" : ", at most " + p.maxSlicesInFlight() + " slices in flight job-wide"));
     sb.append(String.format(Locale.ROOT, "slices: %d total, %d done, %d in progress, %d pending, %d failed%s%n",
         p.slices(), p.done(), p.inProgress(), p.pending(), p.failed(), p.corrupt() > 0 ? ", " + p.corrupt() + " CORRUPT" : ""));
+    sb.append(String.format(Locale.ROOT, "splitting: %s; %d planned slices%s%n", p.split().equals("off")
+            ? "off job-wide ('backfill split --job " + p.job() + " auto' allows it)" : "as each worker's --split says",
+        p.plannedSlices(), p.splitOff() == 0 ? ", none split" : ", " + p.splitOff() + " split off running slices"
+            + " ('status --job " + p.job() + " --split' lists them)"));
     sb.append(String.format(Locale.ROOT, "documents: %,d read of ~%,d estimated (%.1f%%); %,d created, %,d already present"
             + " (live writes kept), %,d rejected, %,d deleted after re-check%n", p.docsRead(), p.estimatedDocs(),
         p.percent(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck()));

@@ -69,6 +69,12 @@ class OnCallCommandsIT {
       assertThat(new JobControlStore(c).read("ops").maxSlicesInFlight()).isEqualTo(16);
       assertThat(new JobControlStore(c).read("ops").maxDocsPerSecond()).as("kept").isEqualTo(2500);
       assertThat(cli("status", "--job", "ops").out()).contains("throttle 2500 docs/s, at most 16 slices in flight job-wide");
+      assertThat(cli("split", "--job", "ops", "off").code()).isZero();
+      assertThat(new JobControlStore(c).read("ops").splitAllowed()).isFalse();
+      assertThat(cli("status", "--job", "ops").out()).contains("splitting: off job-wide").contains("3 planned slices, none split");
+      assertThat(cli("split", "--job", "ops", "sometimes").code()).isEqualTo(2);
+      assertThat(cli("split", "--job", "ops", "auto").code()).isZero();
+      assertThat(new JobControlStore(c).read("ops").splitAllowed()).isTrue();
       PlanCommandIT.Result nothing = cli("throttle", "--job", "ops");
       assertThat(nothing.code()).isEqualTo(2);
       assertThat(nothing.err()).contains("--docs-per-second N and/or --slices-in-flight N");
@@ -116,6 +122,17 @@ class OnCallCommandsIT {
       SliceClaim blocking = null;
       for (int i = 0; i < 50 && blocking == null; i++) blocking = board.claimNext("w3").orElse(null);
       assertThat(blocking).isNotNull();
+      // a split while it runs: status counts the successor apart from the plan's slices and lists both
+      Instant middle = blocking.work().from().plusSeconds(1800);
+      String successor = ((io.backfillfleet.coordinator.SplitOutcome.Split) blocking.split(
+          io.backfillfleet.coordinator.SplitPoint.at(middle), 500, 500)).successorId();
+      assertThat(cli("status", "--job", "ops").out()).contains("slices: 4 total")
+          .contains("3 planned slices, 1 split off running slices");
+      PlanCommandIT.Result splits = cli("status", "--job", "ops", "--split");
+      assertThat(splits.out()).contains("2 slices of job ops split while running or split off")
+          .containsPattern(java.util.regex.Pattern.quote(blocking.sliceId()) + " .*split 1x")
+          .containsPattern(java.util.regex.Pattern.quote(successor) + " .*off " + blocking.sliceId());
+      assertThat(cli("status", "--job", "ops", "--format", "json").out()).contains("\"plannedSlices\" : 3");
       PlanCommandIT.Result refused = cli("delete-job", "--job", "ops");
       assertThat(refused.code()).isEqualTo(2);
       assertThat(refused.err()).contains("held claims").contains("--force");

@@ -34,7 +34,9 @@ public record JobProgress(
     int liveWorkers,
     List<HeldClaim> claims,
     List<FailedSlice> failures,
-    Map<String, String> corruptNodes) {
+    Map<String, String> corruptNodes,
+    int plannedSlices,
+    String split) {
 
   /** A claim held now; {@code stuck} when its slice has not been checkpointed for longer than allowed. */
   public record HeldClaim(String sliceId, String workerId, String host, long epoch, Duration sinceLastCheckpoint,
@@ -42,6 +44,11 @@ public record JobProgress(
 
   /** A FAILED slice; {@code tenants} is more than 1 for a packed slice (then {@code tenant} is null). */
   public record FailedSlice(String sliceId, String tenant, int tenants, int attempts, String lastError) {}
+
+  /** Successors split off running slices since the plan (issue 18): the slices now less the plan's. */
+  public int splitOff() {
+    return Math.max(0, slices - plannedSlices);
+  }
 
   public double percent() {
     return estimatedDocs == 0 ? (done == slices ? 100 : 0) : Math.min(100, 100.0 * docsRead / estimatedDocs);
@@ -67,6 +74,7 @@ public record JobProgress(
     return new JobProgress(s.spec().name(), s.spec().state() == JobSpec.PublishState.READY, s.control().paused(),
         s.control().maxDocsPerSecond(), s.control().maxSlicesInFlight(), s.slices(), s.open() - s.held(), s.held(), s.done(), s.failed(),
         s.corrupt().size(), s.spec().estimatedDocs(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
-        p.docsRejected(), p.docsDeletedAfterRecheck(), rate, eta, s.workers().size(), claims, failures, s.corrupt());
+        p.docsRejected(), p.docsDeletedAfterRecheck(), rate, eta, s.workers().size(), claims, failures, s.corrupt(),
+        s.spec().sliceCount(), s.control().splitAllowed() ? JobControl.SPLIT_AUTO : JobControl.SPLIT_OFF);
   }
 }
