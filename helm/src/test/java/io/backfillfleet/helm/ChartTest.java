@@ -73,7 +73,8 @@ class ChartTest {
       assertThat(r.getOnExitCodes().getValues()).containsExactly(2);
     });
     Container c = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getArgs()).contains("work", "--job-file=/etc/backfill/job.yaml", "--grace-seconds=25", "--metrics-port=9404");
+    assertThat(c.getArgs()).contains("work", "--job-file=/etc/backfill/job.yaml", "--grace-seconds=25", "--metrics-port=9404",
+        "--split=auto", "--split-min-seconds=30", "--split-min-docs=10000");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -93,7 +94,7 @@ class ChartTest {
   @Test
   void applyModeSecretsMonitoringAndScaleAreTakenFromValues() throws Exception {
     List<JsonNode> docs = render(t -> t.set("planner.mode", "apply").set("worker.parallelism", "12")
-        .set("worker.graceSeconds", "50").set("secretEnv[0].name", "TARGET_PASSWORD")
+        .set("worker.graceSeconds", "50").set("worker.split", "off").set("secretEnv[0].name", "TARGET_PASSWORD")
         .set("secretEnv[0].secretName", "es-new").set("secretEnv[0].secretKey", "password")
         .set("metrics.serviceMonitor.enabled", "true").set("metrics.prometheusRule.enabled", "true"));
     Job planner = only(docs, "Job", "-planner", Job.class);
@@ -105,6 +106,7 @@ class ChartTest {
         "--job-file", "/etc/backfill/job.yaml", "--apply", "--tune-target");
     Job worker = only(docs, "Job", "-worker", Job.class);
     assertThat(worker.getSpec().getParallelism()).isEqualTo(12);
+    assertThat(worker.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--split=off");
     assertThat(worker.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(65L);
     Container c = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getEnv()).anySatisfy(e -> {
@@ -126,6 +128,7 @@ class ChartTest {
         .hasMessageContaining("planner").hasMessageContaining("mode");
     assertThatThrownBy(() -> render(t -> t.set("worker.parallelism", "-1")))
         .hasMessageContaining("parallelism");
+    assertThatThrownBy(() -> render(t -> t.set("worker.split", "sometimes"))).hasMessageContaining("split");
     assertThatThrownBy(() -> render(t -> t.set("secretEnv[0].name", "bad name").set("secretEnv[0].secretName", "s")
         .set("secretEnv[0].secretKey", "k"))).hasMessageContaining("name");
   }
