@@ -91,6 +91,88 @@ class SplitRunningSlicesIT {
         .isGreaterThanOrEqualTo(2.0 * sourceDocs / withoutSplit.fleetRate);
   }
 
+  /**
+   * Small tenants packed into shared slices, one of them given 30 times its documents after planning: the packed
+   * slice that holds it splits too (inside that tenant's window or before a later tenant), and every tenant is copied
+   * exactly and verifies clean.
+   */
+  @Test
+  void aPackedSliceWithAMisEstimatedTenantSplitsToo() throws Exception {
+    FleetFixture fx = FleetFixture.elasticsearch();
+    List<Doc> docs = new ArrayList<>();
+    for (int t = 0; t < 20; t++) {
+      for (int j = 0; j < 100; j++) {
+        docs.add(FleetFixture.doc(String.format("small-%02d", t), "p" + t + "-" + j,
+            FleetFixture.T0.plusSeconds(86_400L * t + 600L * j), "backfill"));
+      }
+    }
+    FleetFixture.write(fx.source, docs);
+    Plan plan = fx.publish("packed-split", 1000, null);
+    assertThat(plan.packed()).as("the small tenants are packed").isNotEmpty();
+    WorkNode packed;
+    String packedId;
+    try (CoordinatorConnection c = fx.connect()) {
+      Map.Entry<String, WorkNode> e = new JobStatusReader(c).read("packed-split").slices().entrySet().stream()
+          .filter(x -> x.getValue().packed() && x.getValue().windows().size() >= 3).findFirst().orElseThrow();
+      packedId = e.getKey();
+      packed = e.getValue();
+    }
+    // the second tenant of that packed slice gets 30 times its documents late, inside its planned window: while the
+    // other worker copies the other packed slice and goes idle, this one is still in the middle of that tenant
+    io.backfillfleet.coordinator.SlicePart grown = packed.windows().get(1);
+    List<Doc> late = new ArrayList<>();
+    Random r = new Random(5);
+    long span = grown.to().toEpochMilli() - grown.from().toEpochMilli();
+    for (int i = 0; i < 30 * grown.estimatedDocs(); i++) {
+      late.add(FleetFixture.doc(grown.tenant(), "late-" + i, grown.from().plusMillis((long) (r.nextDouble() * span)),
+          "backfill"));
+    }
+    FleetFixture.write(fx.source, late);
+
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<CoordinatorConnection> conns = new ArrayList<>();
+    long splits = 0;
+    try (CoordinatorConnection watch = fx.connect()) {
+      new JobControlStore(watch).update("packed-split", c -> c.withMaxDocsPerSecond(400, "test", Instant.now()));
+      List<FleetWorker> workers = new ArrayList<>();
+      List<Future<FleetWorker.Result>> results = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        CoordinatorConnection c = fx.connect();
+        conns.add(c);
+        FleetWorker worker = new FleetWorker(c, "packed-split", new WorkerSettings("pw" + w, 1, 100, 3,
+            Duration.ofSeconds(2), null, null, null, Duration.ofMillis(300), WorkerSettings.AUTO))
+            .withSplitting(SplitSettings.AUTO.withMinRemaining(Duration.ofSeconds(2)).withMinDocs(200)
+                .withCheckEvery(Duration.ofMillis(500)));
+        workers.add(worker);
+        results.add(pool.submit(worker::run));
+      }
+      for (Future<FleetWorker.Result> f : results) {
+        assertThat(f.get(300, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+      }
+      splits = workers.stream().mapToLong(w -> w.metrics().slicesSplit()).sum();
+      JobStatus status = new JobStatusReader(watch).read("packed-split");
+      assertThat(status.slices().values()).allSatisfy(w -> assertThat(w.state()).isEqualTo(SliceState.DONE));
+      assertThat(splits).as("the packed slice was split").isPositive();
+      assertThat(status.slices().get(packedId).lineage()).isNotNull();
+      assertThat(status.slices().values().stream().filter(w -> w.lineage() != null
+          && packedId.equals(w.lineage().splitFrom()))).as("successors of the packed slice").isNotEmpty();
+      long created = status.slices().values().stream().mapToLong(WorkNode::docsCreated).sum();
+      long present = status.slices().values().stream().mapToLong(WorkNode::docsAlreadyPresent).sum();
+      assertThat(created).as("every document created once").isEqualTo(docs.size() + late.size());
+      assertThat(present).as("nothing read by two parts").isZero();
+      try (SearchStore source = Stores.open("source", fx.source); SearchStore target = Stores.open("target",
+          fx.target)) {
+        target.makeVisible();
+        Verifier.Report report = new Verifier(watch, source, target, Duration.ZERO, Clock.systemUTC())
+            .verify("packed-split", false, true);
+        assertThat(report.clean()).as("verify with ids, per tenant window of every part").isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+      conns.forEach(CoordinatorConnection::close);
+    }
+  }
+
   /** One copy of a job by four workers with a live dual-writer, checked for completeness afterwards. */
   private static Run copy(FleetFixture fx, String job, SplitSettings split) throws Exception {
     StoreConfig targetConfig = fx.target;
