@@ -68,8 +68,8 @@ final class WorkCommand implements Callable<Integer> {
 
   @Option(names = "--split", paramLabel = "auto|off", defaultValue = "auto",
       description = {"auto (default): while other workers are idle, split a held slice whose rest would take more than",
-          "  --split-min-seconds and twice the median slice, at the point that halves its remaining documents; an idle",
-          "  worker takes the other part, so a job's tail is not one worker copying alone. off: never split.",
+          "  --split-min-seconds and 1.5 times this worker's median slice into equal pieces, one for each idle worker",
+          "  and one kept, so a job's tail is not one worker copying alone. off: never split.",
           "'backfill split --job J off' turns it off for the whole fleet, live."})
   String split;
 
