@@ -157,18 +157,8 @@ public final class SliceClaim {
   private void signalSplit(String successorId) {
     byte[] data = successorId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try {
-      conn.call("signalling the split of " + sliceId, () -> {
-        try {
-          return conn.curator().setData().forPath(layout.splitSignalPath(), data);
-        } catch (KeeperException.NoNodeException first) {
-          try {
-            conn.curator().create().forPath(layout.splitSignalPath(), data);
-          } catch (KeeperException.NodeExistsException raced) {
-            conn.curator().setData().forPath(layout.splitSignalPath(), data);
-          }
-          return null;
-        }
-      });
+      conn.call("signalling the split of " + sliceId,
+          () -> conn.curator().create().orSetData().forPath(layout.splitSignalPath(), data));
     } catch (CoordinationException e) {
       LOG.debug("could not signal the split of {}: {}", sliceId, e.getMessage());
     }

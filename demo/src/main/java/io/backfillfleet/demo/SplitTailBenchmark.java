@@ -38,6 +38,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 public final class SplitTailBenchmark {
   private static final int WORKERS = 4;
   private static final int PLANNED_SLICES = 8;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private SplitTailBenchmark() {}
 
@@ -144,11 +145,10 @@ public final class SplitTailBenchmark {
 
   /** The sum of the workers' {@code backfill_docs_read_total}; a worker not answering counts 0. */
   private static long docsRead(List<Integer> ports) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long sum = 0;
     for (int port : ports) {
       try {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
         for (String line : body.split("\n")) {
           if (line.startsWith("backfill_docs_read_total ")) sum += (long) Double.parseDouble(line.substring(25).trim());

@@ -290,6 +290,8 @@ class SplitRunningSlicesIT {
     private double rate;
     private double firstIdleAt = -1;
     private double endedAt = -1;
+    private double fromAt = -1;
+    private long fromDocs;
 
     RateWatch(CoordinatorConnection conn, String job, long start, java.util.function.LongSupplier docsRead) {
       this.conn = conn;
@@ -303,28 +305,32 @@ class SplitRunningSlicesIT {
       return endedAt;
     }
 
-    void until(java.util.function.BooleanSupplier done) throws Exception {
-      double fromAt = -1;
-      long fromDocs = 0;
+    /** Samples every 200 ms until {@code done}: each sample is one poll of the wait. */
+    void until(java.util.function.BooleanSupplier done) {
       String idle = conn.layout(job).idlePath();
-      while (!done.getAsBoolean()) {
-        double t = (System.nanoTime() - start) / 1e9;
-        long docs = docsRead.getAsLong();
-        var summary = new JobSummaryReader(conn).read(job);
-        if (endedAt < 0 && summary.slices() > 0 && summary.done() == summary.slices()) endedAt = t;
-        var st = conn.curator().checkExists().forPath(idle);
-        boolean someIdle = st != null && st.getNumChildren() > 0;
-        if (fromAt < 0 && t >= 2) {
-          fromAt = t;
-          fromDocs = docs;
-        }
-        if (fromAt >= 0 && firstIdleAt < 0 && someIdle && t > fromAt + 1) {
-          firstIdleAt = t;
-          rate = (docs - fromDocs) / (t - fromAt);
-        }
-        Thread.sleep(200); // a sampling period, not a wait for a condition
-      }
+      org.awaitility.Awaitility.await("the workers finish").atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(200)).until(() -> {
+            sample(idle);
+            return done.getAsBoolean();
+          });
       assertThat(firstIdleAt).as("a worker went idle while the job ran (the rate was measured)").isPositive();
+    }
+
+    private void sample(String idle) throws Exception {
+      double t = (System.nanoTime() - start) / 1e9;
+      long docs = docsRead.getAsLong();
+      var summary = new JobSummaryReader(conn).read(job);
+      if (endedAt < 0 && summary.slices() > 0 && summary.done() == summary.slices()) endedAt = t;
+      var st = conn.curator().checkExists().forPath(idle);
+      boolean someIdle = st != null && st.getNumChildren() > 0;
+      if (fromAt < 0 && t >= 2) {
+        fromAt = t;
+        fromDocs = docs;
+      }
+      if (fromAt >= 0 && firstIdleAt < 0 && someIdle && t > fromAt + 1) {
+        firstIdleAt = t;
+        rate = (docs - fromDocs) / (t - fromAt);
+      }
     }
 
     double fleetRate() {
@@ -360,9 +366,11 @@ class SplitRunningSlicesIT {
     public void run() {
       String run = UUID.randomUUID().toString().substring(0, 6);
       Random r = new Random(run.hashCode());
+      com.google.common.util.concurrent.RateLimiter pace = com.google.common.util.concurrent.RateLimiter.create(20);
       try (SearchStore source = Stores.open("source", sourceConfig); SearchStore target = Stores.open("target",
           targetConfig)) {
         for (int n = 0; !stop.get(); n++) {
+          pace.acquire(); // the live traffic's pace: 20 writes a second
           Instant ts = FleetFixture.T0.plusMillis((long) (r.nextDouble() * DAYS * 86_400_000L));
           Doc d = FleetFixture.doc(TENANT, "live-" + run + "-" + n, ts, "live");
           target.createIfAbsent(List.of(d));
@@ -378,10 +386,7 @@ class SplitRunningSlicesIT {
             target.deleteIfUnchanged(target.versions(gone));
             deleted.addAll(ids);
           }
-          Thread.sleep(50); // the live traffic's pace
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
   }
