@@ -47,5 +47,6 @@ abstract class ForwardingSearchStore implements SearchStore {
   @Override public Map<DocKey, String> versions(Collection<DocKey> keys) { return real.versions(keys); }
   @Override public List<String> deleteIfUnchanged(Map<DocKey, String> versions) { return real.deleteIfUnchanged(versions); }
   @Override public void checkCanDelete() { real.checkCanDelete(); }
+  @Override public List<String> nodeUrls() { return real.nodeUrls(); }
   @Override public void close() { }
 }

@@ -18,6 +18,7 @@ import io.backfillfleet.store.RetryPolicy;
 import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.store.StoreTls;
 import io.backfillfleet.store.StoreConfigException;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
@@ -29,9 +30,6 @@ import io.backfillfleet.store.WriteResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +44,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
@@ -104,7 +101,7 @@ public final class ElasticsearchStore implements SearchStore {
     Optional<String> apiKey = config.apiKey(env);
     apiKey.ifPresent(k -> b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + k)}));
     Optional<String> password = config.password(env);
-    SSLContext ssl = config.trustStore() == null ? null : sslContext(config, env);
+    SSLContext ssl = config.trustStore() == null ? null : StoreTls.sslContext(config, env);
     b.setHttpClientConfigCallback(h -> {
       if (config.username() != null) {
         BasicCredentialsProvider creds = new BasicCredentialsProvider();
@@ -117,19 +114,9 @@ public final class ElasticsearchStore implements SearchStore {
     this.rest = b.build();
   }
 
-  private static SSLContext sslContext(StoreConfig config, Map<String, String> env) {
-    try (InputStream in = Files.newInputStream(Path.of(config.trustStore()))) {
-      KeyStore ks = KeyStore.getInstance(config.trustStore().endsWith(".jks") ? "JKS" : "PKCS12");
-      ks.load(in, config.trustStorePassword(env).map(String::toCharArray).orElse(null));
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (Exception e) {
-      throw new StoreConfigException("cannot load trustStore " + config.trustStore() + " for " + config.describe() + ": "
-          + e.getMessage());
-    }
+  @Override
+  public List<String> nodeUrls() {
+    return config.endpoints();
   }
 
   private String where() {

@@ -109,6 +109,19 @@ public final class SolrStore implements SearchStore {
     this.client = b.build();
   }
 
+  @Override
+  public List<String> nodeUrls() {
+    if (!config.endpoints().isEmpty()) return config.endpoints();
+    try {
+      var provider = client.getClusterStateProvider();
+      String scheme = provider.getClusterProperty("urlScheme", "http");
+      return provider.getLiveNodes().stream().sorted()
+          .map(node -> org.apache.solr.common.util.URLUtil.getBaseUrlForNodeName(node, scheme)).toList();
+    } catch (RuntimeException e) {
+      throw new io.backfillfleet.store.StoreUnavailableException(where(), "listing the live Solr nodes", 1, e);
+    }
+  }
+
   private String where() {
     return config.describe();
   }
