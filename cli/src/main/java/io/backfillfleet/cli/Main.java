@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         SliceCommands.Retry.class, SliceCommands.Release.class, SliceCommands.Reset.class, ControlCommands.Pause.class,
         ControlCommands.Resume.class, ControlCommands.Throttle.class, ControlCommands.Split.class, JobCommands.Rejected.class,
         VerifyCommands.Verify.class, VerifyCommands.Repair.class, JobCommands.DeleteJob.class,
-        TuneTargetCommand.class,
+        TuneTargetCommand.class, ReadCheckCommands.Compare.class, ReadCheckCommands.Mirror.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

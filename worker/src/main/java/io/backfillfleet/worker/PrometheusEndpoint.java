@@ -14,11 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
-/** Serves the registry on {@code /metrics} in the Prometheus text format (names prefixed {@code backfill_}). */
-final class PrometheusEndpoint implements AutoCloseable {
+/** Serves a registry on {@code /metrics} in the Prometheus text format (names prefixed {@code backfill_}): the worker's, and the mirror's and replayer's. */
+public final class PrometheusEndpoint implements AutoCloseable {
   private final HttpServer server;
 
-  PrometheusEndpoint(MetricRegistry registry, int port) throws IOException {
+  public PrometheusEndpoint(MetricRegistry registry, int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/metrics", exchange -> {
       byte[] body = render(registry).getBytes(StandardCharsets.UTF_8);
@@ -31,7 +31,7 @@ final class PrometheusEndpoint implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
