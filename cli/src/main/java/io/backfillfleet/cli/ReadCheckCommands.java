@@ -148,6 +148,8 @@ final class ReadCheckCommands {
         description = "With --generate: also compare this field's top values per tenant.") String facetField;
     @Option(names = "--facet-limit", defaultValue = "20", paramLabel = "N", description = "Top values compared (default ${DEFAULT-VALUE}).")
     int facetLimit;
+    @Option(names = "--save-queries", paramLabel = "FILE", description = "Also write the reads asked to FILE in the"
+        + " --queries format (generate once, edit, replay).") Path saveQueries;
     @Option(names = "--rounds", defaultValue = "1", paramLabel = "N", description = "Ask every read N times (more latency"
         + " samples; default ${DEFAULT-VALUE}).") int rounds;
     @Option(names = "--concurrency", defaultValue = "4", paramLabel = "C", description = "Reads in flight (default ${DEFAULT-VALUE}).")
@@ -165,6 +167,7 @@ final class ReadCheckCommands {
         List<QueryPair> pairs = source.generate
             ? session.generate(new QueryGenerator.Settings(sampleTenants, months, newest, facetField, facetLimit))
             : session.readQueries(source.queries);
+        if (saveQueries != null) io.backfillfleet.readcheck.QueryFile.write(saveQueries, pairs);
         out.printf("comparing %d reads x %d rounds: legacy %s, new %s%n", pairs.size(), rounds,
             session.legacyClient().baseUrl(), session.newClient().baseUrl());
         out.flush();

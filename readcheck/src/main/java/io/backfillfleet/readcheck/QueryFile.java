@@ -55,6 +55,38 @@ public final class QueryFile {
     return pairs;
   }
 
+  /** Writes {@code pairs} in this format (each as a legacy/new pair), to be edited and replayed with --queries. */
+  public static void write(Path file, List<QueryPair> pairs) {
+    StringBuilder sb = new StringBuilder();
+    for (QueryPair p : pairs) {
+      com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+      if (p.shape() != null) n.put("shape", p.shape());
+      n.set("legacy", json(p.legacy()));
+      n.set("new", json(p.candidate()));
+      sb.append(n).append('\n');
+    }
+    try {
+      Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new StoreConfigException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static JsonNode json(ReadRequest r) {
+    com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+    n.put("method", r.method()).put("path", r.path());
+    if (!r.query().isEmpty()) n.put("query", r.query());
+    if (r.body() != null) {
+      try {
+        n.set("body", r.body().startsWith("{") && r.body().lines().count() == 1 ? JSON.readTree(r.body())
+            : JSON.getNodeFactory().textNode(r.body()));
+      } catch (IOException e) {
+        n.put("body", r.body());
+      }
+    }
+    return n;
+  }
+
   static QueryPair parse(JsonNode n, ReadTraffic traffic, boolean sameEngine) {
     if (!n.isObject()) throw new IllegalArgumentException("not a JSON object");
     String shape = n.hasNonNull("shape") ? n.get("shape").asText() : null;
