@@ -225,9 +225,10 @@ final class ReadCheckCommands {
       }, "mirror-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       String title = "backfill mirror";
+      // the proxy first: its HTTP server settings (TCP_NODELAY) must be in place before any JDK server starts
       try (ReadCheckSession session = shared.open(registry);
-           PrometheusEndpoint metrics = shared.metricsPort == null ? null : new PrometheusEndpoint(registry, shared.metricsPort);
-           MirrorProxy proxy = session.mirror(new MirrorProxy.Settings(port, sample, queue, threads, 64))) {
+           MirrorProxy proxy = session.mirror(new MirrorProxy.Settings(port, sample, queue, threads, 64));
+           PrometheusEndpoint metrics = shared.metricsPort == null ? null : new PrometheusEndpoint(registry, shared.metricsPort)) {
         out.printf("mirroring reads on port %d: legacy %s (answers callers), new %s (compared)%n", proxy.port(),
             session.legacyClient().baseUrl(), session.newClient().baseUrl());
         out.flush();

@@ -37,6 +37,14 @@ final class BackfillJar {
     return r;
   }
 
+  /** Starts a long-running command (the read mirror) whose output goes to NAME.log. */
+  Process start(String name, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(ToolCores.pin(cmd)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+  }
+
   /** Starts a worker process whose output is appended to worker-ID.log. */
   Process startWorker(Path jobFile, String workerId, String... extra) throws IOException {
     return startWorker(jobFile, workerId, List.of(), extra);

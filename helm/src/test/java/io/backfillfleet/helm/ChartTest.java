@@ -89,6 +89,34 @@ class ChartTest {
     assertThat(cm.getData().get("job.yaml")).contains("job: orders-2024").doesNotContain("password:");
     assertThat(count(docs, "ServiceMonitor")).isZero();
     assertThat(count(docs, "PrometheusRule")).isZero();
+    assertThat(count(docs, "Deployment")).as("the read mirror is optional and off by default").isZero();
+  }
+
+  @Test
+  void theReadMirrorRunsAsADeploymentBehindAServiceWhenEnabled() throws Exception {
+    List<JsonNode> docs = render(t -> t.set("mirror.enabled", "true").set("mirror.sample", "0.25")
+        .set("mirror.ignore[0]", "order").set("mirror.maxLatencyRatio", "1.5"));
+    JsonNode mirror = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+    assertThat(mirror.path("metadata").path("name").asText()).isEqualTo("orders-backfill-mirror");
+    JsonNode pod = mirror.path("spec").path("template").path("spec");
+    JsonNode c = pod.path("containers").get(0);
+    List<String> args = new ArrayList<>();
+    c.path("args").forEach(a -> args.add(a.asText()));
+    assertThat(args).startsWith("mirror").contains("--job-file=/etc/backfill/job.yaml", "--listen=9400",
+        "--metrics-port=9404", "--sample=0.25", "--ignore=order", "--max-latency-ratio=1.5",
+        "--html=/tmp/mirror-report.html");
+    assertThat(c.path("readinessProbe").path("tcpSocket").path("port").asText()).isEqualTo("mirror");
+    assertThat(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(c.path("volumeMounts").toString()).contains("/tmp").contains("/etc/backfill");
+    assertThat(mirror.path("spec").path("template").path("metadata").path("annotations").path("prometheus.io/port").asText())
+        .isEqualTo("9404");
+    assertThat(mirror.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/component").asText())
+        .isEqualTo("mirror");
+    JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
+        && d.path("metadata").path("name").asText().endsWith("-mirror")).findFirst().orElseThrow();
+    assertThat(service.path("spec").path("ports").toString()).contains("9400").contains("9404");
+    assertThatThrownBy(() -> render(t -> t.set("mirror.enabled", "true").set("mirror.sample", "2")))
+        .hasMessageContaining("sample");
   }
 
   @Test
