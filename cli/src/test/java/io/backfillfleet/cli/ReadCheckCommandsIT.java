@@ -114,7 +114,8 @@ class ReadCheckCommandsIT {
     assertThat(HeadlessChromium.pixelsNear(readyShot, 0xe3f4e1)).as("the green verdict banner").isGreaterThan(5000);
 
     Path plan = dir.resolve("plan.html");
-    Result planned = PlanCommandIT.run("plan", "--job-file", jobFile().toString(), "--dry-run", "--html", plan.toString());
+    Result planned = PlanCommandIT.run("plan", "--job-file", jobFile().toString(), "--dry-run", "--docs-per-slice", "200",
+        "--html", plan.toString());
     assertThat(planned.code()).as(planned.err()).isZero();
     assertThat(HeadlessChromium.dom(plan, dir)).contains("<svg").contains("busy").contains("quiet");
     BufferedImage planShot = HeadlessChromium.screenshot(plan, dir, 1200, 800);

@@ -19,7 +19,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 /**
  * The whole story on embedded servers: a skewed multi-tenant history in a legacy cluster, a live dual-writer,
  * plan (dry run, picture, apply), three worker processes of the real 'backfill' jar (one killed with SIGKILL and
- * started again), status while it runs, verify, and a summary. Exits 0 only if everything holds.
+ * started again), status while it runs, reads compared and mirrored, verify, and a summary. Exits 0 only if everything holds.
  */
 public final class DemoMain {
   private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
@@ -61,7 +61,7 @@ public final class DemoMain {
 
   private int run(String engine, int totalDocs) throws Exception {
     long t0 = System.nanoTime();
-    say("1/8 starting embedded servers: ZooKeeper for the fleet, a legacy and a new " + engine + " cluster");
+    say("1/9 starting embedded servers: ZooKeeper for the fleet, a legacy and a new " + engine + " cluster");
     ZooKeeperServerEmbedded zk = ZooKeeperServers.embedded(dir.resolve("zk"), 0);
     servers.add(zk);
     ClusterPair clusters = ClusterPair.start(engine, dir, servers);
@@ -69,7 +69,7 @@ public final class DemoMain {
     Cluster fresh = clusters.fresh();
     fresh.createCollection();
 
-    say("2/8 writing a skewed history of " + totalDocs + " documents over 12 tenants into the legacy cluster");
+    say("2/9 writing a skewed history of " + totalDocs + " documents over 12 tenants into the legacy cluster");
     List<Cluster.HistoryDoc> history = history(totalDocs);
     clusters.seedLegacy(history);
 
@@ -80,7 +80,7 @@ public final class DemoMain {
         + "target: " + fresh.storeYaml() + "\n"
         + "plan: {docsPerSlice: 10000, docsPerSecond: 8000, workers: 3, maxAttempts: 5}\n");
 
-    say("3/8 dry run: the slice report (nothing is written anywhere)");
+    say("3/9 dry run: the slice report (nothing is written anywhere)");
     Path html = Paths.get("demo-plan.html").toAbsolutePath();
     BackfillJar.Result dry = backfill.run("plan", "--job-file", jobFile.toString(), "--dry-run", "--quiet", "--html", html.toString());
     System.out.print(dry.out());
@@ -88,14 +88,14 @@ public final class DemoMain {
     say("   the picture of the slices is in " + html + " (busy tenants: short windows; quiet ones: long)");
     BackfillJar.Result apply = backfill.run("plan", "--job-file", jobFile.toString(), "--apply", "--quiet");
     require(apply.code() == 0, "apply failed: " + apply.err());
-    say("4/8 plan applied: " + apply.err().strip());
+    say("4/9 plan applied: " + apply.err().strip());
 
-    say("5/8 live traffic starts: a dual-writer creates, updates and deletes in both clusters, legacy first");
+    say("5/9 live traffic starts: a dual-writer creates, updates and deletes in both clusters, legacy first");
     LiveWriter live = new LiveWriter(legacy, fresh, history, NOW);
     Thread liveThread = new Thread(live, "dual-writer");
     liveThread.start();
 
-    say("6/8 three workers start (separate JVMs of the backfill jar); one will be killed with SIGKILL mid-way");
+    say("6/9 three workers start (separate JVMs of the backfill jar); one will be killed with SIGKILL mid-way");
     for (int i = 0; i < 3; i++) workers.add(startWorker(jobFile, i));
     boolean killed = false;
     while (workers.stream().anyMatch(Process::isAlive)) {
@@ -121,17 +121,26 @@ public final class DemoMain {
     }
     require(killed, "the run ended before a worker could be killed; use more --docs");
     say("   all workers exited 0: no work left");
-    Thread.sleep(2000); // live traffic goes on for a moment after the backfill, as it would in production
+
+    say("7/9 before cutting reads over: generated reads compared once, then a reader goes through 'backfill mirror'"
+        + " while the dual-writer still writes");
+    MirrorStep readCheck = new MirrorStep(backfill, dir, jobFile);
+    MirrorStep.Verdict compared = readCheck.compare();
+    say("   compare: " + compared.line());
+    MirrorStep.Verdict mirrored = readCheck.mirror(15);
+    say("   mirror:  " + mirrored.line() + "; the reader got " + mirrored.callerReads() + " answers from legacy, "
+        + mirrored.callerFailures() + " failed");
+    say("   reports: " + dir.resolve("compare.html") + " and " + dir.resolve("mirror.html"));
     live.stop.set(true);
     liveThread.join();
     legacy.commit();
     fresh.commit();
 
-    say("7/8 verify: every slice's window counted and its ids compared on both clusters");
+    say("8/9 verify: every slice's window counted and its ids compared on both clusters");
     BackfillJar.Result verify = backfill.run("verify", "--job-file", jobFile.toString(), "--settle-seconds", "2", "--ids");
     System.out.print(verify.out());
 
-    say("8/8 checking every document the live writer touched");
+    say("9/9 checking every document the live writer touched");
     LiveCheck check = LiveCheck.of(live, fresh);
     JsonNode status = backfill.status(jobFile);
     long copied = status == null ? -1 : status.path("docsCreated").asLong();
@@ -150,9 +159,17 @@ public final class DemoMain {
     System.out.printf(Locale.ROOT, "worker killed with SIGKILL:        demo-w1, mid-slice; restarted, its slices resumed%n");
     System.out.printf(Locale.ROOT, "verification:                      %s%n", verify.code() == 0 ? "clean (0 mismatches)"
         : "MISMATCHES (exit " + verify.code() + ")");
+    System.out.printf(Locale.ROOT, "reads, replayed (compare):         %s%n", compared.line());
+    System.out.printf(Locale.ROOT, "reads, mirrored under live writes: %s%n", mirrored.line());
     System.out.printf(Locale.ROOT, "wall time:                         %d s%n", seconds);
     check.problems().stream().limit(20).forEach(p -> System.out.println("PROBLEM: " + p));
-    boolean ok = check.holds() && verify.code() == 0;
+    // the read check's verdicts are printed above; what must hold is that callers of the mirror were never hurt
+    // and that it compared reads (live writes may leave a few reads differing after the one re-ask)
+    if (mirrored.callerFailures() > 0 || mirrored.reads() == 0) {
+      System.out.println("PROBLEM: the mirror failed " + mirrored.callerFailures() + " reads or compared none");
+    }
+    boolean ok = check.holds() && verify.code() == 0 && mirrored.callerFailures() == 0 && mirrored.reads() > 0
+        && compared.reads() > 0;
     System.out.println(ok ? "RESULT: everything holds" : "RESULT: FAILED");
     return ok ? 0 : 1;
   }
