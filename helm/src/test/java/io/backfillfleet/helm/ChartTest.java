@@ -115,8 +115,13 @@ class ChartTest {
     JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")
         && d.path("metadata").path("name").asText().endsWith("-mirror")).findFirst().orElseThrow();
     assertThat(service.path("spec").path("ports").toString()).contains("9400").contains("9404");
+    // helm --set passes 0.25 as a string: numbers and numeric strings are taken, anything else refused
     assertThatThrownBy(() -> render(t -> t.set("mirror.enabled", "true").set("mirror.sample", "2")))
         .hasMessageContaining("sample");
+    assertThatThrownBy(() -> render(t -> t.set("mirror.enabled", "true").set("mirror.sample", "1.5")))
+        .hasMessageContaining("sample");
+    assertThatThrownBy(() -> render(t -> t.set("mirror.enabled", "true").set("mirror.maxLatencyRatio", "fast")))
+        .hasMessageContaining("maxLatencyRatio");
   }
 
   @Test
