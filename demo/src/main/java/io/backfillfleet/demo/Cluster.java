@@ -38,6 +38,14 @@ interface Cluster extends AutoCloseable {
 
   void commit();
 
+  /**
+   * Makes new writes searchable within {@code every}, as a cluster serving reads does (Solr: a soft commit;
+   * Elasticsearch: its default one-second refresh, so nothing to do). Reads compared between two clusters are only
+   * meaningful when both show their writes within the comparison's settle delay.
+   */
+  default void searchableWithin(java.time.Duration every) {
+  }
+
   /** The same cluster as a store description, for reading it back at the end. */
   default io.backfillfleet.store.StoreConfig storeConfig() {
     return storeConfig(defaultCollection());

@@ -124,6 +124,9 @@ public final class DemoMain {
 
     say("7/9 before cutting reads over: generated reads compared once, then a reader goes through 'backfill mirror'"
         + " while the dual-writer still writes");
+    // the demo's Solr clusters make writes searchable only on commit; clusters serving reads refresh every second or so
+    legacy.searchableWithin(Duration.ofSeconds(1));
+    fresh.searchableWithin(Duration.ofSeconds(1));
     MirrorStep readCheck = new MirrorStep(backfill, dir, jobFile);
     MirrorStep.Verdict compared = readCheck.compare();
     say("   compare: " + compared.line());

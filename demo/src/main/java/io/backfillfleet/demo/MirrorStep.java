@@ -78,6 +78,7 @@ final class MirrorStep {
     args.addAll(GATE);
     Process mirror = backfill.start("mirror", args.toArray(String[]::new));
     awaitPort(port, mirror);
+    long started = System.nanoTime();
     List<HttpRequest> reads = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("queries.jsonl"))) {
       JsonNode legacy = JSON.readTree(line).path("legacy");
@@ -92,13 +93,15 @@ final class MirrorStep {
     long sent = 0;
     long failed = 0;
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    for (int i = 0; mirror.isAlive(); i = (i + 1) % reads.size()) {
+    // read until a second before the mirror's --duration ends (it stops listening then, and reports)
+    long until = started + TimeUnit.SECONDS.toNanos(seconds - 1);
+    for (int i = 0; mirror.isAlive() && System.nanoTime() < until; i = (i + 1) % reads.size()) {
       try {
         HttpResponse<Void> r = http.send(reads.get(i), HttpResponse.BodyHandlers.discarding());
         sent++;
         if (r.statusCode() >= 300) failed++;
       } catch (IOException e) {
-        if (mirror.isAlive()) failed++; // refused after --duration ended is the mirror stopping, not a failure
+        failed++;
       }
     }
     if (!mirror.waitFor(120, TimeUnit.SECONDS)) {

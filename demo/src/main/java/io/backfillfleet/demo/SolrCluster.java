@@ -128,6 +128,11 @@ final class SolrCluster implements Cluster {
   }
 
   @Override
+  public void searchableWithin(java.time.Duration every) {
+    softCommitEvery(every);
+  }
+
+  @Override
   public void commit() {
     try {
       client.commit(collection);

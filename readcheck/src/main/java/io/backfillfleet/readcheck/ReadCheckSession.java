@@ -120,6 +120,11 @@ public final class ReadCheckSession implements AutoCloseable {
     return r;
   }
 
+  /** The comparison itself, for tests that ask one pair at a time. */
+  ReadCheck check() {
+    return check;
+  }
+
   public ClusterClient legacyClient() {
     return legacy;
   }

@@ -140,4 +140,45 @@ class ReadCheckIT {
       assertThat(byShape(r).get("top values of tags per tenant").requests()).isEqualTo(4);
     }
   }
+
+  @Test
+  void aWriteThatReachedOneClusterWithinTheSettleDelayIsLagNotAMismatch() throws Exception {
+    StoreConfig legacy = Clusters.es("lag-legacy");
+    StoreConfig fresh = Clusters.es("lag-new");
+    List<Doc> mid = HISTORY.stream().filter(d -> "mid".equals(d.fields().get("tenant"))).toList();
+    Clusters.seed(legacy, mid);
+    Clusters.seed(fresh, mid);
+    String late = "{\"id\":\"%s\",\"tenant\":\"mid\",\"ts\":\"2025-06-30T00:00:00Z\"}";
+    try (ReadCheckSession s = Clusters.open(legacy, fresh, new ReadCheckSettings(List.of(), false,
+        java.time.Duration.ofSeconds(2), new ReadinessGate(0, 1000), null, null))) {
+      QueryPair count = s.generate(Clusters.generate(null)).stream().filter(p -> p.shape().equals("count per tenant"))
+          .findFirst().orElseThrow();
+      // the dual-writer's first write has reached legacy only when the read is asked...
+      Clusters.send("PUT", legacy.endpoints().get(0) + "/" + legacy.collection() + "/_doc/late-1?refresh=true",
+          late.formatted("late-1"));
+      s.check().ask(count);
+      // ...and its second write reaches the new cluster within the settle delay
+      Clusters.send("PUT", fresh.endpoints().get(0) + "/" + fresh.collection() + "/_doc/late-1?refresh=true",
+          late.formatted("late-1"));
+      assertThat(s.check().awaitReasks(java.time.Duration.ofSeconds(60))).isTrue();
+      ReadCheckReport r = s.report();
+      assertThat(r.requests()).isEqualTo(1);
+      assertThat(r.settled()).isEqualTo(1);
+      assertThat(r.mismatches()).isZero();
+    }
+    try (ReadCheckSession s = Clusters.open(legacy, fresh, new ReadCheckSettings(List.of(), false,
+        java.time.Duration.ofSeconds(1), new ReadinessGate(0, 1000), null, null))) {
+      QueryPair count = s.generate(Clusters.generate(null)).stream().filter(p -> p.shape().equals("count per tenant"))
+          .findFirst().orElseThrow();
+      // a write that never reaches the new cluster is still missing after the delay: a mismatch
+      Clusters.send("PUT", legacy.endpoints().get(0) + "/" + legacy.collection() + "/_doc/late-2?refresh=true",
+          late.formatted("late-2"));
+      s.check().ask(count);
+      assertThat(s.check().awaitReasks(java.time.Duration.ofSeconds(60))).isTrue();
+      ReadCheckReport r = s.report();
+      assertThat(r.mismatches()).isEqualTo(1);
+      assertThat(r.settled()).isZero();
+      assertThat(r.worst().get(0).differences()).containsExactly("HITS: legacy 402 hits, new 401 (-1)");
+    }
+  }
 }
