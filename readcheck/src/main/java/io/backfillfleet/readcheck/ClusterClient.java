@@ -92,32 +92,35 @@ public final class ClusterClient {
    * included, to legacy). Never throws for a failed request: the answer says what happened.
    */
   public Answer send(ReadRequest r, Map<String, List<String>> headers) {
-    URI base = bases.get(Math.floorMod(next.getAndIncrement(), bases.size()));
     long t0 = System.nanoTime();
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + r.target())).timeout(timeout)
-          .method(r.method(), r.body() == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(r.body(), StandardCharsets.UTF_8));
-      boolean callerAuth = false;
-      boolean callerType = false;
-      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-        String lower = h.getKey().toLowerCase(java.util.Locale.ROOT);
-        if (RESTRICTED.contains(lower)) continue;
-        callerAuth |= lower.equals("authorization");
-        callerType |= lower.equals("content-type");
-        for (String v : h.getValue()) b.header(h.getKey(), v);
-      }
+      HttpRequest.Builder b = request(r.method(), r.target(), r.body() == null ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofString(r.body(), StandardCharsets.UTF_8), headers);
+      boolean callerAuth = headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("authorization"));
+      boolean callerType = headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("content-type"));
       if (!callerAuth) authorization.ifPresent(a -> b.header("Authorization", a));
       if (!callerType && r.contentType() != null) b.header("Content-Type", r.contentType());
       HttpResponse<byte[]> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       return new Answer(resp.statusCode(), resp.body(), System.nanoTime() - t0, null);
     } catch (IOException e) {
-      return Answer.failed(name + " " + base + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()), System.nanoTime() - t0);
+      return Answer.failed(name + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
+          System.nanoTime() - t0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Answer.failed("interrupted", System.nanoTime() - t0);
     }
+  }
+
+  /** A request to the next base URL with {@code headers} as given, hop-by-hop ones left out. */
+  private HttpRequest.Builder request(String method, String target, HttpRequest.BodyPublisher body,
+      Map<String, List<String>> headers) {
+    URI base = bases.get(Math.floorMod(next.getAndIncrement(), bases.size()));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(timeout).method(method, body);
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      if (RESTRICTED.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) continue;
+      for (String v : h.getValue()) b.header(h.getKey(), v);
+    }
+    return b;
   }
 
   /**
@@ -126,13 +129,7 @@ public final class ClusterClient {
    */
   public HttpResponse<byte[]> forward(String method, String target, byte[] body, Map<String, List<String>> headers)
       throws IOException, InterruptedException {
-    URI base = bases.get(Math.floorMod(next.getAndIncrement(), bases.size()));
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(timeout)
-        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-      if (RESTRICTED.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) continue;
-      for (String v : h.getValue()) b.header(h.getKey(), v);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(request(method, target, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofByteArray(body), headers).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

@@ -120,7 +120,7 @@ class MirrorIT {
         }
       }
       System.out.printf("caller latency over %d reads each: direct p50 %.2f ms p99 %.2f ms; via the mirror p50 %.2f ms"
-          + " p99 %.2f ms (p99 +%.2f ms)%n", direct.getTotalCount(), direct.getValueAtPercentile(50) / 1000.0,
+          + " p99 %.2f ms (p99 %+.2f ms)%n", direct.getTotalCount(), direct.getValueAtPercentile(50) / 1000.0,
           direct.getValueAtPercentile(99) / 1000.0, mirrored.getValueAtPercentile(50) / 1000.0,
           mirrored.getValueAtPercentile(99) / 1000.0,
           (mirrored.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
