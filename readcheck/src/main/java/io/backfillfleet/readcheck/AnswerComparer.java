@@ -129,7 +129,13 @@ public final class AnswerComparer {
     if (y == null || y.isNull() || y.isMissingNode()) return false;
     if (x.isArray() && x.size() == 1 && !y.isArray()) return sameValue(x.get(0), y);
     if (y.isArray() && y.size() == 1 && !x.isArray()) return sameValue(x, y.get(0));
-    if (x.isNumber() && y.isNumber()) return new BigDecimal(x.asText()).compareTo(new BigDecimal(y.asText())) == 0;
+    if (x.isNumber() && y.isNumber()) {
+      try {
+        return new BigDecimal(x.asText()).compareTo(new BigDecimal(y.asText())) == 0;
+      } catch (NumberFormatException nanOrInfinity) {
+        return x.asText().equals(y.asText());
+      }
+    }
     if (x.isArray() && y.isArray()) {
       if (x.size() != y.size()) return false;
       for (int i = 0; i < x.size(); i++) if (!sameValue(x.get(i), y.get(i))) return false;

@@ -148,9 +148,13 @@ public final class MirrorProxy implements AutoCloseable {
     QueryPair pair = traffic.pair(r);
     try {
       mirror.execute(() -> {
-        Answer candidate = check.candidateClient().send(pair.candidate());
-        metrics.mirrored();
-        check.judge(pair, legacyAnswer, candidate);
+        try {
+          Answer candidate = check.candidateClient().send(pair.candidate());
+          metrics.mirrored();
+          check.judge(pair, legacyAnswer, candidate);
+        } catch (RuntimeException e) {
+          LOG.warn("mirror: comparing {} {} failed", method, path, e);
+        }
       });
     } catch (RejectedExecutionException full) {
       check.results().dropped();
