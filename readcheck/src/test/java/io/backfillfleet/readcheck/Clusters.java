@@ -95,7 +95,11 @@ final class Clusters {
   }
 
   static ReadCheckSession open(StoreConfig legacy, StoreConfig fresh, ReadCheckSettings settings) {
-    return ReadCheckSession.open(legacy, fresh, settings, new MetricRegistry(), System.getenv());
+    return open(legacy, fresh, settings, new MetricRegistry());
+  }
+
+  static ReadCheckSession open(StoreConfig legacy, StoreConfig fresh, ReadCheckSettings settings, MetricRegistry metrics) {
+    return ReadCheckSession.open(legacy, fresh, settings, metrics, System.getenv());
   }
 
   static QueryGenerator.Settings generate(String facetField) {

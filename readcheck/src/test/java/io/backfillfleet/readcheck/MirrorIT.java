@@ -3,6 +3,7 @@ package io.backfillfleet.readcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.MetricRegistry;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.StoreConfig;
 import java.net.URI;
@@ -60,11 +61,12 @@ class MirrorIT {
   @Test
   void callersGetLegacysExactBytesAndReadsAreComparedInTheBackground() throws Exception {
     String esUrl = legacy.endpoints().get(0);
+    MetricRegistry metrics = new MetricRegistry();
     try (DelayingProxy recorder = new DelayingProxy(esUrl, 0);
          DelayingProxy toNew = new DelayingProxy(fresh.endpoints().get(0), 0);
          // no re-asks here: they would go through the recorder too, between the callers' own requests
          ReadCheckSession s = Clusters.open(legacy, fresh, new ReadCheckSettings(List.of(), false,
-             Duration.ZERO, new ReadinessGate(0, 1000), recorder.url(), toNew.url()));
+             Duration.ZERO, new ReadinessGate(0, 1000), recorder.url(), toNew.url()), metrics);
          MirrorProxy mirror = s.mirror(new MirrorProxy.Settings(0, 1.0, 1000, 4, 16))) {
       String via = "http://127.0.0.1:" + mirror.port();
       List<HttpRequest> reads = reads(via, legacy.collection());
@@ -88,6 +90,12 @@ class MirrorIT {
       assertThat(r.mismatches()).isEqualTo(2);
       assertThat(r.worst()).allSatisfy(e -> assertThat(e.differences()).allMatch(d -> d.startsWith("FIELDS:")
           && d.contains("tiny-0")));
+      // what Prometheus scrapes on --metrics-port (the worker's renderer serves this registry)
+      assertThat(metrics.counter("readcheck.compared").getCount()).isEqualTo(reads.size());
+      assertThat(metrics.counter("readcheck.mismatches").getCount()).isEqualTo(2);
+      assertThat(metrics.counter("readcheck.mismatches.fields").getCount()).isEqualTo(2);
+      assertThat(metrics.counter("mirror.mirrored").getCount()).isEqualTo(reads.size());
+      assertThat(metrics.timer("readcheck.new.latency").getCount()).isEqualTo(reads.size());
       assertThat(r.shapes()).anySatisfy(v -> {
         assertThat(v.shape()).isEqualTo("GET /{collection}/_doc/{id}");
         assertThat(v.mismatches()).isEqualTo(1);
