@@ -143,5 +143,11 @@ class ReadCheckCommandsIT {
     Result gate = PlanCommandIT.run("compare", "--job-file", jobFile().toString(), "--generate", "--max-mismatch-ratio", "2");
     assertThat(gate.code()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(gate.err()).contains("--max-mismatch-ratio must be between 0 and 1");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      Result busy = PlanCommandIT.run("mirror", "--job-file", jobFile().toString(), "--listen",
+          Integer.toString(taken.getLocalPort()), "--duration", "1");
+      assertThat(busy.code()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(busy.err()).startsWith("backfill: cannot listen on port " + taken.getLocalPort());
+    }
   }
 }

@@ -78,7 +78,14 @@ public final class MirrorProxy implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.server = HttpServer.create(new InetSocketAddress(settings.port()), 256);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(settings.port()), 256);
+    } catch (java.net.BindException e) {
+      mirror.shutdownNow();
+      callers.shutdownNow();
+      throw new io.backfillfleet.store.StoreConfigException("cannot listen on port " + settings.port() + ": "
+          + e.getMessage() + "; choose another with --listen");
+    }
     server.createContext("/", this::handle);
     server.setExecutor(callers);
     server.start();
