@@ -148,7 +148,7 @@ public final class MirrorProxy implements AutoCloseable {
     }
     if (!traffic.isRead(r)) return;
     if (settings.sample() < 1.0 && ThreadLocalRandom.current().nextDouble() >= settings.sample()) {
-      check.results().sampledOut();
+      check.sampledOut();
       return;
     }
     Answer legacyAnswer = new Answer(resp.statusCode(), decoded(resp), legacyNanos, null);
@@ -164,8 +164,7 @@ public final class MirrorProxy implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException full) {
-      check.results().dropped();
-      metrics.dropped();
+      check.dropped();
     }
   }
 

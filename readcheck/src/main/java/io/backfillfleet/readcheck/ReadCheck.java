@@ -113,6 +113,17 @@ public final class ReadCheck implements AutoCloseable {
     metrics.record(o);
   }
 
+  /** The mirror could not keep up: a read was not sent to the new cluster (counted in the report and the metrics). */
+  void dropped() {
+    results.dropped();
+    metrics.dropped();
+  }
+
+  /** The mirror's sampling left a read out. */
+  void sampledOut() {
+    results.sampledOut();
+  }
+
   /** Waits until every re-ask has been answered and counted (or {@code max} has passed); true if none is left. */
   public boolean awaitReasks(Duration max) throws InterruptedException {
     if (pending.tryAcquire(MAX_PENDING, max.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -95,14 +95,6 @@ public final class ReadCheckResults {
     sampledOut++;
   }
 
-  public synchronized long requests() {
-    return requests;
-  }
-
-  public synchronized long mismatches() {
-    return mismatches;
-  }
-
   public synchronized ReadCheckReport report(ReadinessGate gate, List<String> ignoreRules, double settleSeconds) {
     Latency l = latency(legacy.latency);
     Latency c = latency(candidate.latency);

@@ -26,14 +26,17 @@ public final class ReadCheckSession implements AutoCloseable {
   private final SearchStore newStore;
   private final ClusterClient legacy;
   private final ClusterClient candidate;
+  // the stores' own node URLs, resolved once (Solr through zkHost asks ZooKeeper); null where a URL was given
+  private final List<String> legacyNodes;
+  private final List<String> newNodes;
   private final ReadTraffic traffic;
   private final ReadCheckMetrics metrics;
   private final ReadCheck check;
 
   private ReadCheckSession(StoreConfig legacyConfig, StoreConfig newConfig, ReadCheckSettings settings,
       MetricRegistry registry, Map<String, String> env) {
-    this.legacyConfig = legacyConfig.validate("source");
-    this.newConfig = newConfig.validate("target");
+    this.legacyConfig = legacyConfig; // Stores.open checks both
+    this.newConfig = newConfig;
     this.settings = settings;
     SearchStore l = null;
     SearchStore n = null;
@@ -42,10 +45,11 @@ public final class ReadCheckSession implements AutoCloseable {
       n = Stores.open("target", newConfig, env);
       this.legacyStore = l;
       this.newStore = n;
-      this.legacy = ClusterClient.of("legacy", settings.legacyUrl() != null ? List.of(settings.legacyUrl()) : l.nodeUrls(),
+      this.legacyNodes = settings.legacyUrl() != null ? null : l.nodeUrls();
+      this.newNodes = settings.newUrl() != null ? null : n.nodeUrls();
+      this.legacy = ClusterClient.of("legacy", legacyNodes != null ? legacyNodes : List.of(settings.legacyUrl()),
           legacyConfig, env);
-      this.candidate = ClusterClient.of("new", settings.newUrl() != null ? List.of(settings.newUrl()) : n.nodeUrls(),
-          newConfig, env);
+      this.candidate = ClusterClient.of("new", newNodes != null ? newNodes : List.of(settings.newUrl()), newConfig, env);
     } catch (RuntimeException e) {
       if (l != null) l.close();
       if (n != null) n.close();
@@ -73,13 +77,13 @@ public final class ReadCheckSession implements AutoCloseable {
 
   /** A query set from the legacy cluster's tenants, in both engines' words. */
   public List<QueryPair> generate(QueryGenerator.Settings s) {
-    return QueryGenerator.of(legacyConfig, legacy.baseUrl() + pathOf(legacyStore), newConfig,
-        candidate.baseUrl() + pathOf(newStore), s).generate(legacyStore.tenants());
+    return QueryGenerator.of(legacyConfig, legacy.baseUrl() + pathOf(legacyNodes, legacyStore), newConfig,
+        candidate.baseUrl() + pathOf(newNodes, newStore), s).generate(legacyStore.tenants());
   }
 
   /** The path part of the store's first node URL (Solr's /solr): generated requests start with it. */
-  private String pathOf(SearchStore store) {
-    String p = java.net.URI.create(store.nodeUrls().get(0)).getPath();
+  private static String pathOf(List<String> nodes, SearchStore store) {
+    String p = java.net.URI.create((nodes != null ? nodes : store.nodeUrls()).get(0)).getPath();
     return p == null ? "" : p;
   }
 
