@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One index of a real Elasticsearch node, talked to over plain HTTP by the dual-writer: a node of its own (an 8.x
- * node for the demo and the fault suite) or a node shared by several runs (the migration matrix: 7.17, 8, 9).
+ * One index of a real Elasticsearch or OpenSearch node, talked to over plain HTTP by the dual-writer: a node of its
+ * own (an 8.x node for the demo and the fault suite) or a node shared by several runs (the migration matrix).
  */
 final class ElasticsearchCluster implements Cluster {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +52,7 @@ final class ElasticsearchCluster implements Cluster {
 
   @Override
   public String storeYaml(String collection) {
-    return "{engine: elasticsearch, endpoints: [\"" + node.httpUrl() + "\"], collection: " + collection + "}";
+    return "{engine: " + node.engine() + ", endpoints: [\"" + node.httpUrl() + "\"], collection: " + collection + "}";
   }
 
   private JsonNode send(String method, String path, String body, String contentType) {

@@ -25,9 +25,13 @@ public final class MigrationMatrix {
   /** A kind of cluster a cell reads from or writes to, with the version it really runs. */
   public enum Kind {
     SOLR8("Solr", "8.11.4"), SOLR9("Solr", "9.10.1"),
+    ES710("Elasticsearch", System.getProperty("backfill.es710.version", "7.10.2")),
     ES7("Elasticsearch", System.getProperty("backfill.es7.version", "7.17.29")),
     ES8("Elasticsearch", System.getProperty("backfill.es8.version", "8.19.21")),
-    ES9("Elasticsearch", System.getProperty("backfill.es9.version", "9.5.3"));
+    ES9("Elasticsearch", System.getProperty("backfill.es9.version", "9.5.3")),
+    OS1("OpenSearch", System.getProperty("backfill.os1.version", "1.3.20")),
+    OS2("OpenSearch", System.getProperty("backfill.os2.version", "2.19.6")),
+    OS3("OpenSearch", System.getProperty("backfill.os3.version", "3.3.2"));
 
     public final String engine;
     public final String version;
@@ -53,13 +57,18 @@ public final class MigrationMatrix {
 
   /**
    * Every cell the matrix covers: Elasticsearch 7.17, 8 and 9 into 8 and 9; Solr 8 and 9 into Solr 9; Solr 8 into
-   * Elasticsearch 8 and 9. The README's supported-versions table is generated from this list.
+   * Elasticsearch 8 and 9; into OpenSearch: Elasticsearch 7.10 and 7.17 into 2.19 and 3.3, OpenSearch 1.3 (no
+   * point-in-time) into 2.19, 2.19 into 3.3, Solr 9 into 3.3. The README's supported-versions table is generated
+   * from this list.
    */
   public static final List<Cell> CELLS = List.of(
       new Cell(Kind.ES7, Kind.ES8), new Cell(Kind.ES7, Kind.ES9), new Cell(Kind.ES8, Kind.ES8),
       new Cell(Kind.ES8, Kind.ES9), new Cell(Kind.ES9, Kind.ES8), new Cell(Kind.ES9, Kind.ES9),
       new Cell(Kind.SOLR8, Kind.SOLR9), new Cell(Kind.SOLR9, Kind.SOLR9),
-      new Cell(Kind.SOLR8, Kind.ES8), new Cell(Kind.SOLR8, Kind.ES9));
+      new Cell(Kind.SOLR8, Kind.ES8), new Cell(Kind.SOLR8, Kind.ES9),
+      new Cell(Kind.ES710, Kind.OS2), new Cell(Kind.ES710, Kind.OS3), new Cell(Kind.ES7, Kind.OS2),
+      new Cell(Kind.ES7, Kind.OS3), new Cell(Kind.OS1, Kind.OS2), new Cell(Kind.OS2, Kind.OS3),
+      new Cell(Kind.SOLR9, Kind.OS3));
 
   /** What one cell showed. */
   public record Outcome(Cell cell, int docs, long created, long alreadyPresent, int liveOps, int liveKept,
@@ -208,6 +217,11 @@ public final class MigrationMatrix {
       case ES8 -> ElasticsearchCluster.shared(ElasticsearchNode.es8(), collection);
       case ES9 -> ElasticsearchCluster.shared(ElasticsearchNode.es9().orElseThrow(() -> new IllegalStateException(
           "Elasticsearch 9 needs a JDK 21+ (backfill.es9.java.home); none was found")), collection);
+      case ES710 -> ElasticsearchCluster.shared(ElasticsearchNode.es710(), collection);
+      case OS1 -> ElasticsearchCluster.shared(ElasticsearchNode.opensearch1(), collection);
+      case OS2 -> ElasticsearchCluster.shared(ElasticsearchNode.opensearch2(), collection);
+      case OS3 -> ElasticsearchCluster.shared(ElasticsearchNode.opensearch3().orElseThrow(() -> new IllegalStateException(
+          "OpenSearch 3 needs a JDK 21+ (backfill.es9.java.home); none was found")), collection);
     };
   }
 }

@@ -67,8 +67,9 @@ public final class ReadCheckSession implements AutoCloseable {
     return new ReadCheckSession(legacyConfig, newConfig, settings, registry, env);
   }
 
+  /** Whether one request means the same to both: both Solr, or both Elasticsearch's API (Elasticsearch, OpenSearch). */
   public boolean sameEngine() {
-    return legacyConfig.engineKind() == newConfig.engineKind();
+    return legacyConfig.engineKind().elasticsearchApi() == newConfig.engineKind().elasticsearchApi();
   }
 
   public List<QueryPair> readQueries(Path file) {
@@ -96,7 +97,8 @@ public final class ReadCheckSession implements AutoCloseable {
   /** Starts the mirror; the caller stops it. Only between clusters of one engine (one request, both understand it). */
   public MirrorProxy mirror(MirrorProxy.Settings s) throws IOException {
     if (!sameEngine()) {
-      throw new StoreConfigException("the mirror sends each read unchanged to both clusters, so both must run one engine;"
+      throw new StoreConfigException("the mirror sends each read unchanged to both clusters, so both must speak one"
+          + " query language (Solr, or Elasticsearch and OpenSearch);"
           + " legacy is " + legacyConfig.engine() + " and new is " + newConfig.engine() + ": use 'backfill compare"
           + " --generate' or a query file of legacy/new pairs instead");
     }

@@ -15,11 +15,11 @@ import java.util.Optional;
  * that hold them ({@code passwordEnv}, {@code passwordFile}, {@code apiKeyEnv}, {@code apiKeyFile}), so a
  * config can be logged, stored in ZooKeeper and mounted as a ConfigMap.
  *
- * @param endpoints   Solr base URLs (http://host:8983/solr) or Elasticsearch URLs (https://host:9200)
+ * @param endpoints   Solr base URLs (http://host:8983/solr) or Elasticsearch/OpenSearch URLs (https://host:9200)
  * @param zkHost      Solr only, instead of endpoints: the SolrCloud ZooKeeper with chroot, e.g. zk1:2181,zk2:2181/solr
  * @param collection  the Solr collection or Elasticsearch index (or alias)
  * @param updateChain Solr targets only: the update chain with TolerantUpdateProcessorFactory (see README)
- * @param routingField Elasticsearch targets only: route each document by this field's value (e.g. the tenant);
+ * @param routingField Elasticsearch and OpenSearch targets only: route each document by this field's value (e.g. the tenant);
  *                    when absent, each document keeps the routing it had in the source (or none)
  */
 public record StoreConfig(
@@ -63,7 +63,12 @@ public record StoreConfig(
   }
 
   public static StoreConfig elasticsearch(String url, String index) {
-    return new StoreConfig("elasticsearch", List.of(url), null, index, null, null, null, null, null, null, null, null,
+    return restApi("elasticsearch", url, index);
+  }
+
+  /** An index on an Elasticsearch-API server: {@code engine} is "elasticsearch" or "opensearch". */
+  public static StoreConfig restApi(String engine, String url, String index) {
+    return new StoreConfig(engine, List.of(url), null, index, null, null, null, null, null, null, null, null,
         null, null, null, null, null, null, null, null);
   }
 
@@ -117,8 +122,10 @@ public record StoreConfig(
     if (e == Engine.SOLR && endpoints.isEmpty() && (zkHost == null || zkHost.isBlank())) {
       problems.add(name + ": set zkHost (e.g. zk1:2181/solr) or endpoints (e.g. http://solr:8983/solr)");
     }
-    if (e == Engine.ELASTICSEARCH && endpoints.isEmpty()) problems.add(name + ".endpoints is missing (e.g. https://es:9200)");
-    if (e == Engine.ELASTICSEARCH && zkHost != null) problems.add(name + ".zkHost is for Solr only");
+    if (e != null && e.elasticsearchApi() && endpoints.isEmpty()) {
+      problems.add(name + ".endpoints is missing (e.g. https://es:9200)");
+    }
+    if (e != null && e.elasticsearchApi() && zkHost != null) problems.add(name + ".zkHost is for Solr only");
     for (String url : endpoints) {
       if (!url.startsWith("http://") && !url.startsWith("https://")) {
         problems.add(name + ".endpoints: '" + url + "' must start with http:// or https://");
@@ -133,9 +140,13 @@ public record StoreConfig(
     }
     if (passwordEnv != null && passwordFile != null) problems.add(name + ": set passwordEnv or passwordFile, not both");
     if (apiKeyEnv != null && apiKeyFile != null) problems.add(name + ": set apiKeyEnv or apiKeyFile, not both");
-    if ((apiKeyEnv != null || apiKeyFile != null) && e == Engine.SOLR) problems.add(name + ": API keys are for Elasticsearch");
+    if ((apiKeyEnv != null || apiKeyFile != null) && e != null && e != Engine.ELASTICSEARCH) {
+      problems.add(name + ": API keys are for Elasticsearch" + (e == Engine.OPENSEARCH ? " (OpenSearch: username with"
+          + " passwordEnv or passwordFile)" : ""));
+    }
     if (routingField != null && e == Engine.SOLR) {
-      problems.add(name + ".routingField is for Elasticsearch targets (Solr routes by the id: use a compositeId 'tenant!id')");
+      problems.add(name + ".routingField is for Elasticsearch and OpenSearch targets (Solr routes by the id: use a"
+          + " compositeId 'tenant!id')");
     }
     if (trustStore != null && !Files.isReadable(Path.of(trustStore))) {
       problems.add(name + ".trustStore " + trustStore + " is not a readable file");

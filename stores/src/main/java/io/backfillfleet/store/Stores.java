@@ -17,7 +17,7 @@ public final class Stores {
     config.validate(role);
     return switch (config.engineKind()) {
       case SOLR -> new SolrStore(config, env);
-      case ELASTICSEARCH -> new ElasticsearchStore(config, env);
+      case ELASTICSEARCH, OPENSEARCH -> new ElasticsearchStore(config, env);
     };
   }
 }

@@ -32,12 +32,31 @@ abstract class StoreFixture {
     return name;
   }
 
-  /** Solr 9 on the shared "legacy" and "new" clusters, Solr 8.11, Elasticsearch 7.17, 8 and (where a JDK exists) 9. */
+  /**
+   * Solr 9 on the shared "legacy" and "new" clusters, Solr 8.11, Elasticsearch 7.17, 8 and (where a JDK exists) 9,
+   * OpenSearch 1.3 (no point-in-time), 2.19 and (where a JDK exists) 3.
+   */
   static List<StoreFixture> all() {
     List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), solr8(),
         es("es7"), es("es8")));
     if (ElasticsearchNode.es9().isPresent()) out.add(es("es9"));
+    out.add(es("os1"));
+    out.add(es("os2"));
+    if (ElasticsearchNode.opensearch3().isPresent()) out.add(es("os3"));
     return out;
+  }
+
+  /** The shared Elasticsearch or OpenSearch node of that name (es7, es8, es9, es710, os1, os2, os3). */
+  static ElasticsearchNode node(String name) {
+    return switch (name) {
+      case "es9" -> ElasticsearchNode.es9().orElseThrow();
+      case "es7" -> ElasticsearchNode.es7();
+      case "es710" -> ElasticsearchNode.es710();
+      case "os1" -> ElasticsearchNode.opensearch1();
+      case "os2" -> ElasticsearchNode.opensearch2();
+      case "os3" -> ElasticsearchNode.opensearch3().orElseThrow();
+      default -> ElasticsearchNode.es8();
+    };
   }
 
   static StoreFixture solr(String name, boolean legacy) {
@@ -68,11 +87,7 @@ abstract class StoreFixture {
     return new StoreFixture(name) {
       @Override
       StoreConfig newCollection(String prefix) {
-        ElasticsearchNode node = switch (name) {
-          case "es9" -> ElasticsearchNode.es9().orElseThrow();
-          case "es7" -> ElasticsearchNode.es7();
-          default -> ElasticsearchNode.es8();
-        };
+        ElasticsearchNode node = node(name);
         String index = uniqueName(prefix);
         String mapping = """
             {"settings":{"number_of_shards":2,"number_of_replicas":0},
@@ -81,7 +96,7 @@ abstract class StoreFixture {
                "title":{"type":"text"},"body":{"type":"text"},"n":{"type":"integer"},"amount":{"type":"double"},
                "tags":{"type":"keyword"},"origin":{"type":"keyword"}}}}""";
         put(node.httpUrl() + "/" + index, mapping);
-        return StoreConfig.elasticsearch(node.httpUrl(), index);
+        return StoreConfig.restApi(node.engine(), node.httpUrl(), index);
       }
     };
   }

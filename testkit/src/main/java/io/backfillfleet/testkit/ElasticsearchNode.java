@@ -19,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * A real Elasticsearch node from Maven Central's integ-test-zip (unpacked by the testkit build into
- * {@code backfill.es.dist}), run as a child process on 127.0.0.1 and an ephemeral port.
+ * A real Elasticsearch node, or one of its fork OpenSearch (same REST API, same launcher shape), from Maven
+ * Central's integ-test-zip (unpacked by the testkit build into {@code backfill.es.dist}), run as a child process on
+ * 127.0.0.1 and an ephemeral port.
  *
  * <p>Elasticsearch refuses to run as root, so as root the node runs as {@code nobody} (setpriv); the
  * distribution and work directories live under /tmp where nobody can reach them. {@code --pdeathsig}
@@ -32,14 +33,50 @@ public final class ElasticsearchNode implements AutoCloseable {
   private static ElasticsearchNode es8;
   private static ElasticsearchNode es9;
   private static boolean es9Tried;
+  private static ElasticsearchNode es710;
+  private static ElasticsearchNode os1;
+  private static ElasticsearchNode os2;
+  private static ElasticsearchNode os3;
+  private static boolean os3Tried;
 
+  /** What a distribution is called and how its launcher is configured. */
+  public enum Product {
+    ELASTICSEARCH("elasticsearch", "ES"),
+    OPENSEARCH("opensearch", "OPENSEARCH");
+
+    private final String name;
+    private final String envPrefix;
+
+    Product(String name, String envPrefix) {
+      this.name = name;
+      this.envPrefix = envPrefix;
+    }
+
+    /** The engine name a store config uses for it. */
+    public String engine() {
+      return name;
+    }
+
+    /**
+     * Settings only this distribution knows: a node refuses unknown ones, and OpenSearch and the Apache-2.0
+     * Elasticsearch 7.10 have no x-pack.
+     */
+    List<String> ownSettings(Path home) {
+      return Files.isDirectory(home.resolve("modules/x-pack-security")) ? List.of("xpack.security.enabled=false")
+          : List.of();
+    }
+  }
+
+  private final Product product;
   private final String version;
   private final Path workDir;
   private final String hostPort;
   private final ProcessBuilder launcher;
   private volatile Process process;
 
-  private ElasticsearchNode(String version, Process process, Path workDir, String hostPort, ProcessBuilder launcher) {
+  private ElasticsearchNode(Product product, String version, Process process, Path workDir, String hostPort,
+      ProcessBuilder launcher) {
+    this.product = product;
     this.version = version;
     this.process = process;
     this.workDir = workDir;
@@ -49,7 +86,7 @@ public final class ElasticsearchNode implements AutoCloseable {
 
   /** A node someone else runs (a container of the 'containers' profile): no process, no work directory here. */
   static ElasticsearchNode external(String version, String hostPort) {
-    return new ElasticsearchNode(version, null, null, hostPort, null);
+    return new ElasticsearchNode(Product.ELASTICSEARCH, version, null, null, hostPort, null);
   }
 
   private Process process() {
@@ -70,7 +107,7 @@ public final class ElasticsearchNode implements AutoCloseable {
     cmd.replaceAll(a -> a.equals("-Ehttp.port=0") ? "-Ehttp.port=" + hostPort.substring(hostPort.lastIndexOf(':') + 1) : a);
     launcher.command(cmd);
     process = spawn(launcher);
-    awaitPortsFile(version, process, workDir);
+    awaitPortsFile(product, version, process, workDir);
   }
 
   /** The shared 7.17 node of this JVM: the legacy major most migrations start from. */
@@ -97,11 +134,46 @@ public final class ElasticsearchNode implements AutoCloseable {
     return Optional.ofNullable(es9);
   }
 
+  /** The shared 7.10 node: the last Apache-2.0 Elasticsearch, where many moves to OpenSearch start. */
+  public static synchronized ElasticsearchNode es710() {
+    if (es710 == null) es710 = startShared(System.getProperty("backfill.es710.version", "7.10.2"), javaHome());
+    return es710;
+  }
+
+  /** The shared OpenSearch 1.3 node (no point-in-time API: read with search_after alone). */
+  public static synchronized ElasticsearchNode opensearch1() {
+    if (os1 == null) os1 = startShared(Product.OPENSEARCH, System.getProperty("backfill.os1.version", "1.3.20"), javaHome());
+    return os1;
+  }
+
+  /** The shared OpenSearch 2.x node. */
+  public static synchronized ElasticsearchNode opensearch2() {
+    if (os2 == null) os2 = startShared(Product.OPENSEARCH, System.getProperty("backfill.os2.version", "2.19.6"), javaHome());
+    return os2;
+  }
+
+  /** The shared OpenSearch 3.x node, where a JDK 21+ for it exists (the one Elasticsearch 9 runs on). */
+  public static synchronized Optional<ElasticsearchNode> opensearch3() {
+    if (!os3Tried) {
+      os3Tried = true;
+      Path jdk = Paths.get(System.getProperty("backfill.es9.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+      if (Files.isExecutable(jdk.resolve("bin/java"))) {
+        os3 = startShared(Product.OPENSEARCH, System.getProperty("backfill.os3.version", "3.3.2"), jdk);
+      }
+    }
+    return Optional.ofNullable(os3);
+  }
+
   private static ElasticsearchNode startShared(String version, Path javaHome) {
     if (ContainerServers.enabled()) return ContainerServers.elasticsearch(version);
+    return startShared(Product.ELASTICSEARCH, version, javaHome);
+  }
+
+  /** OpenSearch runs from its integ-test-zip here even under the 'containers' profile: it needs no Docker. */
+  private static ElasticsearchNode startShared(Product product, String version, Path javaHome) {
     try {
-      ElasticsearchNode n = start(version, javaHome, "512m");
-      ServerRegistry.closeAtExit("Elasticsearch " + version, n);
+      ElasticsearchNode n = start(distribution(product, version), product, version, javaHome, "512m", List.of());
+      ServerRegistry.closeAtExit(n.toString(), n);
       return n;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -116,7 +188,11 @@ public final class ElasticsearchNode implements AutoCloseable {
   }
 
   public static Path distribution(String version) {
-    return Paths.get(System.getProperty("backfill.es.dist", "/tmp/backfill-fleet-es-dist"), "elasticsearch-" + version);
+    return distribution(Product.ELASTICSEARCH, version);
+  }
+
+  public static Path distribution(Product product, String version) {
+    return Paths.get(System.getProperty("backfill.es.dist", "/tmp/backfill-fleet-es-dist"), product.name + "-" + version);
   }
 
   /** Starts a node and waits until its HTTP port is bound. */
@@ -130,8 +206,13 @@ public final class ElasticsearchNode implements AutoCloseable {
    */
   public static ElasticsearchNode start(Path esHome, String version, Path javaHome, String heap, List<String> settings)
       throws IOException, InterruptedException {
-    if (!Files.isExecutable(esHome.resolve("bin/elasticsearch"))) {
-      throw new IllegalStateException("no Elasticsearch " + version + " distribution at " + esHome
+    return start(esHome, Product.ELASTICSEARCH, version, javaHome, heap, settings);
+  }
+
+  public static ElasticsearchNode start(Path esHome, Product product, String version, Path javaHome, String heap,
+      List<String> settings) throws IOException, InterruptedException {
+    if (!Files.isExecutable(esHome.resolve("bin/" + product.name))) {
+      throw new IllegalStateException("no " + product.name + " " + version + " distribution at " + esHome
           + "; build the testkit module first (mvn -pl testkit install), which unpacks it");
     }
     Path base = Paths.get(System.getProperty("backfill.es.work", "/tmp/backfill-fleet-es-work"));
@@ -153,32 +234,33 @@ public final class ElasticsearchNode implements AutoCloseable {
       chownTree(work, NOBODY);
       cmd.addAll(List.of("--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
     }
-    cmd.add(esHome.resolve("bin/elasticsearch").toString());
-    for (String s : List.of("cluster.name=backfill-test", "node.name=node-" + version,
+    cmd.add(esHome.resolve("bin/" + product.name).toString());
+    List<String> all = new ArrayList<>(List.of("cluster.name=backfill-test", "node.name=node-" + version,
         "discovery.type=single-node", "network.host=127.0.0.1", "http.port=0", "transport.port=0",
         "node.portsfile=true", "path.data=" + work.resolve("data"), "path.logs=" + work.resolve("logs"),
-        "xpack.security.enabled=false", "cluster.routing.allocation.disk.threshold_enabled=false",
-        "action.destructive_requires_name=false")) {
-      cmd.add("-E" + s);
-    }
-    for (String s : settings) cmd.add("-E" + s);
+        "cluster.routing.allocation.disk.threshold_enabled=false", "action.destructive_requires_name=false"));
+    all.addAll(product.ownSettings(esHome));
+    all.addAll(settings);
+    for (String s : all) cmd.add("-E" + s);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
     Map<String, String> env = pb.environment();
     env.remove("JAVA_TOOL_OPTIONS");
     env.remove("_JAVA_OPTIONS");
-    env.remove("JAVA_HOME");
-    env.put("ES_JAVA_HOME", javaHome.toString());
-    env.put("ES_PATH_CONF", work.resolve("config").toString());
-    env.put("ES_TMPDIR", work.resolve("tmp").toString());
-    env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-AlwaysPreTouch");
+    env.put("JAVA_HOME", javaHome.toString()); // Elasticsearch before 7.12 knows no ES_JAVA_HOME
+    String prefix = product.envPrefix;
+    env.put(prefix + "_JAVA_HOME", javaHome.toString());
+    env.put(prefix + "_PATH_CONF", work.resolve("config").toString());
+    env.put(prefix + "_TMPDIR", work.resolve("tmp").toString());
+    env.put(prefix + "_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-AlwaysPreTouch");
 
     Process p = spawn(pb);
-    String hostPort = awaitPortsFile(version, p, work);
-    return new ElasticsearchNode(version, p, work, hostPort, pb);
+    String hostPort = awaitPortsFile(product, version, p, work);
+    return new ElasticsearchNode(product, version, p, work, hostPort, pb);
   }
 
-  private static String awaitPortsFile(String version, Process p, Path work) throws IOException, InterruptedException {
+  private static String awaitPortsFile(Product product, String version, Process p, Path work)
+      throws IOException, InterruptedException {
     Path portsFile = work.resolve("logs/http.ports");
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (!Files.exists(portsFile)) {
@@ -186,7 +268,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         stop(p);
         Path log = work.resolve("console.log");
         String text = Files.exists(log) ? Files.readString(log) : "";
-        throw new IllegalStateException("Elasticsearch " + version + " did not start (" + (p.isAlive() ? "timeout"
+        throw new IllegalStateException(product.name + " " + version + " did not start (" + (p.isAlive() ? "timeout"
             : "exit " + p.exitValue()) + "):\n" + text.substring(Math.max(0, text.length() - 4000)));
       }
       Thread.sleep(100); // polling a file the server writes; there is no event to wait on
@@ -217,6 +299,20 @@ public final class ElasticsearchNode implements AutoCloseable {
 
   public String version() {
     return version;
+  }
+
+  public Product product() {
+    return product;
+  }
+
+  /** The engine name a store config for this node uses: "elasticsearch" or "opensearch". */
+  public String engine() {
+    return product.engine();
+  }
+
+  @Override
+  public String toString() {
+    return (product == Product.ELASTICSEARCH ? "Elasticsearch " : "OpenSearch ") + version;
   }
 
   /** e.g. http://127.0.0.1:41234 */

@@ -35,6 +35,21 @@ class ElasticsearchNodeIT {
   }
 
   @Test
+  void openSearchNodesStoreADocument() throws Exception {
+    writeAndReadBack(ElasticsearchNode.opensearch1());
+    writeAndReadBack(ElasticsearchNode.opensearch2());
+    ElasticsearchNode os3 = ElasticsearchNode.opensearch3().orElseThrow(() -> new AssertionError("OpenSearch 3 needs"
+        + " the JDK 21+ that Elasticsearch 9 runs on"));
+    writeAndReadBack(os3);
+    assertThat(send("GET", os3.httpUrl() + "/", null)).contains("\"distribution\" : \"opensearch\"");
+  }
+
+  @Test
+  void elasticsearch710StoresADocument() throws Exception {
+    writeAndReadBack(ElasticsearchNode.es710());
+  }
+
+  @Test
   void elasticsearch9RunsWhereAJdkForItExists() throws Exception {
     boolean jdk = Files.isExecutable(Paths.get(System.getProperty("backfill.es9.java.home",
         "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin/java"));

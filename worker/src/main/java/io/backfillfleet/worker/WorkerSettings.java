@@ -62,7 +62,7 @@ public record WorkerSettings(String workerId, int concurrency, int pageSize, int
    * 2,000 gain nothing at 4 (11,168), so pages stay at 1,000.
    */
   public WorkerSettings forSource(Engine source) {
-    boolean es = source == Engine.ELASTICSEARCH;
+    boolean es = source.elasticsearchApi();
     return new WorkerSettings(workerId, concurrency != AUTO ? concurrency : 8,
         pageSize != AUTO ? pageSize : es ? 2000 : 1000, checkpointPages, checkpointEvery, shutdownGrace,
         failureBackoff, progressLogEvery, settleDelay, pageMemoryBytes, adaptive);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.Engine;
 import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
@@ -59,11 +60,13 @@ import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 /**
- * An Elasticsearch index as source and create-only target. One client (Elastic's low-level REST client 8.19,
- * with plain JSON every major accepts) talks to 7.17, 8.x and 9.x servers.
+ * An Elasticsearch or OpenSearch index as source and create-only target. One client (Elastic's low-level REST
+ * client 8.19, with plain JSON every major accepts) talks to Elasticsearch 7.10 to 9.x and OpenSearch 1.3 to 3.x:
+ * they differ only in the point-in-time API ({@link PointInTimeApi}).
  *
  * <p>Reads use a point-in-time and {@code search_after} on (timestamp, id field): the cursor is those two sort
- * values, so it continues on a new point-in-time after a crash or an expiry. The id field must be a keyword
+ * values, so it continues on a new point-in-time after a crash or an expiry (OpenSearch 1.x, without a
+ * point-in-time, searches the live index page by page with the same cursor). The id field must be a keyword
  * field holding the document id (Elasticsearch does not sort on {@code _id}). The hot paths (pages, bulk
  * writes, multi-gets) are written and read by {@link HotPathJson} straight from the bytes; the typed client
  * (elasticsearch-java) cost the worker more CPU than the copy itself, and 7.17 refuses its PIT request body.
@@ -90,6 +93,8 @@ public final class ElasticsearchStore implements SearchStore {
   /** Whether page ranges can be written as queries (see {@link #rangeable()}); null until known. */
   private volatile Boolean rangeable;
   private volatile Boolean millisTimestamp;
+  /** How readers get a stable view; null until known (OpenSearch: from the server's version). */
+  private volatile PointInTimeApi pitApi;
 
   public ElasticsearchStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -146,6 +151,10 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   private StoreException explain(String action, int status, String message, Exception e) {
+    if (String.valueOf(message).contains("no handler found for uri") && String.valueOf(message).contains("/_pit")) {
+      return new StoreConfigException(where() + " has no Elasticsearch point-in-time API (/_pit) while " + action
+          + ": if the server is OpenSearch, set engine: opensearch");
+    }
     if (String.valueOf(message).contains("index_not_found")) {
       return new StoreConfigException(where() + ": the index does not exist; check the collection name (" + action + ")");
     }
@@ -332,7 +341,34 @@ public final class ElasticsearchStore implements SearchStore {
 
   @Override
   public String readPath() {
-    return "Elasticsearch point-in-time with search_after (sorted by timestamp and id)";
+    return switch (pitApi()) {
+      case ELASTICSEARCH -> "Elasticsearch point-in-time with search_after (sorted by timestamp and id)";
+      case OPENSEARCH -> "OpenSearch point-in-time with search_after (sorted by timestamp and id)";
+      case NONE -> "OpenSearch search_after on the live index, no point-in-time before 2.4 (sorted by timestamp and id)";
+    };
+  }
+
+  /**
+   * Elasticsearch's point-in-time API, or OpenSearch's from the version the server reports ({@code GET /}). A server
+   * that will not say (a role without {@code cluster:monitor/main}) is read without a point-in-time, which every
+   * version serves. Asked once.
+   */
+  PointInTimeApi pitApi() {
+    PointInTimeApi known = pitApi;
+    if (known != null) return known;
+    if (config.engineKind() == Engine.ELASTICSEARCH) {
+      known = PointInTimeApi.ELASTICSEARCH;
+    } else {
+      try {
+        known = PointInTimeApi.forOpenSearch(lowLevel("reading the server's version", "GET", "/", null)
+            .path("version").path("number").asText());
+      } catch (StoreConfigException e) {
+        if (!e.getMessage().contains("refused the credentials")) throw e;
+        known = PointInTimeApi.NONE;
+      }
+    }
+    pitApi = known;
+    return known;
   }
 
   @Override
@@ -340,8 +376,13 @@ public final class ElasticsearchStore implements SearchStore {
     return new PitReader(tenant, window, after);
   }
 
-  /** One point-in-time per reader; reopened (continuing from the cursor) if it expires. */
+  /**
+   * One point-in-time per reader; reopened (continuing from the cursor) if it expires. Where the cluster has no
+   * point-in-time ({@link PointInTimeApi#NONE}), each page searches the index itself, with a watermark taken just
+   * before it: the page's view then holds every change up to it, as a point-in-time opened at that moment would.
+   */
   private final class PitReader implements WindowReader {
+    private final PointInTimeApi api = pitApi();
     private final String tenant;
     private final TimeWindow window;
     private List<Object> searchAfter;
@@ -362,7 +403,8 @@ public final class ElasticsearchStore implements SearchStore {
       // a point-in-time opened after close would never be closed: it would hold its segments for its keep-alive
       if (closed) throw new IllegalStateException("this reader of " + where() + " was closed");
       if (done) return new Page(List.of(), cursor(), true);
-      if (pit == null) open();
+      if (!api.exists()) watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
+      else if (pit == null) open();
       HotPathJson.SearchAnswer r;
       try {
         r = search(pageSize);
@@ -419,7 +461,7 @@ public final class ElasticsearchStore implements SearchStore {
     private HotPathJson.SearchAnswer search(int pageSize) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("size", pageSize);
-      body.put("pit", Map.of("id", pit, "keep_alive", KEEP_ALIVE));
+      if (api.exists()) body.put("pit", Map.of("id", pit, "keep_alive", KEEP_ALIVE));
       body.put("query", queryJson(tenant, window));
       body.put("track_total_hits", false);
       if (watermark.isPresent()) body.put("seq_no_primary_term", true);
@@ -430,7 +472,8 @@ public final class ElasticsearchStore implements SearchStore {
       if (searchAfter != null) body.put("search_after", searchAfter);
       String action = "reading tenant " + tenant + " " + window;
       // a page missing a failed shard's documents must fail, not pass for the whole page
-      Request req = new Request("POST", "/_search");
+      // a point-in-time names its indices; without one, the search names the index
+      Request req = new Request("POST", api.exists() ? "/_search" : "/" + config.collection() + "/_search");
       req.addParameter("allow_partial_search_results", "false");
       req.addParameter("filter_path", HotPathJson.SEARCH_FILTER);
       req.setJsonEntity(HotPathJson.write(body));
@@ -453,9 +496,7 @@ public final class ElasticsearchStore implements SearchStore {
       closed = true;
       if (pit == null) return;
       try {
-        Request r = new Request("DELETE", "/_pit");
-        r.setJsonEntity(HotPathJson.write(Map.of("id", pit)));
-        rest.performRequest(r);
+        rest.performRequest(api.close(pit));
       } catch (Exception e) {
         // it expires by itself after its keep-alive
       }
@@ -464,8 +505,9 @@ public final class ElasticsearchStore implements SearchStore {
   }
 
   private String openPit() {
-    return lowLevel("opening a point-in-time", "POST", "/" + config.collection() + "/_pit?keep_alive=" + KEEP_ALIVE, null)
-        .path("id").asText();
+    PointInTimeApi api = pitApi();
+    return this.<JsonNode>send("opening a point-in-time", api.open(config.collection(), KEEP_ALIVE), TREE)
+        .path(api.idField()).asText();
   }
 
   static String encodeCursor(List<Object> sortValues) {

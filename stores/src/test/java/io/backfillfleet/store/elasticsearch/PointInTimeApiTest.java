@@ -1,0 +1,31 @@
+package io.backfillfleet.store.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PointInTimeApiTest {
+
+  @Test
+  void openSearchHasAPointInTimeFrom2Dot4() {
+    assertThat(PointInTimeApi.forOpenSearch("1.3.20")).isEqualTo(PointInTimeApi.NONE);
+    assertThat(PointInTimeApi.forOpenSearch("2.3.0")).isEqualTo(PointInTimeApi.NONE);
+    assertThat(PointInTimeApi.forOpenSearch("2.4.0")).isEqualTo(PointInTimeApi.OPENSEARCH);
+    assertThat(PointInTimeApi.forOpenSearch("2.19.6")).isEqualTo(PointInTimeApi.OPENSEARCH);
+    assertThat(PointInTimeApi.forOpenSearch("3.3.2")).isEqualTo(PointInTimeApi.OPENSEARCH);
+    assertThat(PointInTimeApi.forOpenSearch("3.0.0-SNAPSHOT")).isEqualTo(PointInTimeApi.OPENSEARCH);
+    assertThat(PointInTimeApi.forOpenSearch("")).as("unreadable: the search every version has")
+        .isEqualTo(PointInTimeApi.NONE);
+  }
+
+  @Test
+  void theTwoApisOpenAndCloseUnderTheirOwnPathsAndFields() {
+    assertThat(PointInTimeApi.ELASTICSEARCH.open("idx", "5m").getEndpoint()).isEqualTo("/idx/_pit");
+    assertThat(PointInTimeApi.ELASTICSEARCH.idField()).isEqualTo("id");
+    assertThat(PointInTimeApi.ELASTICSEARCH.close("abc").getEndpoint()).isEqualTo("/_pit");
+    assertThat(PointInTimeApi.OPENSEARCH.open("idx", "5m").getEndpoint()).isEqualTo("/idx/_search/point_in_time");
+    assertThat(PointInTimeApi.OPENSEARCH.open("idx", "5m").getParameters()).containsEntry("keep_alive", "5m");
+    assertThat(PointInTimeApi.OPENSEARCH.idField()).isEqualTo("pit_id");
+    assertThat(PointInTimeApi.OPENSEARCH.close("abc").getEndpoint()).isEqualTo("/_search/point_in_time");
+  }
+}
