@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the worker fleet against the tools a team would use instead, one run, same data, same
 # machine, ratios printed. Pairs: Elasticsearch 7.17 (with the reindex module added: _reindex from remote, local
-# _reindex, elasticdump), Elasticsearch 8 (elasticdump), Solr 8.11 -> 9.10 (create-only streaming expression).
+# _reindex, elasticdump), Elasticsearch 8 (elasticdump), Solr 8.11 -> 9.10 (create-only streaming expression),
+# OpenSearch 2.19 (with its reindex module added likewise: _reindex from remote).
 # Measured like a deployment (--pin, the default with 2 or more cores): the clusters keep their own cores, the copy
 # tools run elsewhere. The harness JVM runs under 'taskset -c <first half of the cores>', so ZooKeeper, the Solr 9
 # target (in this JVM), the Elasticsearch nodes and the Solr 8 child JVM (its children) and the in-cluster peers
@@ -10,13 +11,14 @@
 # seconds per million documents the copy cost the source and the target (from /proc); the fleet at 1, 2, 4 and 8
 # workers with its steady-state rate, and once more at its best worker count with the worker's benchmark-only
 # -Dbackfill.bench.guard=off (the resurrection guard's share of the source's CPU).
-# Usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8] [--pin|--no-pin] [--tune] [--no-guard-row]
+# Usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8,os2] [--pin|--no-pin] [--tune] [--no-guard-row]
 #   --docs N         documents per pair (default 200000)      --pairs   which pairs (default all)
 #   --no-pin         clusters and tools share every core       --tune    also the long page-size/in-flight sweep rows
 #   --no-guard-row   skip the fleet run without the guard
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ES7=7.17.29
+OS2=2.19.6
 DIST=/tmp/backfill-fleet-es-dist
 { command -v setpriv && command -v taskset; } >/dev/null 2>&1 \
   || { apt-get update -qq && apt-get install -y -qq util-linux >/dev/null; }
@@ -91,6 +93,38 @@ grant codeBase "${codebase.httpasyncclient}" {
 };
 EOP
 fi
+# OpenSearch 2.19 with its 'reindex' module, the same way (reindex-client from Maven Central is the module's code)
+OS_REINDEX_DIST=$DIST/opensearch-$OS2-reindex
+if [ ! -f "$OS_REINDEX_DIST/modules/reindex/plugin-descriptor.properties" ]; then
+  mvn -B -q -f bench/peers/reindex-module-opensearch/pom.xml package
+  rm -rf "$OS_REINDEX_DIST"; cp -a "$DIST/opensearch-$OS2" "$OS_REINDEX_DIST"
+  M=$OS_REINDEX_DIST/modules/reindex; mkdir -p "$M"
+  for j in bench/peers/reindex-module-opensearch/target/jars/*.jar; do
+    case "$(basename "$j")" in opensearch-common-*|reactive-streams-*|reactor-core-*) continue;; esac  # in lib/ already
+    cp "$j" "$M/"
+  done
+  cat > "$M/plugin-descriptor.properties" <<EOP
+description=The Reindex module adds APIs to reindex from one index to another or update documents in place.
+version=$OS2
+name=reindex
+classname=org.opensearch.index.reindex.ReindexPlugin
+java.version=11
+opensearch.version=$OS2
+extended.plugins=
+has.native.controller=false
+EOP
+  cat > "$M/plugin-security.policy" <<'EOP'
+grant {
+  permission java.net.SocketPermission "*", "connect";
+};
+grant codeBase "${codebase.opensearch-rest-client}" {
+  permission java.net.NetPermission "getProxySelector";
+};
+grant codeBase "${codebase.httpasyncclient}" {
+  permission java.net.NetPermission "getProxySelector";
+};
+EOP
+fi
 # elasticdump from npm, pinned by the lock file; a preload shim answers its version probe (GET /), which the
 # integ-test-zip distributions do not serve
 [ -x bench/peers/tools/node_modules/.bin/elasticdump ] || (cd bench/peers/tools && npm ci --no-audit --no-fund --silent)
@@ -98,5 +132,6 @@ fi
 exec "${PINNED[@]}" java -Xmx3g "${PIN_PROPS[@]}" \
   -Dbackfill.jar=cli/target/backfill.jar -Dlog4j2.configurationFile=log4j2-test.xml \
   -Dbench.tools="$PWD/bench/peers/tools" -Dbench.es7.reindex.dist="$REINDEX_DIST" \
+  -Dbench.os.reindex.dist="$OS_REINDEX_DIST" \
   -cp "demo/target/classes:$(cat demo/target/classpath.txt)" io.backfillfleet.demo.PeerBenchmark "${ARGS[@]}" \
   2> >(grep --line-buffered -v -E 'WARN|^\s+at ' >&2)

@@ -127,7 +127,7 @@ final class ElasticsearchCluster implements Cluster {
 
   @Override
   public io.backfillfleet.store.StoreConfig storeConfig(String collection) {
-    return io.backfillfleet.store.StoreConfig.elasticsearch(node.httpUrl(), collection);
+    return io.backfillfleet.store.StoreConfig.restApi(node.engine(), node.httpUrl(), collection);
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class PeerBenchmark {
   private final List<String> table = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
-  static final String USAGE = "usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8] [--pin|--no-pin] [--tune]"
+  static final String USAGE = "usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8,os2] [--pin|--no-pin] [--tune]"
       + " [--no-guard-row]";
   static final int[] FLEET_WORKERS = {1, 2, 4, 8};
   /** Benchmark-only worker switch: the worker skips the resurrection guard's re-checks (and says so loudly). */
@@ -63,7 +63,7 @@ public final class PeerBenchmark {
 
   public static void main(String[] args) throws Exception {
     int docs = 200_000;
-    List<String> pairs = List.of("es7", "es8", "solr8");
+    List<String> pairs = List.of("es7", "es8", "solr8", "os2");
     boolean tune = false;
     boolean guardRow = true;
     try {
@@ -78,7 +78,7 @@ public final class PeerBenchmark {
       }
       if (docs <= 0) throw new IllegalArgumentException("--docs must be positive");
       for (String p : pairs) {
-        if (!List.of("es7", "es8", "solr8").contains(p)) throw new IllegalArgumentException("unknown pair " + p);
+        if (!List.of("es7", "es8", "solr8", "os2").contains(p)) throw new IllegalArgumentException("unknown pair " + p);
       }
     } catch (IllegalArgumentException e) { // NumberFormatException too
       System.err.println(e.getMessage() + "; " + USAGE);
@@ -109,6 +109,7 @@ public final class PeerBenchmark {
     if (pairs.contains("es7")) b.elasticsearch7(closers);
     if (pairs.contains("es8")) b.elasticsearch8(closers);
     if (pairs.contains("solr8")) b.solr8();
+    if (pairs.contains("os2")) b.openSearch2(closers);
     System.out.println("\nPEERS " + docs + " documents, 20 tenants, " + ToolCores.describe() + ":");
     b.table.forEach(System.out::println);
     System.out.println("ratio: fleet rows, docs/s / best fleet docs/s; peer rows, best fleet docs/s / the tool's."
@@ -335,6 +336,25 @@ public final class PeerBenchmark {
     p.print();
   }
 
+  /** OpenSearch 2.19 into 2.19, against OpenSearch's own _reindex from remote (the reindex module added likewise). */
+  private void openSearch2(Closers closers) throws Exception {
+    String version = System.getProperty("backfill.os2.version", "2.19.6");
+    Path dist = Paths.get(System.getProperty("bench.os.reindex.dist",
+        "/tmp/backfill-fleet-es-dist/opensearch-" + version + "-reindex"));
+    ElasticsearchNode src = node(dist, ElasticsearchNode.Product.OPENSEARCH, version, List.of(), closers);
+    ElasticsearchNode dst = node(dist, ElasticsearchNode.Product.OPENSEARCH, version,
+        List.of("reindex.remote.allowlist=127.0.0.1:*"), closers);
+    Cluster legacy = seededSource(src);
+    Cluster fresh = ElasticsearchCluster.shared(dst, "events");
+    Pair p = new Pair("OpenSearch " + version, legacy, fresh, esMeter("source", src), esMeter("target", dst));
+    try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
+      System.out.println(p.name + ": read path " + s.readPath());
+    }
+    p.fleet(legacy, fresh);
+    reindex(p, "_reindex from remote (op_type=create)", dst, "reindex-remote", src.httpUrl());
+    p.print();
+  }
+
   private void elasticsearch8(Closers closers) throws Exception {
     String version = System.getProperty("backfill.es8.version", "8.19.21");
     ElasticsearchNode src = node(ElasticsearchNode.distribution(version), version, List.of(), closers);
@@ -373,7 +393,13 @@ public final class PeerBenchmark {
 
   private static ElasticsearchNode node(Path dist, String version, List<String> settings, Closers closers)
       throws Exception {
-    ElasticsearchNode n = ElasticsearchNode.start(dist, version, Paths.get(System.getProperty("java.home")), "1g", settings);
+    return node(dist, ElasticsearchNode.Product.ELASTICSEARCH, version, settings, closers);
+  }
+
+  private static ElasticsearchNode node(Path dist, ElasticsearchNode.Product product, String version,
+      List<String> settings, Closers closers) throws Exception {
+    ElasticsearchNode n = ElasticsearchNode.start(dist, product, version, Paths.get(System.getProperty("java.home")),
+        "1g", settings);
     closers.add(n);
     return n;
   }

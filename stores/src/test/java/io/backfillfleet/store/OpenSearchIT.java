@@ -60,6 +60,30 @@ class OpenSearchIT {
   }
 
   @Test
+  void aReaderTheClusterRefusesAPointInTimeReadsTheLiveIndexInstead() throws Exception {
+    ElasticsearchNode node = ElasticsearchNode.opensearch2();
+    StoreConfig cfg = StoreFixture.es("os2").newCollection("pit-cap");
+    String settings = node.httpUrl() + "/_cluster/settings";
+    try (SearchStore store = Stores.open("source", cfg)) {
+      store.createIfAbsent(TestDocs.series("acme", 30, T0, 1000));
+      store.makeVisible();
+      int before = openPits(node);
+      // a 2-shard index: one point-in-time holds two contexts on this single node
+      StoreFixture.put(settings, "{\"transient\":{\"search.max_open_pit_context\":" + (2 * before + 2) + "}}");
+      try (WindowReader first = store.reader("acme", TimeWindow.of(T0, T0.plusSeconds(3600)), Cursor.START)) {
+        assertThat(first.readPage(7).docs()).hasSize(7);
+        assertThat(openPits(node)).as("the first reader got the last point-in-time allowed").isEqualTo(before + 1);
+        // retried, the refusal would outlast the retries and fail the read
+        assertThat(readAll(store)).as("a second reader, refused one, reads every document of the live index")
+            .isEqualTo(30);
+        assertThat(openPits(node)).isEqualTo(before + 1);
+      }
+    } finally {
+      StoreFixture.put(settings, "{\"transient\":{\"search.max_open_pit_context\":null}}");
+    }
+  }
+
+  @Test
   void openSearch1ReadsTheLiveIndexWithoutAPointInTime() {
     StoreConfig cfg = StoreFixture.es("os1").newCollection("nopit");
     try (SearchStore store = Stores.open("source", cfg)) {
@@ -71,14 +95,32 @@ class OpenSearchIT {
   }
 
   @Test
-  void anOpenSearchServerConfiguredAsElasticsearchIsNamedAsSuch() {
+  void aServerOfTheOtherProductIsNamedAsSuch() {
     StoreConfig os = StoreFixture.es("os2").newCollection("wrong-engine");
     StoreConfig asEs = StoreConfig.elasticsearch(os.endpoints().get(0), os.collection());
     try (SearchStore store = Stores.open("source", asEs)) {
       store.createIfAbsent(TestDocs.series("acme", 3, T0, 1000));
       store.makeVisible();
       assertThatThrownBy(() -> readAll(store)).isInstanceOf(StoreConfigException.class)
-          .hasMessageContaining("set engine: opensearch");
+          .hasMessageContaining("is OpenSearch 2.19").hasMessageContaining("set engine: opensearch");
+    }
+    // an Elasticsearch server (7.10 here: the 7.17+ integ-test zips serve no GET /, so nothing tells them apart)
+    StoreConfig es = StoreFixture.es("es710").newCollection("wrong-engine");
+    StoreConfig asOs = StoreConfig.restApi("opensearch", es.endpoints().get(0), es.collection());
+    try (SearchStore store = Stores.open("source", asOs)) {
+      assertThatThrownBy(store::readPath).isInstanceOf(StoreConfigException.class)
+          .hasMessageContaining("is Elasticsearch 7.10").hasMessageContaining("set engine: elasticsearch");
+    }
+  }
+
+  @Test
+  void elasticsearch710OssReadsTheLiveIndexWithoutAPointInTime() {
+    StoreConfig cfg = StoreFixture.es("es710").newCollection("oss");
+    try (SearchStore store = Stores.open("source", cfg)) {
+      store.createIfAbsent(TestDocs.series("acme", 30, T0, 1000));
+      store.makeVisible();
+      assertThat(store.readPath()).contains("no point-in-time");
+      assertThat(readAll(store)).isEqualTo(30);
     }
   }
 

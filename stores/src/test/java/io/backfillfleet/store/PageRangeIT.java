@@ -23,7 +23,7 @@ class PageRangeIT {
   private static final Instant T0 = Instant.parse("2022-03-01T00:00:00Z");
 
   @ParameterizedTest
-  @ValueSource(strings = {"es7", "es8", "os1", "os2"}) // OpenSearch 1.3 reads without a point-in-time
+  @ValueSource(strings = {"es7", "es8", "es710", "os1", "os2"}) // 7.10 OSS and OpenSearch 1.3: no point-in-time
   void aRangeCountSeesDeletesAndRewritesAndNotLaterInserts(String es) {
     ElasticsearchNode node = StoreFixture.node(es);
     StoreConfig cfg = StoreFixture.es(es).newCollection("ranged");

@@ -33,13 +33,14 @@ abstract class StoreFixture {
   }
 
   /**
-   * Solr 9 on the shared "legacy" and "new" clusters, Solr 8.11, Elasticsearch 7.17, 8 and (where a JDK exists) 9,
-   * OpenSearch 1.3 (no point-in-time), 2.19 and (where a JDK exists) 3.
+   * Solr 9 on the shared "legacy" and "new" clusters, Solr 8.11, Elasticsearch 7.17, 8, (where a JDK exists) 9 and
+   * 7.10 OSS (no point-in-time), OpenSearch 1.3 (no point-in-time), 2.19 and (where a JDK exists) 3.
    */
   static List<StoreFixture> all() {
     List<StoreFixture> out = new ArrayList<>(List.of(solr("solr-legacy", true), solr("solr-new", false), solr8(),
         es("es7"), es("es8")));
     if (ElasticsearchNode.es9().isPresent()) out.add(es("es9"));
+    out.add(es("es710"));
     out.add(es("os1"));
     out.add(es("os2"));
     if (ElasticsearchNode.opensearch3().isPresent()) out.add(es("os3"));

@@ -62,11 +62,11 @@ import org.elasticsearch.client.RestClientBuilder;
 /**
  * An Elasticsearch or OpenSearch index as source and create-only target. One client (Elastic's low-level REST
  * client 8.19, with plain JSON every major accepts) talks to Elasticsearch 7.10 to 9.x and OpenSearch 1.3 to 3.x:
- * they differ only in the point-in-time API ({@link PointInTimeApi}).
+ * they differ only in the point-in-time API ({@link PointInTimeApi}), which some have not.
  *
  * <p>Reads use a point-in-time and {@code search_after} on (timestamp, id field): the cursor is those two sort
- * values, so it continues on a new point-in-time after a crash or an expiry (OpenSearch 1.x, without a
- * point-in-time, searches the live index page by page with the same cursor). The id field must be a keyword
+ * values, so it continues on a new point-in-time after a crash or an expiry (a server without a point-in-time is
+ * searched page by page on the live index, with the same cursor). The id field must be a keyword
  * field holding the document id (Elasticsearch does not sort on {@code _id}). The hot paths (pages, bulk
  * writes, multi-gets) are written and read by {@link HotPathJson} straight from the bytes; the typed client
  * (elasticsearch-java) cost the worker more CPU than the copy itself, and 7.17 refuses its PIT request body.
@@ -344,28 +344,41 @@ public final class ElasticsearchStore implements SearchStore {
     return switch (pitApi()) {
       case ELASTICSEARCH -> "Elasticsearch point-in-time with search_after (sorted by timestamp and id)";
       case OPENSEARCH -> "OpenSearch point-in-time with search_after (sorted by timestamp and id)";
-      case NONE -> "OpenSearch search_after on the live index, no point-in-time before 2.4 (sorted by timestamp and id)";
+      case NONE -> "search_after on the live index: this server has no point-in-time (OpenSearch before 2.4,"
+          + " Elasticsearch 7.10 OSS); sorted by timestamp and id";
     };
   }
 
   /**
-   * Elasticsearch's point-in-time API, or OpenSearch's from the version the server reports ({@code GET /}). A server
-   * that will not say (a role without {@code cluster:monitor/main}) is read without a point-in-time, which every
-   * version serves. Asked once.
+   * The point-in-time API, from the version the server reports ({@code GET /}). A server that will not say answers
+   * 401/403 (a role without {@code cluster:monitor/main}: it runs security, so an Elasticsearch one is not the
+   * Apache-2.0 7.10) or 404/405 (a distribution without the root endpoint, as the 8.x integ-test zip): Elasticsearch
+   * is then taken to have a point-in-time, OpenSearch is read without one, which every version serves. Asked once.
    */
   PointInTimeApi pitApi() {
     PointInTimeApi known = pitApi;
     if (known != null) return known;
-    if (config.engineKind() == Engine.ELASTICSEARCH) {
-      known = PointInTimeApi.ELASTICSEARCH;
-    } else {
+    boolean openSearch = config.engineKind() == Engine.OPENSEARCH;
+    JsonNode version = call("reading the server's version", () -> {
       try {
-        known = PointInTimeApi.forOpenSearch(lowLevel("reading the server's version", "GET", "/", null)
-            .path("version").path("number").asText());
-      } catch (StoreConfigException e) {
-        if (!e.getMessage().contains("refused the credentials")) throw e;
-        known = PointInTimeApi.NONE;
+        return this.<JsonNode>execute(new Request("GET", "/"), TREE).path("version");
+      } catch (ResponseException e) {
+        int status = e.getResponse().getStatusLine().getStatusCode();
+        if (status == 401 || status == 403 || status == 404 || status == 405) return null;
+        throw e;
       }
+    });
+    if (version == null) {
+      known = openSearch ? PointInTimeApi.NONE : PointInTimeApi.ELASTICSEARCH;
+    } else {
+      String number = version.path("number").asText();
+      boolean isOpenSearch = "opensearch".equals(version.path("distribution").asText());
+      if (isOpenSearch != openSearch) {
+        throw new StoreConfigException(where() + " is " + (isOpenSearch ? "OpenSearch " : "Elasticsearch ") + number
+            + ": set engine: " + (isOpenSearch ? "opensearch" : "elasticsearch"));
+      }
+      known = openSearch ? PointInTimeApi.forOpenSearch(number)
+          : PointInTimeApi.forElasticsearch(number, version.path("build_flavor").asText());
     }
     pitApi = known;
     return known;
@@ -383,6 +396,8 @@ public final class ElasticsearchStore implements SearchStore {
    */
   private final class PitReader implements WindowReader {
     private final PointInTimeApi api = pitApi();
+    /** Reading the live index page by page: no point-in-time API, or the cluster refused one more. */
+    private boolean live = !api.exists();
     private final String tenant;
     private final TimeWindow window;
     private List<Object> searchAfter;
@@ -403,8 +418,8 @@ public final class ElasticsearchStore implements SearchStore {
       // a point-in-time opened after close would never be closed: it would hold its segments for its keep-alive
       if (closed) throw new IllegalStateException("this reader of " + where() + " was closed");
       if (done) return new Page(List.of(), cursor(), true);
-      if (!api.exists()) watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
-      else if (pit == null) open();
+      if (pit == null && !live) open();
+      if (live) watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
       HotPathJson.SearchAnswer r;
       try {
         r = search(pageSize);
@@ -428,7 +443,8 @@ public final class ElasticsearchStore implements SearchStore {
     /** A point-in-time, and the watermark taken before it (so every change up to it is in its view). */
     private void open() {
       watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
-      pit = openPit();
+      pit = openPit(api);
+      live = pit == null;
     }
 
     /**
@@ -461,7 +477,7 @@ public final class ElasticsearchStore implements SearchStore {
     private HotPathJson.SearchAnswer search(int pageSize) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("size", pageSize);
-      if (api.exists()) body.put("pit", Map.of("id", pit, "keep_alive", KEEP_ALIVE));
+      if (!live) body.put("pit", Map.of("id", pit, "keep_alive", KEEP_ALIVE));
       body.put("query", queryJson(tenant, window));
       body.put("track_total_hits", false);
       if (watermark.isPresent()) body.put("seq_no_primary_term", true);
@@ -473,7 +489,7 @@ public final class ElasticsearchStore implements SearchStore {
       String action = "reading tenant " + tenant + " " + window;
       // a page missing a failed shard's documents must fail, not pass for the whole page
       // a point-in-time names its indices; without one, the search names the index
-      Request req = new Request("POST", api.exists() ? "/_search" : "/" + config.collection() + "/_search");
+      Request req = new Request("POST", live ? "/" + config.collection() + "/_search" : "/_search");
       req.addParameter("allow_partial_search_results", "false");
       req.addParameter("filter_path", HotPathJson.SEARCH_FILTER);
       req.setJsonEntity(HotPathJson.write(body));
@@ -504,10 +520,23 @@ public final class ElasticsearchStore implements SearchStore {
     }
   }
 
-  private String openPit() {
-    PointInTimeApi api = pitApi();
-    return this.<JsonNode>send("opening a point-in-time", api.open(config.collection(), KEEP_ALIVE), TREE)
-        .path(api.idField()).asText();
+  /**
+   * A new point-in-time's id, or null where the cluster refuses one more: OpenSearch caps them per node
+   * ({@code search.max_open_pit_context}, 300 by default), which a large fleet reaches. Such a reader reads the live
+   * index instead, as on OpenSearch 1.x, rather than retry a refusal that lasts as long as the other readers.
+   */
+  private String openPit(PointInTimeApi api) {
+    Request req = api.open(config.collection(), KEEP_ALIVE);
+    try {
+      return this.<JsonNode>execute(req, TREE).path(api.idField()).asText();
+    } catch (ResponseException e) {
+      if (String.valueOf(e.getMessage()).contains("too many Point In Time contexts")) return null;
+      if (!isTransient(e)) throw explain("opening a point-in-time", e.getResponse().getStatusLine().getStatusCode(),
+          e.getMessage(), e);
+    } catch (IOException e) {
+      // tried again below, with the usual retries
+    }
+    return this.<JsonNode>send("opening a point-in-time", req, TREE).path(api.idField()).asText();
   }
 
   static String encodeCursor(List<Object> sortValues) {

@@ -19,6 +19,17 @@ class PointInTimeApiTest {
   }
 
   @Test
+  void elasticsearchHasAPointInTimeFrom7Dot10ButNotInTheOssBuild() {
+    assertThat(PointInTimeApi.forElasticsearch("7.10.2", "oss")).isEqualTo(PointInTimeApi.NONE);
+    assertThat(PointInTimeApi.forElasticsearch("7.10.2", "default")).isEqualTo(PointInTimeApi.ELASTICSEARCH);
+    assertThat(PointInTimeApi.forElasticsearch("7.9.3", "default")).isEqualTo(PointInTimeApi.NONE);
+    assertThat(PointInTimeApi.forElasticsearch("7.17.29", "default")).isEqualTo(PointInTimeApi.ELASTICSEARCH);
+    assertThat(PointInTimeApi.forElasticsearch("8.19.21", "")).as("8.x answers no build_flavor")
+        .isEqualTo(PointInTimeApi.ELASTICSEARCH);
+    assertThat(PointInTimeApi.forElasticsearch("9.5.3", "")).isEqualTo(PointInTimeApi.ELASTICSEARCH);
+  }
+
+  @Test
   void theTwoApisOpenAndCloseUnderTheirOwnPathsAndFields() {
     assertThat(PointInTimeApi.ELASTICSEARCH.open("idx", "5m").getEndpoint()).isEqualTo("/idx/_pit");
     assertThat(PointInTimeApi.ELASTICSEARCH.idField()).isEqualTo("id");
