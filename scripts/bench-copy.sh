@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): store read-only rate, create-only write rate, and the backfill with 1, 2 and 4 worker
 # processes on the same skewed data (20 tenants), with ratios to the serial limit and ZooKeeper operations per
-# million documents. Usage: scripts/bench-copy.sh [--engine solr|elasticsearch] [--docs N]   (default 500000)
+# million documents. Usage: scripts/bench-copy.sh [--engine solr|elasticsearch|opensearch] [--docs N]   (default 500000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q install -Dmaven.test.skip=true

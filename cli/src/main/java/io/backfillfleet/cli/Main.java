@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code backfill} command: one subcommand per task of the migration. */
 @Command(name = "backfill", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Copies the history of a multi-tenant Solr or Elasticsearch cluster into a new one, create-only,"
-        + " with a ZooKeeper-coordinated fleet of workers.",
+    description = "Copies the history of a multi-tenant Solr, Elasticsearch or OpenSearch cluster into a new one,"
+        + " create-only, with a ZooKeeper-coordinated fleet of workers.",
     subcommands = {PlanCommand.class, WorkCommand.class, StatusCommand.class, JobCommands.Jobs.class,
         SliceCommands.Retry.class, SliceCommands.Release.class, SliceCommands.Reset.class, ControlCommands.Pause.class,
         ControlCommands.Resume.class, ControlCommands.Throttle.class, ControlCommands.Split.class, JobCommands.Rejected.class,

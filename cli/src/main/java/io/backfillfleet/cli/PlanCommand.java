@@ -107,7 +107,7 @@ final class PlanCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(names = "--tune-target",
-      description = {"With --apply, Elasticsearch targets: set refresh_interval -1 and number_of_replicas 0 on the target",
+      description = {"With --apply, Elasticsearch and OpenSearch targets: set refresh_interval -1 and number_of_replicas 0 on the target",
           "  while the job copies (faster, and cheaper for the target); the originals are kept in ZooKeeper and put back",
           "  when a worker finds no work left, or by 'backfill tune-target --restore'. Never while reads are served",
           "  from the target."})

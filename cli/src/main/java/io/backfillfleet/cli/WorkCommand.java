@@ -39,7 +39,7 @@ final class WorkCommand implements Callable<Integer> {
   boolean adaptive;
 
   @Option(names = "--page-size", paramLabel = "N",
-      description = "Documents per page (default: 2000 from Elasticsearch, 1000 from Solr; measured, see README).")
+      description = "Documents per page (default: 2000 from Elasticsearch or OpenSearch, 1000 from Solr; measured, see README).")
   int pageSize = WorkerSettings.AUTO;
 
   @Option(names = "--page-memory-mb", paramLabel = "MB",

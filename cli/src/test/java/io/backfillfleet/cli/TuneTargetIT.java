@@ -164,7 +164,7 @@ class TuneTargetIT {
     PlanCommandIT.Result r = PlanCommandIT.run("plan", "--job-file", job.toString(), "--apply", "--quiet",
         "--tune-target");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--tune-target is for Elasticsearch targets").doesNotContain("\tat ");
+    assertThat(r.err()).contains("--tune-target is for Elasticsearch and OpenSearch targets").doesNotContain("\tat ");
     assertThat(r.err().strip().lines()).hasSize(1);
     try (CoordinatorConnection c = new CoordinatorConnection(ZkSettings.of(zk, root)).start()) {
       assertThat(new JobRepository(c).exists("solr-tuned")).as("nothing published").isFalse();

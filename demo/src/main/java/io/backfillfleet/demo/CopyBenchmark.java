@@ -26,7 +26,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  */
 public final class CopyBenchmark {
   public static void main(String[] args) throws Exception {
-    RunOptions options = RunOptions.parse(args, 500_000, "scripts/bench-copy.sh [--engine solr|elasticsearch] [--docs N]");
+    RunOptions options = RunOptions.parse(args, 500_000, "scripts/bench-copy.sh [--engine solr|elasticsearch|opensearch] [--docs N]");
     String engine = options.engine();
     int docs = options.docs();
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();

@@ -38,7 +38,7 @@ public final class DemoMain {
   }
 
   public static void main(String[] args) throws Exception {
-    RunOptions options = RunOptions.parse(args, 300_000, "scripts/demo.sh [--engine solr|elasticsearch] [--docs N]");
+    RunOptions options = RunOptions.parse(args, 300_000, "scripts/demo.sh [--engine solr|elasticsearch|opensearch] [--docs N]");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       System.err.println("demo: " + jar + " is missing; build it with 'mvn -B install -DskipTests'");

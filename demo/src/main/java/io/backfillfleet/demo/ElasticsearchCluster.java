@@ -23,12 +23,13 @@ final class ElasticsearchCluster implements Cluster {
   private final String index;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  ElasticsearchCluster() {
+  /** A node of its own, of that product and version (on this JVM's Java). */
+  ElasticsearchCluster(ElasticsearchNode.Product product, String version) {
     try {
-      node = ElasticsearchNode.start(System.getProperty("backfill.es8.version", "8.19.21"),
-          Paths.get(System.getProperty("java.home")), "512m");
+      node = ElasticsearchNode.start(ElasticsearchNode.distribution(product, version), product, version,
+          Paths.get(System.getProperty("java.home")), "512m", List.of());
     } catch (Exception e) {
-      throw new IllegalStateException("cannot start Elasticsearch: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot start " + product.engine() + " " + version + ": " + e.getMessage(), e);
     }
     owned = true;
     index = "events";

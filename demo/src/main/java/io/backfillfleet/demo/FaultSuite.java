@@ -63,7 +63,7 @@ public final class FaultSuite {
 
   public static void main(String[] args) throws Exception {
     RunOptions options = RunOptions.parse(args, 200_000,
-        "scripts/fault-suite.sh [--engine solr|elasticsearch] [--docs N]");
+        "scripts/fault-suite.sh [--engine solr|elasticsearch|opensearch] [--docs N]");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Figures f = run(options.engine(), options.docs(), jar);
     System.out.println(f.line());

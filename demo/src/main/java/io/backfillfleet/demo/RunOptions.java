@@ -1,6 +1,6 @@
 package io.backfillfleet.demo;
 
-/** --engine solr|elasticsearch and --docs N, shared by the demo, the fault suite and the copy benchmark. */
+/** --engine solr|elasticsearch|opensearch and --docs N, shared by the demo, the fault suite and the copy benchmark. */
 record RunOptions(String engine, int docs) {
 
   static RunOptions parse(String[] args, int defaultDocs, String usage) {
@@ -13,8 +13,8 @@ record RunOptions(String engine, int docs) {
         default -> fail("unknown argument '" + args[i] + "'", usage);
       }
     }
-    if (!engine.equals("solr") && !engine.equals("elasticsearch")) {
-      fail("--engine must be solr or elasticsearch, not '" + engine + "'", usage);
+    if (!engine.equals("solr") && !engine.equals("elasticsearch") && !engine.equals("opensearch")) {
+      fail("--engine must be solr, elasticsearch or opensearch, not '" + engine + "'", usage);
     }
     return new RunOptions(engine, docs);
   }

@@ -54,7 +54,7 @@ public final class SplitFaults {
   private SplitFaults() {}
 
   public static void main(String[] args) throws Exception {
-    RunOptions options = RunOptions.parse(args, 30_000, "SplitFaults [--engine solr|elasticsearch] [--docs N]");
+    RunOptions options = RunOptions.parse(args, 30_000, "SplitFaults [--engine solr|elasticsearch|opensearch] [--docs N]");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Figures f = run(options.engine(), options.docs(), jar);
     System.out.println(f.line());

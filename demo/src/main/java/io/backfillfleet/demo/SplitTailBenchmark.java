@@ -50,7 +50,7 @@ public final class SplitTailBenchmark {
       else rest.add(args[i]);
     }
     RunOptions options = RunOptions.parse(rest.toArray(String[]::new), 40_000,
-        "scripts/bench-split.sh [--engine solr|elasticsearch] [--docs N] [--docs-per-second N]");
+        "scripts/bench-split.sh [--engine solr|elasticsearch|opensearch] [--docs N] [--docs-per-second N]");
     Path jar = Paths.get(System.getProperty("backfill.jar", "cli/target/backfill.jar")).toAbsolutePath();
     Path dir = Files.createTempDirectory("backfill-bench-split-");
     BackfillJar backfill = new BackfillJar(jar, dir);

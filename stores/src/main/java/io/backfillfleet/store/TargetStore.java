@@ -76,8 +76,8 @@ public interface TargetStore extends AutoCloseable {
   default TuningSupport tuning() {
     // Solr: the soft-commit interval is set in the configset (shared by other collections, and already off by
     // default), and replicas cannot be dropped and brought back cheaply
-    return new TuningSupport.NotTunable("--tune-target is for Elasticsearch targets; Solr has no per-collection"
-        + " equivalent that is safe to change, so plan without it");
+    return new TuningSupport.NotTunable("--tune-target is for Elasticsearch and OpenSearch targets; Solr has no"
+        + " per-collection equivalent that is safe to change, so plan without it");
   }
 
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
