@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo on the embedded default: builds what it needs, then tells the whole story on real embedded servers
-# (ZooKeeper, a legacy and a new Solr cluster, or Elasticsearch with --engine elasticsearch): a skewed history,
+# (ZooKeeper, a legacy and a new Solr cluster, or Elasticsearch / OpenSearch with --engine): a skewed history,
 # a live dual-writer, plan, three worker processes (one killed with SIGKILL and restarted), status, verify.
 # Exits 0 only if nothing was lost, overwritten or resurrected. Usage: scripts/demo.sh [--engine solr|elasticsearch|opensearch] [--docs N]
 set -euo pipefail
