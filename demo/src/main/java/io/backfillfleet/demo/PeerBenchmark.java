@@ -386,9 +386,9 @@ public final class PeerBenchmark {
     p.print();
   }
 
-  /** An Elasticsearch node's CPU: its launcher process and the server JVM it starts as a child. */
+  /** An Elasticsearch or OpenSearch node's CPU: its launcher process and the server JVM it starts as a child. */
   private static ProcCpu.Meter esMeter(String role, ElasticsearchNode n) {
-    return ProcCpu.tree("the " + role + " Elasticsearch node's processes", n.pid());
+    return ProcCpu.tree("the " + role + " " + n + " node's processes", n.pid());
   }
 
   private static ElasticsearchNode node(Path dist, String version, List<String> settings, Closers closers)

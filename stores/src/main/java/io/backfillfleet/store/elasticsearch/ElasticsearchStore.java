@@ -395,9 +395,10 @@ public final class ElasticsearchStore implements SearchStore {
    * before it: the page's view then holds every change up to it, as a point-in-time opened at that moment would.
    */
   private final class PitReader implements WindowReader {
-    private final PointInTimeApi api = pitApi();
+    /** Asked at the first page, where a failure is the page's (a reader is made outside the copy's error handling). */
+    private PointInTimeApi api;
     /** Reading the live index page by page: no point-in-time API, or the cluster refused one more. */
-    private boolean live = !api.exists();
+    private boolean live;
     private final String tenant;
     private final TimeWindow window;
     private List<Object> searchAfter;
@@ -418,6 +419,10 @@ public final class ElasticsearchStore implements SearchStore {
       // a point-in-time opened after close would never be closed: it would hold its segments for its keep-alive
       if (closed) throw new IllegalStateException("this reader of " + where() + " was closed");
       if (done) return new Page(List.of(), cursor(), true);
+      if (api == null) {
+        api = pitApi();
+        live = !api.exists();
+      }
       if (pit == null && !live) open();
       if (live) watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
       HotPathJson.SearchAnswer r;
