@@ -59,18 +59,36 @@ mvn -B -q -pl demo dependency:build-classpath -Dmdep.outputFile="$PWD/demo/targe
 # this harness runs and loads classes from them
 sed -i -E "s#[^:]*/io/backfillfleet/([a-z0-9-]+)/[^/:]+/[^/:]+\.jar#$PWD/\1/target/classes#g" demo/target/classpath.txt
 
-# Elasticsearch 7.17 with a 'reindex' module: the reindex-client jar from Maven Central is the module's code
-# (the integ-test-zip ships without it). Built once into a copy of the distribution; the original stays untouched.
-REINDEX_DIST=$DIST/elasticsearch-$ES7-reindex
-if [ ! -f "$REINDEX_DIST/modules/reindex/plugin-descriptor.properties" ]; then
-  mvn -B -q -f bench/peers/reindex-module/pom.xml package
-  rm -rf "$REINDEX_DIST"; cp -a "$DIST/elasticsearch-$ES7" "$REINDEX_DIST"
-  M=$REINDEX_DIST/modules/reindex; mkdir -p "$M"
-  for j in bench/peers/reindex-module/target/jars/*.jar; do
-    case "$(basename "$j")" in elasticsearch-core-*) continue;; esac  # already in lib/: jar hell otherwise
-    cp "$j" "$M/"
+# A copy of a distribution with a 'reindex' module: the reindex-client jar from Maven Central is the module's code
+# (the integ-test-zips ship without it). Built once; the original stays untouched. Arguments: the distribution's
+# directory under $DIST, the module's pom directory, the jars already in lib/ (patterns: jar hell otherwise), the
+# rest client's codebase name; the plugin descriptor comes on stdin.
+with_reindex_module() {
+  local dist=$DIST/$1-reindex m j p skip
+  [ -f "$dist/modules/reindex/plugin-descriptor.properties" ] && return
+  mvn -B -q -f "$2/pom.xml" package
+  rm -rf "$dist"; cp -a "$DIST/$1" "$dist"
+  m=$dist/modules/reindex; mkdir -p "$m"
+  for j in "$2"/target/jars/*.jar; do
+    skip=no
+    for p in $3; do [[ $(basename "$j") == $p ]] && skip=yes; done
+    [ "$skip" = yes ] || cp "$j" "$m/"
   done
-  cat > "$M/plugin-descriptor.properties" <<EOP
+  cat > "$m/plugin-descriptor.properties"
+  cat > "$m/plugin-security.policy" <<EOP
+grant {
+  permission java.net.SocketPermission "*", "connect";
+};
+grant codeBase "\${codebase.$4}" {
+  permission java.net.NetPermission "getProxySelector";
+};
+grant codeBase "\${codebase.httpasyncclient}" {
+  permission java.net.NetPermission "getProxySelector";
+};
+EOP
+}
+REINDEX_DIST=$DIST/elasticsearch-$ES7-reindex
+with_reindex_module "elasticsearch-$ES7" bench/peers/reindex-module "elasticsearch-core-*" elasticsearch-rest-client <<EOP
 description=The Reindex module adds APIs to reindex from one index to another or update documents in place.
 version=$ES7
 name=reindex
@@ -81,29 +99,9 @@ extended.plugins=
 has.native.controller=false
 type=isolated
 EOP
-  cat > "$M/plugin-security.policy" <<'EOP'
-grant {
-  permission java.net.SocketPermission "*", "connect";
-};
-grant codeBase "${codebase.elasticsearch-rest-client}" {
-  permission java.net.NetPermission "getProxySelector";
-};
-grant codeBase "${codebase.httpasyncclient}" {
-  permission java.net.NetPermission "getProxySelector";
-};
-EOP
-fi
-# OpenSearch 2.19 with its 'reindex' module, the same way (reindex-client from Maven Central is the module's code)
 OS_REINDEX_DIST=$DIST/opensearch-$OS2-reindex
-if [ ! -f "$OS_REINDEX_DIST/modules/reindex/plugin-descriptor.properties" ]; then
-  mvn -B -q -f bench/peers/reindex-module-opensearch/pom.xml package
-  rm -rf "$OS_REINDEX_DIST"; cp -a "$DIST/opensearch-$OS2" "$OS_REINDEX_DIST"
-  M=$OS_REINDEX_DIST/modules/reindex; mkdir -p "$M"
-  for j in bench/peers/reindex-module-opensearch/target/jars/*.jar; do
-    case "$(basename "$j")" in opensearch-common-*|reactive-streams-*|reactor-core-*) continue;; esac  # in lib/ already
-    cp "$j" "$M/"
-  done
-  cat > "$M/plugin-descriptor.properties" <<EOP
+with_reindex_module "opensearch-$OS2" bench/peers/reindex-module-opensearch \
+    "opensearch-common-* reactive-streams-* reactor-core-*" opensearch-rest-client <<EOP
 description=The Reindex module adds APIs to reindex from one index to another or update documents in place.
 version=$OS2
 name=reindex
@@ -113,18 +111,6 @@ opensearch.version=$OS2
 extended.plugins=
 has.native.controller=false
 EOP
-  cat > "$M/plugin-security.policy" <<'EOP'
-grant {
-  permission java.net.SocketPermission "*", "connect";
-};
-grant codeBase "${codebase.opensearch-rest-client}" {
-  permission java.net.NetPermission "getProxySelector";
-};
-grant codeBase "${codebase.httpasyncclient}" {
-  permission java.net.NetPermission "getProxySelector";
-};
-EOP
-fi
 # elasticdump from npm, pinned by the lock file; a preload shim answers its version probe (GET /), which the
 # integ-test-zip distributions do not serve
 [ -x bench/peers/tools/node_modules/.bin/elasticdump ] || (cd bench/peers/tools && npm ci --no-audit --no-fund --silent)

@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What differs on OpenSearch: its point-in-time API (2.4+), none on 1.3, and a clear word for the wrong engine. */
 class OpenSearchIT {
@@ -84,17 +86,6 @@ class OpenSearchIT {
   }
 
   @Test
-  void openSearch1ReadsTheLiveIndexWithoutAPointInTime() {
-    StoreConfig cfg = StoreFixture.es("os1").newCollection("nopit");
-    try (SearchStore store = Stores.open("source", cfg)) {
-      store.createIfAbsent(TestDocs.series("acme", 30, T0, 1000));
-      store.makeVisible();
-      assertThat(store.readPath()).contains("no point-in-time");
-      assertThat(readAll(store)).isEqualTo(30);
-    }
-  }
-
-  @Test
   void aServerOfTheOtherProductIsNamedAsSuch() {
     StoreConfig os = StoreFixture.es("os2").newCollection("wrong-engine");
     StoreConfig asEs = StoreConfig.elasticsearch(os.endpoints().get(0), os.collection());
@@ -113,9 +104,10 @@ class OpenSearchIT {
     }
   }
 
-  @Test
-  void elasticsearch710OssReadsTheLiveIndexWithoutAPointInTime() {
-    StoreConfig cfg = StoreFixture.es("es710").newCollection("oss");
+  @ParameterizedTest
+  @ValueSource(strings = {"os1", "es710"}) // OpenSearch 1.3, Elasticsearch 7.10 OSS
+  void aServerWithoutAPointInTimeIsReadOnTheLiveIndex(String server) {
+    StoreConfig cfg = StoreFixture.es(server).newCollection("nopit");
     try (SearchStore store = Stores.open("source", cfg)) {
       store.createIfAbsent(TestDocs.series("acme", 30, T0, 1000));
       store.makeVisible();
