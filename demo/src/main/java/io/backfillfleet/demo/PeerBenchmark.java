@@ -46,8 +46,8 @@ public final class PeerBenchmark {
   private final List<String> table = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
-  static final String USAGE = "usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8,os2] [--pin|--no-pin] [--tune]"
-      + " [--no-guard-row]";
+  static final String USAGE = "usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8,os2] [--pin|--no-pin]"
+      + " [--tune] [--no-guard-row]";
   static final int[] FLEET_WORKERS = {1, 2, 4, 8};
   /** Benchmark-only worker switch: the worker skips the resurrection guard's re-checks (and says so loudly). */
   static final String GUARD_OFF = "-Dbackfill.bench.guard=off";

@@ -58,13 +58,17 @@ final class Clusters {
   }
 
   static StoreConfig es(String name) {
-    ElasticsearchNode node = ElasticsearchNode.es8();
+    return index(ElasticsearchNode.es8(), name);
+  }
+
+  /** An index on an Elasticsearch or OpenSearch node, with the history's mapping. */
+  static StoreConfig index(ElasticsearchNode node, String name) {
     String index = "readcheck-" + name + "-" + SEQ.incrementAndGet();
     send("PUT", node.httpUrl() + "/" + index, """
         {"settings":{"number_of_shards":2,"number_of_replicas":0},
          "mappings":{"properties":{"id":{"type":"keyword"},"tenant":{"type":"keyword"},"ts":{"type":"date"},
            "title":{"type":"text"},"n":{"type":"integer"},"tags":{"type":"keyword"},"origin":{"type":"keyword"}}}}""");
-    return StoreConfig.elasticsearch(node.httpUrl(), index);
+    return StoreConfig.restApi(node.engine(), node.httpUrl(), index);
   }
 
   static void seed(StoreConfig config, List<Doc> docs) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backfillfleet.readcheck.ReadCheckReport.ShapeVerdict;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.StoreConfig;
+import io.backfillfleet.testkit.ElasticsearchNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,6 +118,23 @@ class ReadCheckIT {
       assertThat(r.mismatches()).isZero();
       assertThat(r.gate().ready()).as(r.gate().reasons().toString()).isTrue();
       assertThat(r.shapes()).allSatisfy(v -> assertThat(v.verdict()).isEqualTo("same"));
+    }
+  }
+
+  @Test
+  void elasticsearchToOpenSearchIsOneQueryLanguageAndReady() throws Exception {
+    StoreConfig openSearch = Clusters.index(ElasticsearchNode.opensearch2(), "opensearch");
+    Clusters.seed(openSearch, HISTORY);
+    try (ReadCheckSession s = Clusters.open(esLegacy, openSearch, Clusters.settings(0, 20, null))) {
+      assertThat(s.sameEngine()).as("the mirror may send each read unchanged to both").isTrue();
+      List<QueryPair> pairs = s.generate(Clusters.generate("origin"));
+      assertThat(pairs).allSatisfy(p -> assertThat(p.candidate().path()).isEqualTo(p.legacy().path()
+          .replace(esLegacy.collection(), openSearch.collection())));
+      s.replay(pairs, 1, 4, 0, n -> { });
+      ReadCheckReport r = s.report();
+      assertThat(r.requests()).isEqualTo(pairs.size());
+      assertThat(r.mismatches()).as(r.worst().toString()).isZero();
+      assertThat(r.gate().ready()).as(r.gate().reasons().toString()).isTrue();
     }
   }
 
