@@ -56,15 +56,15 @@ public final class ElasticsearchNode implements AutoCloseable {
     public String engine() {
       return name;
     }
+  }
 
-    /**
-     * Settings only this distribution knows: a node refuses unknown ones, and OpenSearch and the Apache-2.0
-     * Elasticsearch 7.10 have no x-pack.
-     */
-    List<String> ownSettings(Path home) {
-      return Files.isDirectory(home.resolve("modules/x-pack-security")) ? List.of("xpack.security.enabled=false")
-          : List.of();
-    }
+  /**
+   * Settings only some distributions know: a node refuses unknown ones, and OpenSearch and the Apache-2.0
+   * Elasticsearch 7.10 have no x-pack. Read from the distribution, not the product: 7.10 is Elasticsearch too.
+   */
+  private static List<String> xpackSettings(Path home) {
+    return Files.isDirectory(home.resolve("modules/x-pack-security")) ? List.of("xpack.security.enabled=false")
+        : List.of();
   }
 
   private final Product product;
@@ -239,7 +239,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         "discovery.type=single-node", "network.host=127.0.0.1", "http.port=0", "transport.port=0",
         "node.portsfile=true", "path.data=" + work.resolve("data"), "path.logs=" + work.resolve("logs"),
         "cluster.routing.allocation.disk.threshold_enabled=false", "action.destructive_requires_name=false"));
-    all.addAll(product.ownSettings(esHome));
+    all.addAll(xpackSettings(esHome));
     all.addAll(settings);
     for (String s : all) cmd.add("-E" + s);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())

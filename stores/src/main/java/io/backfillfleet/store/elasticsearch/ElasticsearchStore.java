@@ -423,8 +423,8 @@ public final class ElasticsearchStore implements SearchStore {
         api = pitApi();
         live = !api.exists();
       }
-      if (pit == null && !live) open();
-      if (live) watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
+      if (pit == null && !live) open(); // takes the watermark (also where it ends up reading the live index)
+      else if (live) watermark = rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
       HotPathJson.SearchAnswer r;
       try {
         r = search(pageSize);
