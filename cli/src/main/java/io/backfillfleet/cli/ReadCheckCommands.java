@@ -12,7 +12,9 @@ import io.backfillfleet.readcheck.ReadCheckSettings;
 import io.backfillfleet.readcheck.ReadinessGate;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.worker.JobStores;
-import io.backfillfleet.worker.PrometheusEndpoint;
+import io.backfillfleet.readcheck.ReadCheckMetrics;
+import io.backfillfleet.worker.MetricHelp;
+import io.backfillfleet.worker.MetricsEndpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,11 +72,28 @@ final class ReadCheckCommands {
       }
     }
 
+    private StoreConfig[] stores;
+
     ReadCheckSession open(MetricRegistry registry) {
-      StoreConfig[] s = stores();
+      StoreConfig[] s = stores == null ? (stores = stores()) : stores;
       ReadCheckSettings settings = new ReadCheckSettings(ignore, noDefaults, Duration.ofMillis((long) (settle * 1000)),
           new ReadinessGate(maxMismatch, maxLatency), legacyUrl, newUrl);
       return ReadCheckSession.open(s[0], s[1], settings, registry, System.getenv());
+    }
+
+    /** Serves the read check's metrics on {@code --metrics-port}, labelled like the workers'; null without one. */
+    MetricsEndpoint serveMetrics(MetricRegistry registry) throws java.io.IOException {
+      if (metricsPort == null) return null;
+      StoreConfig[] s = stores == null ? (stores = stores()) : stores;
+      java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+      try {
+        labels.put("backfill_job", zk.job());
+      } catch (UsageException noJobName) {
+        // a job file with source and target but no name: the series carry the engines only
+      }
+      labels.put("source_engine", s[0].engineKind().name().toLowerCase(Locale.ROOT));
+      labels.put("target_engine", s[1].engineKind().name().toLowerCase(Locale.ROOT));
+      return MetricsEndpoint.start(metricsPort, registry, MetricHelp.of(ReadCheckMetrics.HELP), labels);
     }
 
     int finish(ReadCheckSession session, PrintWriter out, String title) {
@@ -163,7 +182,7 @@ final class ReadCheckCommands {
       if (rounds < 1) throw new UsageException("--rounds must be at least 1");
       MetricRegistry registry = new MetricRegistry();
       try (ReadCheckSession session = shared.open(registry);
-           PrometheusEndpoint metrics = shared.metricsPort == null ? null : new PrometheusEndpoint(registry, shared.metricsPort)) {
+           MetricsEndpoint metrics = shared.serveMetrics(registry)) {
         List<QueryPair> pairs = source.generate
             ? session.generate(new QueryGenerator.Settings(sampleTenants, months, newest, facetField, facetLimit))
             : session.readQueries(source.queries);
@@ -228,7 +247,7 @@ final class ReadCheckCommands {
       // the proxy first: its HTTP server settings (TCP_NODELAY) must be in place before any JDK server starts
       try (ReadCheckSession session = shared.open(registry);
            MirrorProxy proxy = session.mirror(new MirrorProxy.Settings(port, sample, queue, threads, 64));
-           PrometheusEndpoint metrics = shared.metricsPort == null ? null : new PrometheusEndpoint(registry, shared.metricsPort)) {
+           MetricsEndpoint metrics = shared.serveMetrics(registry)) {
         out.printf("mirroring reads on port %d: legacy %s (answers callers), new %s (compared)%n", proxy.port(),
             session.legacyClient().baseUrl(), session.newClient().baseUrl());
         out.flush();

@@ -129,6 +129,11 @@ public final class SliceBoard implements AutoCloseable {
   }
 
   /** Estimated documents of the open slices, from the job's tallies (read at most every few minutes). */
+  /** The documents the plan estimated for all of the job's slices (from the cached tallies). */
+  public long estimatedDocs() {
+    return totals().estimatedDocs();
+  }
+
   public long remainingEstimatedDocs() {
     BucketTally t = totals();
     return Math.max(0, t.estimatedDocs() - t.finishedEstimatedDocs());

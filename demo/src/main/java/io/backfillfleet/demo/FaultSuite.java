@@ -128,8 +128,11 @@ public final class FaultSuite {
         if (alive.isEmpty()) break;
         JsonNode st = backfill.status(jobFile);
         boolean nearlyDone = st != null && st.path("done").asInt() + 2 >= st.path("slices").asInt();
-        // every 4 s or more (a tick is 1 s plus a status call, so "s % 4 == 0" could skip every kill of a short run)
-        if (!nearlyDone && s - lastKill >= 4 && alive.size() >= 2) {
+        // the first kill as soon as the fleet is copying (a fixed start time could fall after a fast copy, or between
+        // two slow status calls, and leave a run without any), then every 4 s or more
+        boolean copying = st != null && st.path("inProgress").asInt() + st.path("done").asInt() > 0;
+        boolean due = kills == 0 ? copying : s - lastKill >= 4;
+        if (!nearlyDone && due && alive.size() >= 2) {
           lastKill = s;
           Process victim = alive.get(rnd.nextInt(alive.size()));
           victim.destroyForcibly(); // SIGKILL, as a node failure would
@@ -171,7 +174,7 @@ public final class FaultSuite {
           backfill.run("pause", "--job-file", jobFile.toString());
           paused = true;
         }
-        if (paused && !resumed && s >= 15) {
+        if (paused && !resumed && s >= 15 && (kills > 0 || s >= 120)) { // the throttle holds the copy until a kill
           backfill.run("resume", "--job-file", jobFile.toString());
           backfill.run("throttle", "--job-file", jobFile.toString(), "--docs-per-second", "0");
           resumed = true;

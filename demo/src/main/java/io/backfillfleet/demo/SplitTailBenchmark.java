@@ -150,9 +150,7 @@ public final class SplitTailBenchmark {
       try {
         String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        for (String line : body.split("\n")) {
-          if (line.startsWith("backfill_docs_read_total ")) sum += (long) Double.parseDouble(line.substring(25).trim());
-        }
+        sum += Math.max(0, SteadyRate.sample(body, "backfill_docs_read_total"));
       } catch (Exception e) {
         // not started yet, or exited
       }

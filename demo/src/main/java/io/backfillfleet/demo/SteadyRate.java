@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A fleet's steady-state rate, so that JVM start-up (on a shared core) and the tail of the last slices do not count.
  * While the workers run, each one's {@code /metrics} is read every 0.5 s (all at once) and its documents written
- * ({@code backfill_docs_created_total}) are summed: exact and live, where the job's counters in ZooKeeper move only at
+ * ({@code backfill_docs_copied_total}) are summed: exact and live, where the job's counters in ZooKeeper move only at
  * checkpoints. The window opens at the first sample where every worker answers (its JVM has started and it copies)
  * and closes at the first sample where 90 % of the documents are written; the rate is the documents written in the
  * window over its length. A window of fewer than 3 samples gives no rate (a noisy number would be worse).
@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class SteadyRate implements AutoCloseable {
   static final long PERIOD_MS = 500;
   static final int MIN_SAMPLES = 3;
-  /** The sample line, not the "# TYPE" line above it. */
-  private static final String COUNTER = "\nbackfill_docs_created_total ";
+  private static final String COUNTER = "backfill_docs_copied_total";
 
   record Sample(long nanos, int workers, long docs) {}
 
@@ -100,12 +99,19 @@ final class SteadyRate implements AutoCloseable {
     return sample(metrics, COUNTER);
   }
 
-  /** The value of the sample line starting with {@code counter} ("\nname "), or -1 if absent. */
-  static long sample(String metrics, String counter) {
-    int at = metrics.indexOf(counter);
-    if (at < 0) return -1;
-    int end = metrics.indexOf('\n', at + counter.length());
-    return (long) Double.parseDouble(metrics.substring(at + counter.length(), end < 0 ? metrics.length() : end).trim());
+  /**
+   * The sum of the sample lines of {@code name} (with or without labels; not its "# HELP"/"# TYPE" lines), or -1
+   * if it has none.
+   */
+  static long sample(String metrics, String name) {
+    long sum = -1;
+    for (String line : metrics.split("\n")) {
+      if (!line.startsWith(name) || line.length() == name.length()) continue;
+      char next = line.charAt(name.length());
+      if (next != ' ' && next != '{') continue;
+      sum = Math.max(sum, 0) + (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
   }
 
   /**

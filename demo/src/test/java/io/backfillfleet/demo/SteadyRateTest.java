@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 class SteadyRateTest {
   @Test
   void readsTheSampleLineNotTheTypeLine() {
-    String metrics = "# TYPE backfill_docs_created_total counter\nbackfill_docs_created_total 17809\n"
-        + "# TYPE backfill_docs_read_total counter\nbackfill_docs_read_total 39837\n";
+    String metrics = "# HELP backfill_docs_copied_total Documents created.\n# TYPE backfill_docs_copied_total counter\n"
+        + "backfill_docs_copied_total{backfill_job=\"j\",source_engine=\"solr\"} 1.7809E4\n"
+        + "# TYPE backfill_docs_read_total counter\nbackfill_docs_read_total{backfill_job=\"j\"} 39837.0\n";
     assertThat(SteadyRate.written(metrics)).isEqualTo(17809);
+    assertThat(SteadyRate.sample("x_total 3\nx_total{a=\"b\"} 4.0\nx_total_more 9\n", "x_total")).isEqualTo(7);
     assertThat(SteadyRate.written("# nothing here\n")).isEqualTo(-1);
   }
 

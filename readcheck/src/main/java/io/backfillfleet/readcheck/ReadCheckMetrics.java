@@ -10,6 +10,19 @@ import java.util.concurrent.TimeUnit;
  * reads that settled on the re-ask, errors and latency per cluster, and the mirror's drops.
  */
 public final class ReadCheckMetrics {
+  /** What each metric means, by Dropwizard name (the HELP line on {@code /metrics}, and the README's table). */
+  public static final java.util.Map<String, String> HELP = java.util.Map.ofEntries(
+      java.util.Map.entry("readcheck.compared", "Reads sent to both clusters and compared."),
+      java.util.Map.entry("readcheck.mismatches", "Compared reads whose answers still differed after the settle delay (legacy's own motion left out)."),
+      java.util.Map.entry("readcheck.mismatches.{kind}", "Mismatched reads by kind of difference (status, hits, ids, order, fields, buckets, body)."),
+      java.util.Map.entry("readcheck.settled", "Reads that differed at first and agreed when asked again after the settle delay (lag, not a mismatch)."),
+      java.util.Map.entry("readcheck.legacy.errors", "Reads the legacy cluster answered with an error or not at all."),
+      java.util.Map.entry("readcheck.new.errors", "Reads the new cluster answered with an error or not at all."),
+      java.util.Map.entry("readcheck.legacy.latency", "Time the legacy cluster took to answer a compared read."),
+      java.util.Map.entry("readcheck.new.latency", "Time the new cluster took to answer a compared read."),
+      java.util.Map.entry("mirror.dropped", "Reads the mirror did not compare because its queue was full (callers never wait for it)."),
+      java.util.Map.entry("mirror.mirrored", "Reads the mirror passed to legacy and offered for comparison."),
+      java.util.Map.entry("mirror.queue", "Reads waiting to be sent to the new cluster."));
   private final MetricRegistry registry;
   private final Counter compared;
   private final Counter mismatched;

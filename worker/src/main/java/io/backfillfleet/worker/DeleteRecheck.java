@@ -183,6 +183,7 @@ final class DeleteRecheck {
   private void deleteConfirmed(Map<CopiedDoc, String> suspects, int checked) {
     List<String> removed = gone.deleteConfirmed(suspects);
     deleted += removed.size();
+    metrics.deletedAfterRecheck.mark(removed.size());
     LOG.debug("re-check of {} ids: gone from the source twice and in the target at {}, deleted {}", checked,
         suspects.values(), removed);
   }

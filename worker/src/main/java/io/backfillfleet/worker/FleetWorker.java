@@ -50,7 +50,7 @@ public final class FleetWorker implements AutoCloseable {
   private volatile Integer metricsPort;
   private volatile Duration unreadableBoardGrace = Duration.ofSeconds(60);
   private volatile SplitSettings splitting = SplitSettings.AUTO;
-  private PrometheusEndpoint endpoint;
+  private MetricsEndpoint endpoint;
 
   public FleetWorker(CoordinatorConnection conn, String job, WorkerSettings settings) {
     this.conn = conn;
@@ -83,6 +83,16 @@ public final class FleetWorker implements AutoCloseable {
     return metrics;
   }
 
+
+  /**
+   * The labels on every backfill series of a process serving this job: {@code backfill_job} (Prometheus keeps
+   * {@code job} for the scrape job) and both engines, so a fleet's pods sum up across jobs and migrations.
+   */
+  public static java.util.Map<String, String> metricLabels(String job, JobSpec spec) {
+    return java.util.Map.of("backfill_job", job,
+        "source_engine", JobStores.source(spec).engineKind().name().toLowerCase(java.util.Locale.ROOT),
+        "target_engine", JobStores.target(spec).engineKind().name().toLowerCase(java.util.Locale.ROOT));
+  }
 
   /** How a run ended. */
   public enum Result { NO_WORK_LEFT, STOPPED }
@@ -118,7 +128,10 @@ public final class FleetWorker implements AutoCloseable {
               + " (its default; 'backfill throttle --slices-in-flight N' sets another)", resolved.workerId(), targetCap);
         }
         jmx.start();
-        if (metricsPort != null) endpoint = new PrometheusEndpoint(metrics.registry, metricsPort);
+        if (metricsPort != null) {
+          endpoint = MetricsEndpoint.start(metricsPort, metrics.registry, MetricHelp.of(WorkerMetrics.HELP),
+              metricLabels(job, spec));
+        }
         // a thread per slice being copied, and one per slice only settling (see loop)
         ExecutorService slots = Executors.newFixedThreadPool(2 * resolved.concurrency(), named("slice"));
         ExecutorService readAhead = Executors.newFixedThreadPool(resolved.concurrency(), named("read-ahead"));

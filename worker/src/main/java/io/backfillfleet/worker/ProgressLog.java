@@ -32,14 +32,17 @@ final class ProgressLog {
     String eta;
     try { // the job's counts come from its tallies, read at most every few minutes (see SliceBoard#counts)
       SliceBoard.BoardCounts c = board.counts();
-      double fleetRate = rate * board.liveWorkers();
+      int workers = board.liveWorkers();
+      double fleetRate = rate * workers;
       long left = board.remainingEstimatedDocs();
+      metrics.jobSeen(c, board.estimatedDocs(), left, workers);
       eta = fleetRate < 1 ? "unknown" : human(Duration.ofSeconds((long) (left / fleetRate)));
       fleet = c.done() + " done / " + c.failed() + " failed / " + c.total() + " total";
     } catch (CoordinationException e) {
       fleet = "unknown (" + e.getMessage() + ")";
       eta = "unknown";
     }
+    metrics.jobPaused.set(board.control().paused() ? 1 : 0);
     LOG.info("progress: {} docs/s here (1m), {} read here; slices {}, {} held here{}{}{};"
             + " ETA {} at the fleet's pace",
         Math.round(rate), metrics.docsRead.getCount(), fleet, held.size(),

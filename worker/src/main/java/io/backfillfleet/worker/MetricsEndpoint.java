@@ -1,0 +1,51 @@
+package io.backfillfleet.worker;
+
+import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves {@code /metrics} with the official Prometheus client: a Dropwizard registry (the worker's, or the mirror's
+ * and replayer's), described by its catalog and labelled for the job, and the JVM's own metrics (GC pauses, heap,
+ * threads), so a frozen holder or a pod near its memory limit shows. Content negotiation (Prometheus text,
+ * OpenMetrics, protobuf) is the client's.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+  private final HTTPServer server;
+
+  private MetricsEndpoint(HTTPServer server) {
+    this.server = server;
+  }
+
+  /** The registry a scrape reads: the described Dropwizard metrics, labelled, and the JVM's. */
+  public static PrometheusRegistry registry(MetricRegistry dropwizard, MetricHelp help, Map<String, String> labels) {
+    List<String> names = new ArrayList<>(labels.keySet());
+    Labels constant = Labels.of(names, names.stream().map(labels::get).toList());
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new DescribedDropwizardMetrics(dropwizard, help, constant));
+    JvmMetrics.builder().register(registry);
+    return registry;
+  }
+
+  /** Starts serving on {@code port} (0: any free port); {@code labels} go on every backfill series. */
+  public static MetricsEndpoint start(int port, MetricRegistry dropwizard, MetricHelp help, Map<String, String> labels)
+      throws IOException {
+    return new MetricsEndpoint(HTTPServer.builder().port(port).registry(registry(dropwizard, help, labels))
+        .buildAndStart());
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
