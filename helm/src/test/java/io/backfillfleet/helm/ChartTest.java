@@ -154,6 +154,26 @@ class ChartTest {
   }
 
   @Test
+  void theGrafanaDashboardShipsAsASidecarConfigMapWhenEnabled() throws Exception {
+    assertThat(render(t -> t).stream().filter(d -> d.path("metadata").path("name").asText().endsWith("-dashboard")))
+        .as("off by default").isEmpty();
+    ConfigMap cm = only(render(t -> t.set("metrics.grafanaDashboard.enabled", "true")
+        .set("metrics.grafanaDashboard.folder", "Search")), "ConfigMap", "-dashboard", ConfigMap.class);
+    assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(cm.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Search");
+    String json = cm.getData().get("backfill.json");
+    assertThat(json).isEqualTo(java.nio.file.Files.readString(CHART.resolve("dashboards/backfill.json")).strip());
+    JsonNode dashboard = new ObjectMapper().readTree(json);
+    assertThat(dashboard.path("uid").asText()).isEqualTo("backfill-fleet");
+    List<String> titles = new ArrayList<>();
+    dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
+    assertThat(titles).contains("ETA at the fleet's pace", "Slices by state", "Claims held per pod",
+        "Rejected, deleted by the guard, write failures", "Latency p99 per pod", "Pages waiting for memory",
+        "Heap used of max", "Time in GC per second");
+    // the metrics its panels query are checked against a live worker's /metrics by worker's PrometheusScrapeIT
+  }
+
+  @Test
   void valuesThatBreakTheSchemaAreRefusedWithAClearMessage() {
     assertThatThrownBy(() -> render(t -> t.set("planner.tuneTarget", "true"))) // with the default dry-run
         .hasMessageContaining("planner").hasMessageContaining("mode");

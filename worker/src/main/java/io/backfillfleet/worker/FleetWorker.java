@@ -50,7 +50,7 @@ public final class FleetWorker implements AutoCloseable {
   private volatile Integer metricsPort;
   private volatile Duration unreadableBoardGrace = Duration.ofSeconds(60);
   private volatile SplitSettings splitting = SplitSettings.AUTO;
-  private MetricsEndpoint endpoint;
+  private volatile MetricsEndpoint endpoint;
 
   public FleetWorker(CoordinatorConnection conn, String job, WorkerSettings settings) {
     this.conn = conn;
@@ -77,6 +77,12 @@ public final class FleetWorker implements AutoCloseable {
   public FleetWorker withMetricsPort(int port) {
     this.metricsPort = port;
     return this;
+  }
+
+  /** The port {@code /metrics} is served on while running, or -1 (not asked for, not started yet, or stopped). */
+  public int metricsPort() {
+    MetricsEndpoint e = endpoint;
+    return e == null ? -1 : e.port();
   }
 
   public WorkerMetrics metrics() {
@@ -170,8 +176,9 @@ public final class FleetWorker implements AutoCloseable {
           }
           readAhead.shutdownNow();
           ticker.shutdownNow();
-          if (endpoint != null) endpoint.close();
           progress.log();
+          if (endpoint != null) endpoint.close();
+          endpoint = null;
         }
       }
     } finally {

@@ -275,6 +275,9 @@ final class SliceCopier {
         throw new StoreException("the target accounted for " + r.total() + " of " + mapped.size() + " documents sent");
       }
       return r;
+    } catch (RuntimeException e) {
+      metrics.writeFailures.mark();
+      throw e;
     }
   }
 

@@ -26,6 +26,7 @@ public final class WorkerMetrics {
       Map.entry("deleted_after_recheck", "Written documents the resurrection guard deleted again: the source no longer had them (a live delete)."),
       Map.entry("read.latency", "Time to read one page from the source."),
       Map.entry("write.latency", "Time to write one page to the target."),
+      Map.entry("write.failures", "Page writes to the target that failed after the store's own retries (an outage, a timeout, an error answer); the page is written again or the slice retried."),
       Map.entry("checkpoint.latency", "Time to checkpoint a slice's cursor in ZooKeeper."),
       Map.entry("slices.done", "Slices this worker finished."),
       Map.entry("slices.failed", "Slices this worker gave up on for good (FAILED; 'backfill retry' reopens them)."),
@@ -58,6 +59,7 @@ public final class WorkerMetrics {
   final Meter recheckLookedUp = registry.meter("recheck.looked_up");
   final Timer readLatency = registry.timer("read.latency");
   final Timer writeLatency = registry.timer("write.latency");
+  final Meter writeFailures = registry.meter("write.failures");
   final Timer checkpointLatency = registry.timer("checkpoint.latency");
   final Counter slicesDone = registry.counter("slices.done");
   final Counter slicesFailed = registry.counter("slices.failed");
