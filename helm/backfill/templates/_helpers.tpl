@@ -11,6 +11,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{- define "backfill.env" -}}
+- name: BACKFILL_LOG_FORMAT
+  value: {{ .Values.logFormat | quote }}
 {{- range .Values.secretEnv }}
 - name: {{ .name }}
   valueFrom:

@@ -19,6 +19,13 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
         || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
     boolean known = e instanceof UsageException || e instanceof StoreException || e instanceof CoordinationException
         || e instanceof IllegalArgumentException;
+    if (Main.jsonLogs()) { // a pod's log aggregator gets one JSON object, the stack trace in its exception field
+      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("backfill");
+      String message = (known ? "" : "unexpected error: ") + e.getMessage();
+      if (known && !verbose) log.error(message);
+      else log.error(message, e);
+      return known ? BAD_INPUT : UNEXPECTED;
+    }
     cmd.getErr().println("backfill: " + (known ? "" : "unexpected error: ") + e.getMessage());
     if (verbose) e.printStackTrace(cmd.getErr());
     else if (!known) cmd.getErr().println("(run again with --verbose for the stack trace)");

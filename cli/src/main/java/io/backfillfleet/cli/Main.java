@@ -14,9 +14,40 @@ import picocli.CommandLine.Command;
         TuneTargetCommand.class, ReadCheckCommands.Compare.class, ReadCheckCommands.Mirror.class,
         CommandLine.HelpCommand.class})
 public final class Main {
+  /** Read by log4j2.xml's arbiter when logging starts: it must be set before the first logger is made. */
+  static final String LOG_FORMAT_PROPERTY = "backfill.log.format";
+
+  /** How log lines look: text for a terminal, one JSON object per line for a log aggregator. */
+  enum LogFormat { plain, json }
+
+  @CommandLine.Option(names = "--log-format", scope = CommandLine.ScopeType.INHERIT, paramLabel = "plain|json",
+      description = {"Log lines as text (plain, the default) or one JSON object per line with time, level, job,"
+          + " worker, slice, message and exception (json: for Loki, Elasticsearch or Cloud Logging).",
+          "Also set by the environment variable BACKFILL_LOG_FORMAT."})
+  LogFormat logFormat;
 
   public static void main(String[] args) {
+    chooseLogFormat(args, System.getenv("BACKFILL_LOG_FORMAT"));
     System.exit(run(args));
+  }
+
+  /**
+   * Picks the log format before logging starts (picocli parses later, after command classes, and their loggers,
+   * are loaded): the last {@code --log-format} given wins, else the environment's. An unknown value is left to
+   * picocli, which refuses it with a usage error.
+   */
+  /** Whether log lines are JSON: then messages for the operator go through the log too, one object per line. */
+  static boolean jsonLogs() {
+    return "json".equals(System.getProperty(LOG_FORMAT_PROPERTY));
+  }
+
+  static void chooseLogFormat(String[] args, String fromEnvironment) {
+    String chosen = fromEnvironment;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--log-format") && i + 1 < args.length) chosen = args[i + 1];
+      else if (args[i].startsWith("--log-format=")) chosen = args[i].substring("--log-format=".length());
+    }
+    if ("json".equals(chosen)) System.setProperty(LOG_FORMAT_PROPERTY, "json");
   }
 
   static int run(String... args) {

@@ -102,6 +102,8 @@ final class WorkCommand implements Callable<Integer> {
     if (splitMinDocs < 1) throw new UsageException("--split-min-docs must be at least 1");
     SplitSettings splitting = (split.equals("auto") ? SplitSettings.AUTO : SplitSettings.OFF)
         .withMinRemaining(Duration.ofSeconds(splitMinSeconds)).withMinDocs(splitMinDocs);
+    org.slf4j.MDC.put("job", job); // the worker's lines carry both; so do this command's
+    org.slf4j.MDC.put("worker", settings.workerId());
     try (CoordinatorConnection conn = zk.connect()) {
       FleetWorker worker = new FleetWorker(conn, job, settings).withSplitting(splitting);
       if (metricsPort != null) worker.withMetricsPort(metricsPort);
@@ -109,8 +111,10 @@ final class WorkCommand implements Callable<Integer> {
       Signal.handle(new Signal("TERM"), s -> worker.close());
       Signal.handle(new Signal("INT"), s -> worker.close());
       FleetWorker.Result r = worker.run();
-      System.err.println("backfill work: " + (r == FleetWorker.Result.NO_WORK_LEFT ? "no work left in job " + job
-          : "stopped; slices in flight were checkpointed and released"));
+      String how = r == FleetWorker.Result.NO_WORK_LEFT ? "no work left in job " + job
+          : "stopped; slices in flight were checkpointed and released";
+      if (Main.jsonLogs()) org.slf4j.LoggerFactory.getLogger(WorkCommand.class).info(how);
+      else System.err.println("backfill work: " + how);
       return ExitCodes.OK;
     }
   }

@@ -55,12 +55,18 @@ class WorkCommandIT {
 
     try (CoordinatorConnection admin = new CoordinatorConnection(ZkSettings.of(zk, root)).start()) {
       new JobControlStore(admin).update("sigterm", c -> c.withMaxDocsPerSecond(600, "test", Instant.now()));
+      // with JSON logs (and the shipped logging configuration), as a pod with logFormat: json
       Process worker = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-          "io.backfillfleet.cli.Main", "work", "--job-file", jobFile.toString(), "--page-size", "50",
+          "-Dlog4j2.configurationFile=classpath:log4j2.xml", "io.backfillfleet.cli.Main", "--log-format", "json",
+          "work", "--job-file", jobFile.toString(), "--page-size", "50",
           "--checkpoint-pages", "100", "--grace-seconds", "10", "--settle-seconds", "1", "--worker-id", "forked")
           .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile()).start();
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> claimHeld(admin));
+        try {
+          await().atMost(Duration.ofSeconds(60)).until(() -> claimHeld(admin));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError("no claim within 60 s; the worker's log:\n" + Files.readString(dir.resolve("worker.log")), e);
+        }
         // a few pages written past its claim (their re-check is still to come: the stop waits for it)
         await("pages written").atMost(Duration.ofSeconds(60)).until(() -> targetCount(coll) >= 200);
         long t0 = System.nanoTime();
@@ -78,6 +84,18 @@ class WorkCommandIT {
       assertThat(w.docsRead()).as("checkpointed on the way out, though the interval was 100 pages").isGreaterThan(0);
       assertThat(w.cursor()).isNotNull();
       assertThat(Files.readString(dir.resolve("worker.log"))).contains("stopped; slices in flight were checkpointed");
+      // every log line one JSON object, each with the job and the worker, the slice's lines with the slice
+      List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(dir.resolve("worker.log"))) {
+        if (!line.isBlank()) lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+      }
+      assertThat(lines).isNotEmpty().allSatisfy(l -> {
+        assertThat(l.path("job").asText()).isEqualTo("sigterm");
+        assertThat(l.path("worker").asText()).isEqualTo("forked");
+        assertThat(l.path("level").asText()).isIn("INFO", "WARN", "ERROR");
+      });
+      String slice = status.slices().keySet().iterator().next();
+      assertThat(lines).anySatisfy(l -> assertThat(l.path("slice").asText()).isEqualTo(slice));
 
       new JobControlStore(admin).update("sigterm", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
       PlanCommandIT.Result second = PlanCommandIT.run("work", "--job-file", jobFile.toString(), "--worker-id", "second",

@@ -143,6 +143,13 @@ class ChartTest {
     assertThat(worker.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(65L);
     Container c = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("BACKFILL_LOG_FORMAT");
+      assertThat(e.getValue()).isEqualTo("plain");
+    });
+    Job jsonLogs = only(render(t -> t.set("logFormat", "json")), "Job", "-worker", Job.class);
+    assertThat(jsonLogs.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getValue()).isEqualTo("json"));
+    assertThat(c.getEnv()).anySatisfy(e -> {
       assertThat(e.getName()).isEqualTo("TARGET_PASSWORD");
       assertThat(e.getValue()).isNull();
       assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("es-new");
@@ -182,6 +189,7 @@ class ChartTest {
     assertThatThrownBy(() -> render(t -> t.set("worker.parallelism", "-1")))
         .hasMessageContaining("parallelism");
     assertThatThrownBy(() -> render(t -> t.set("worker.split", "sometimes"))).hasMessageContaining("split");
+    assertThatThrownBy(() -> render(t -> t.set("logFormat", "xml"))).hasMessageContaining("logFormat");
     assertThatThrownBy(() -> render(t -> t.set("secretEnv[0].name", "bad name").set("secretEnv[0].secretName", "s")
         .set("secretEnv[0].secretKey", "k"))).hasMessageContaining("name");
   }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One worker process: registers, claims free slices (up to {@code concurrency} at once), copies them, and
@@ -105,10 +107,14 @@ public final class FleetWorker implements AutoCloseable {
 
   /** Runs until no work is left or {@link #shutdown()}; throws on bad configuration or an unreachable cluster. */
   public Result run() throws IOException, InterruptedException {
+    Map<String, String> callersContext = MDC.getCopyOfContextMap();
     try (SliceBoard board = new SliceBoard(conn, job).start(Duration.ofSeconds(60))) {
       JobSpec spec = awaitReady(board);
       if (spec == null) return Result.STOPPED;
       WorkerSettings resolved = settings.forSource(JobStores.source(spec).engineKind());
+      // every line this worker logs carries its job and worker (JSON logs: fields; see named()), slice lines the slice
+      MDC.put("job", job);
+      MDC.put("worker", resolved.workerId());
       RejectionRecorder rejections = new RejectionRecorder(new DeadLetters(conn),
           RejectedFileSink.of(JobStores.rejectedFile(spec), resolved.workerId()), JobStores.errors(spec));
       PageMemoryBudget pageMemory = resolved.pageMemory();
@@ -182,6 +188,8 @@ public final class FleetWorker implements AutoCloseable {
         }
       }
     } finally {
+      if (callersContext == null) MDC.clear();
+      else MDC.setContextMap(callersContext);
       stopped.countDown();
     }
   }
@@ -259,6 +267,7 @@ public final class FleetWorker implements AutoCloseable {
       metrics.claimsHeld.incrementAndGet();
       slots.execute(() -> {
         boolean[] settlingSlot = {false};
+        MDC.put("slice", c.sliceId());
         try {
           SliceCopier.Outcome outcome = copier.copy(c, () -> stopRequested, () -> {
             settling.acquireUninterruptibly();
@@ -274,6 +283,7 @@ public final class FleetWorker implements AutoCloseable {
           metrics.claimsHeld.decrementAndGet();
           if (settlingSlot[0]) settling.release();
           else copying.release();
+          MDC.remove("slice");
         }
       });
     }
@@ -374,9 +384,15 @@ public final class FleetWorker implements AutoCloseable {
     }
   }
 
+  /** Daemon threads that log with the creating thread's MDC (job and worker). */
   private static java.util.concurrent.ThreadFactory named(String prefix) {
+    java.util.Map<String, String> context = MDC.getCopyOfContextMap();
     return r -> {
-      Thread t = new Thread(r, prefix + "-" + System.nanoTime() % 10_000);
+      Runnable withContext = () -> {
+        if (context != null) MDC.setContextMap(context);
+        r.run();
+      };
+      Thread t = new Thread(withContext, prefix + "-" + System.nanoTime() % 10_000);
       t.setDaemon(true);
       return t;
     };
