@@ -4,7 +4,10 @@ import com.codahale.metrics.MetricRegistry;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,21 @@ public final class MetricsEndpoint implements AutoCloseable {
       throws IOException {
     return new MetricsEndpoint(HTTPServer.builder().port(port).registry(registry(dropwizard, help, labels))
         .buildAndStart());
+  }
+
+  /** One exported family, as the README's metrics table lists it. */
+  public record Described(String name, String type, String help) {}
+
+  /** The families a registry exports (without the JVM's), by name, as a scrape shows them. */
+  public static List<Described> describe(MetricRegistry dropwizard, MetricHelp help) {
+    List<Described> out = new ArrayList<>();
+    for (MetricSnapshot s : new DescribedDropwizardMetrics(dropwizard, help, Labels.EMPTY).collect()) {
+      String type = s instanceof CounterSnapshot ? "counter" : s instanceof SummarySnapshot ? "summary" : "gauge";
+      String name = s.getMetadata().getPrometheusName() + (s instanceof CounterSnapshot ? "_total" : "");
+      out.add(new Described(name, type, s.getMetadata().getHelp()));
+    }
+    out.sort(java.util.Comparator.comparing(Described::name));
+    return out;
   }
 
   public int port() {

@@ -88,6 +88,14 @@ public final class WorkerMetrics {
     registry.gauge("job.paused", () -> jobPaused::get);
   }
 
+  /** A registry with every metric a running worker exports registered (for documenting them; nothing runs). */
+  public static WorkerMetrics withEveryMetric() {
+    WorkerMetrics m = new WorkerMetrics();
+    m.watch(new PageMemoryBudget(1 << 20));
+    m.watch(new SliceSlots(1, false));
+    return m;
+  }
+
   /** The job's counts as the progress tick last read them, for the job-wide gauges. */
   void jobSeen(io.backfillfleet.coordinator.SliceBoard.BoardCounts c, long estimated, long remainingEstimated,
       int workers) {
