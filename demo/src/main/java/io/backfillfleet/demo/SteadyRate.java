@@ -124,9 +124,9 @@ final class SteadyRate implements AutoCloseable {
     long lookedUp = 0;
     for (String m : lastMetrics) {
       if (m == null) continue;
-      ranged += Math.max(0, sample(m, "\nbackfill_recheck_ranged_total "));
-      counted += Math.max(0, sample(m, "\nbackfill_recheck_counted_total "));
-      lookedUp += Math.max(0, sample(m, "\nbackfill_recheck_looked_up_total "));
+      ranged += Math.max(0, sample(m, "backfill_recheck_ranged_total"));
+      counted += Math.max(0, sample(m, "backfill_recheck_counted_total"));
+      lookedUp += Math.max(0, sample(m, "backfill_recheck_looked_up_total"));
     }
     long all = counted + lookedUp;
     if (all == 0) return "re-check: nothing sampled";

@@ -90,7 +90,7 @@ class MirrorIT {
       assertThat(r.mismatches()).isEqualTo(2);
       assertThat(r.worst()).allSatisfy(e -> assertThat(e.differences()).allMatch(d -> d.startsWith("FIELDS:")
           && d.contains("tiny-0")));
-      // what Prometheus scrapes on --metrics-port (the worker's renderer serves this registry)
+      // what Prometheus scrapes on --metrics-port (MetricsEndpoint serves this registry)
       assertThat(metrics.counter("readcheck.compared").getCount()).isEqualTo(reads.size());
       assertThat(metrics.counter("readcheck.mismatches").getCount()).isEqualTo(2);
       assertThat(metrics.counter("readcheck.mismatches.fields").getCount()).isEqualTo(2);
