@@ -96,8 +96,8 @@ public final class FleetWorker implements AutoCloseable {
    * The labels on every backfill series of a process serving this job: {@code backfill_job} (Prometheus keeps
    * {@code job} for the scrape job) and both engines, so a fleet's pods sum up across jobs and migrations.
    */
-  public static java.util.Map<String, String> metricLabels(String job, JobSpec spec) {
-    return java.util.Map.of("backfill_job", job,
+  public static Map<String, String> metricLabels(String job, JobSpec spec) {
+    return Map.of("backfill_job", job,
         "source_engine", JobStores.source(spec).engineKind().name().toLowerCase(java.util.Locale.ROOT),
         "target_engine", JobStores.target(spec).engineKind().name().toLowerCase(java.util.Locale.ROOT));
   }
@@ -386,7 +386,7 @@ public final class FleetWorker implements AutoCloseable {
 
   /** Daemon threads that log with the creating thread's MDC (job and worker). */
   private static java.util.concurrent.ThreadFactory named(String prefix) {
-    java.util.Map<String, String> context = MDC.getCopyOfContextMap();
+    Map<String, String> context = MDC.getCopyOfContextMap();
     return r -> {
       Runnable withContext = () -> {
         if (context != null) MDC.setContextMap(context);
