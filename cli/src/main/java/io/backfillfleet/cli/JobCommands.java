@@ -5,7 +5,6 @@ import io.backfillfleet.coordinator.DeadLetters;
 import io.backfillfleet.coordinator.JobProgress;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.coordinator.JobSummaryReader;
-import io.backfillfleet.coordinator.NoSuchJobException;
 import io.backfillfleet.coordinator.OldLayoutException;
 import io.backfillfleet.coordinator.NodeCodec;
 import io.backfillfleet.coordinator.RejectedDoc;
@@ -78,8 +77,7 @@ final class JobCommands {
       String job = zk.job();
       try (CoordinatorConnection conn = zk.connect()) {
         JobRepository jobs = new JobRepository(conn);
-        int slices = jobs.readSpec(job).orElseThrow(() -> new NoSuchJobException("no job '" + job
-            + "' in ZooKeeper; 'backfill jobs' lists the jobs there")).sliceCount();
+        int slices = jobs.readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job)).sliceCount();
         if (!force) {
           // a job of the old layout cannot be summarised; its workers were stopped by this version's refusal anyway
           int held = 0;

@@ -3,7 +3,6 @@ package io.backfillfleet.cli;
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.JobRepository;
 import io.backfillfleet.coordinator.JobSpec;
-import io.backfillfleet.coordinator.NoSuchJobException;
 import io.backfillfleet.coordinator.TargetTuningNode;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
@@ -72,8 +71,7 @@ final class TuneTargetCommand implements Callable<Integer> {
 
   /** The job's target, as the job was published with it. */
   static SearchStore openTarget(CoordinatorConnection conn, String job) {
-    JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> new NoSuchJobException("no job '" + job
-        + "' in ZooKeeper; 'backfill jobs' lists the jobs there"));
+    JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job));
     return Stores.open("target", JobStores.target(spec));
   }
 

@@ -24,8 +24,7 @@ final class VerifyCommands {
   private VerifyCommands() {}
 
   static JobSpec spec(CoordinatorConnection conn, String job) {
-    return new JobRepository(conn).readSpec(job).orElseThrow(() -> new UsageException("no job '" + job
-        + "' in ZooKeeper; 'backfill jobs' lists the jobs"));
+    return new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job));
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,

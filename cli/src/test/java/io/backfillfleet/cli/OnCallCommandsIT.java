@@ -193,7 +193,8 @@ class OnCallCommandsIT {
           new String[] {"retry", "--job", "nope", "--failed"}, new String[] {"verify", "--job", "nope"})) {
         PlanCommandIT.Result r = cli(args);
         assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-        assertThat(r.err()).contains("no job 'nope'").doesNotContain("\tat ");
+        assertThat(r.err()).contains("no job 'nope' under root " + c.settings().root() + " of ZooKeeper ")
+            .doesNotContain("\tat ");
       }
       PlanCommandIT.Result slice = cli("release", "--job", "known", "--slice", "zzz");
       assertThat(slice.code()).isEqualTo(2);

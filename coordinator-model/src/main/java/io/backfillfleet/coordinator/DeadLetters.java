@@ -26,7 +26,7 @@ public final class DeadLetters {
   /** {@code rejected/<b>/<sliceId>}; the job's bucket count is read once (it never changes). */
   public String path(String job, String sliceId) {
     Buckets b = buckets.computeIfAbsent(job, j -> new JobRepository(conn).readSpec(j)
-        .orElseThrow(() -> JobRepository.noSuchJob(j)).requireCurrentLayout());
+        .orElseThrow(() -> JobRepository.noSuchJob(conn, j)).requireCurrentLayout());
     return conn.layout(job).rejectedPath(b.of(sliceId)) + "/" + sliceId;
   }
 
@@ -93,7 +93,7 @@ public final class DeadLetters {
   /** The rejected documents of a job, by slice id: a listing per bucket and a read per slice with rejections. */
   public List<SliceRejections> list(String job) {
     JobLayout layout = conn.layout(job);
-    Buckets b = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job))
+    Buckets b = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job))
         .requireCurrentLayout();
     BulkReader bulk = new BulkReader(conn);
     List<String> paths = new ArrayList<>();

@@ -42,7 +42,7 @@ public final class JobControlStore {
         byte[] data = conn.curator().getData().storingStatIn(stat).forPath(layout.controlPath());
         return new Versioned<>(NodeCodec.decode(layout.controlPath(), data, JobControl.class), stat.getVersion());
       } catch (KeeperException.NoNodeException e) {
-        throw JobRepository.noSuchJob(job);
+        throw JobRepository.noSuchJob(conn, job);
       }
     });
   }

@@ -54,7 +54,7 @@ public final class JobRepository {
 
   /** Where a slice's work node is ({@code slices/<b>/<id>}), for tools and tests that look at one node. */
   public String slicePath(String job, String sliceId) {
-    Buckets b = readSpec(job).orElseThrow(() -> noSuchJob(job)).requireCurrentLayout();
+    Buckets b = readSpec(job).orElseThrow(() -> noSuchJob(conn, job)).requireCurrentLayout();
     return conn.layout(job).slicePath(b.of(sliceId), sliceId);
   }
 
@@ -113,7 +113,7 @@ public final class JobRepository {
   public int addSlices(String job, List<PlannedSlice> slices) {
     JobLayout layout = conn.layout(job);
     requireUniqueIds(slices);
-    Versioned<JobSpec> spec = readSpecVersioned(job).orElseThrow(() -> noSuchJob(job));
+    Versioned<JobSpec> spec = readSpecVersioned(job).orElseThrow(() -> noSuchJob(conn, job));
     Buckets buckets = spec.value().requireCurrentLayout();
     Map<String, List<PlannedSlice>> byBucket = byBucket(buckets, slices);
     Set<String> present = presentIds(layout, byBucket.keySet());
@@ -129,7 +129,7 @@ public final class JobRepository {
     }
     long added = slices.stream().mapToLong(s -> s.work().estimatedDocs()).sum();
     for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
-      Versioned<JobSpec> now = readSpecVersioned(job).orElseThrow(() -> noSuchJob(job));
+      Versioned<JobSpec> now = readSpecVersioned(job).orElseThrow(() -> noSuchJob(conn, job));
       try {
         conn.call("updating job " + job, () -> conn.curator().setData().withVersion(now.version())
             .forPath(layout.jobPath(), NodeCodec.encode(now.value().withSlices(now.value().sliceCount() + slices.size(),
@@ -321,7 +321,7 @@ public final class JobRepository {
   public void delete(String job) {
     JobLayout layout = conn.layout(job);
     if (conn.call("reading job " + job, () -> conn.curator().checkExists().forPath(layout.jobPath())) == null) {
-      throw noSuchJob(job);
+      throw noSuchJob(conn, job);
     }
     deleteTree(layout.jobPath());
   }
@@ -368,8 +368,11 @@ public final class JobRepository {
     });
   }
 
-  static NoSuchJobException noSuchJob(String job) {
-    return new NoSuchJobException("no job '" + job + "' in ZooKeeper; 'backfill jobs' lists the jobs there");
+  /** The job is not under this connection's root: the message names the root and ZooKeeper looked in. */
+  public static NoSuchJobException noSuchJob(CoordinatorConnection conn, String job) {
+    return new NoSuchJobException("no job '" + job + "' under root " + conn.settings().root() + " of ZooKeeper "
+        + conn.settings().connectString() + "; 'backfill jobs' lists the jobs there (the job file's zookeeper.root"
+        + " or --root chooses the root)");
   }
 
   private static void requireUniqueIds(List<PlannedSlice> slices) {

@@ -19,7 +19,7 @@ public final class JobStatusReader {
 
   public JobStatus read(String job) {
     JobLayout layout = conn.layout(job);
-    JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job));
+    JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job));
     Buckets buckets = spec.requireCurrentLayout();
     JobControl control = new JobControlStore(conn).read(job);
     Map<String, String> corrupt = new TreeMap<>();

@@ -31,7 +31,7 @@ public final class JobSummaryReader {
   /** Only the sum of the job's tallies: what a worker's progress line needs (no claims, workers or held slices). */
   public BucketTally totals(String job) {
     JobLayout layout = conn.layout(job);
-    Buckets buckets = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job))
+    Buckets buckets = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job))
         .requireCurrentLayout();
     BucketTally totals = BucketTally.EMPTY;
     for (BucketRead b : tallies(conn, new BulkReader(conn), layout, buckets).values()) totals = totals.plus(b.tally());
@@ -59,7 +59,7 @@ public final class JobSummaryReader {
 
   public JobSummary read(String job) {
     JobLayout layout = conn.layout(job);
-    JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job));
+    JobSpec spec = new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job));
     Buckets buckets = spec.requireCurrentLayout();
     JobControl control = new JobControlStore(conn).read(job);
     BulkReader bulk = new BulkReader(conn);

@@ -123,7 +123,7 @@ public final class SliceAdmin {
   }
 
   private Buckets buckets(String job) {
-    return new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(job)).requireCurrentLayout();
+    return new JobRepository(conn).readSpec(job).orElseThrow(() -> JobRepository.noSuchJob(conn, job)).requireCurrentLayout();
   }
 
   /**

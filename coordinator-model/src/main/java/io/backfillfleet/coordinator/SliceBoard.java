@@ -103,7 +103,7 @@ public final class SliceBoard implements AutoCloseable {
    * with a layout this version does not read ({@link OldLayoutException}: never read as an empty job).
    */
   public SliceBoard start(Duration timeout) {
-    JobSpec s = new JobRepository(conn).readSpec(layout.job()).orElseThrow(() -> JobRepository.noSuchJob(layout.job()));
+    JobSpec s = new JobRepository(conn).readSpec(layout.job()).orElseThrow(() -> JobRepository.noSuchJob(conn, layout.job()));
     s.requireCurrentLayout();
     spec = s;
     control = new JobControlStore(conn).read(layout.job());

@@ -34,7 +34,7 @@ public final class TargetTuningStore {
         return Optional.of(new Versioned<>(NodeCodec.decode(layout.tuningPath(), data, TargetTuningNode.class),
             stat.getVersion()));
       } catch (KeeperException.NoNodeException e) {
-        if (conn.curator().checkExists().forPath(layout.jobPath()) == null) throw JobRepository.noSuchJob(job);
+        if (conn.curator().checkExists().forPath(layout.jobPath()) == null) throw JobRepository.noSuchJob(conn, job);
         return Optional.empty();
       }
     });
@@ -50,7 +50,7 @@ public final class TargetTuningStore {
             .forPath(layout.tuningPath(), NodeCodec.encode(node)));
         return new RecordOutcome.Recorded(stat.getVersion());
       } catch (CoordinationException e) {
-        if (e.getCause() instanceof KeeperException.NoNodeException) throw JobRepository.noSuchJob(job);
+        if (e.getCause() instanceof KeeperException.NoNodeException) throw JobRepository.noSuchJob(conn, job);
         if (!(e.getCause() instanceof KeeperException.NodeExistsException)) throw e;
       }
       Optional<Versioned<TargetTuningNode>> existing = read(job);
