@@ -231,14 +231,27 @@ final class PlanCommand implements Callable<Integer> {
       if (docsPerSecond == null && ps.docsPerSecond() == null) {
         throw new UsageException("--minutes-per-slice needs --docs-per-second (a worker's measured copy rate)");
       }
-      return positive(Math.round(minutesPerSlice * 60 * rate), "--minutes-per-slice x --docs-per-second");
+      return fromMinutes(minutesPerSlice, rate, "--minutes-per-slice", "--docs-per-second");
     }
     if (ps.docsPerSlice() != null) return positive(ps.docsPerSlice(), "plan.docsPerSlice");
     if (ps.minutesPerSlice() != null && ps.docsPerSecond() != null) {
-      return positive(Math.round(ps.minutesPerSlice() * 60 * ps.docsPerSecond()), "plan.minutesPerSlice");
+      return fromMinutes(ps.minutesPerSlice(), ps.docsPerSecond(), "plan.minutesPerSlice", "plan.docsPerSecond");
     }
     throw new UsageException("say how big a slice is: --docs-per-slice N, or --minutes-per-slice M with"
         + " --docs-per-second D (or plan.docsPerSlice in the job file)");
+  }
+
+  /** Documents per slice from a slice's minutes at a worker's rate; a product under 1 names both factors. */
+  static long fromMinutes(double minutes, double docsPerSecond, String minutesName, String rateName) {
+    if (minutes <= 0) throw new UsageException(minutesName + " must be more than 0, not " + minutes);
+    if (docsPerSecond <= 0) throw new UsageException(rateName + " must be more than 0, not " + docsPerSecond);
+    long docs = Math.round(minutes * 60 * docsPerSecond);
+    if (docs < 1) {
+      throw new UsageException(String.format(java.util.Locale.ROOT, "%s x %s makes slices of %.3f documents (%s"
+          + " minutes x 60 x %s docs/s); a slice needs at least 1: raise either", minutesName, rateName,
+          minutes * 60 * docsPerSecond, minutes, docsPerSecond));
+    }
+    return docs;
   }
 
   private static long positive(long v, String what) {
