@@ -43,7 +43,19 @@ public final class ZooKeeperServers {
    */
   public static TestingCluster ensemble(int size) {
     org.apache.zookeeper.util.ServiceUtils.setSystemExitProcedure(org.apache.zookeeper.util.ServiceUtils.LOG_ONLY);
-    TestingCluster cluster = new TestingCluster(size);
+    // ports below the kernel's ephemeral range: while a member is down, a client socket of this machine could
+    // otherwise be given its port as a local port, and the member could not come back (CI saw "Address already in
+    // use" on an election port, and ZooKeeper's System.exit took the test JVM)
+    java.util.List<org.apache.curator.test.InstanceSpec> specs = new java.util.ArrayList<>();
+    try {
+      for (int id = 1; id <= size; id++) {
+        specs.add(new org.apache.curator.test.InstanceSpec(null, portOutsideEphemeralRange(),
+            portOutsideEphemeralRange(), portOutsideEphemeralRange(), true, id));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("no free ports for a ZooKeeper ensemble: " + e, e);
+    }
+    TestingCluster cluster = new TestingCluster(specs);
     try {
       cluster.start();
     } catch (Exception e) {
@@ -57,6 +69,8 @@ public final class ZooKeeperServers {
    * moment by the member that was killed, so a restart that does not come up is retried.
    */
   public static void restart(TestingCluster ensemble, org.apache.curator.test.InstanceSpec member) {
+    // a fatal error of the restarted member must not end the test JVM, whatever another server set meanwhile
+    org.apache.zookeeper.util.ServiceUtils.setSystemExitProcedure(org.apache.zookeeper.util.ServiceUtils.LOG_ONLY);
     for (int attempt = 0; attempt < 10; attempt++) {
       try {
         ensemble.restartServer(member);
@@ -116,6 +130,25 @@ public final class ZooKeeperServers {
       }
       return -1;
     }
+  }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A free port in 15000-32767, below Linux's default ephemeral range (32768-60999); never the same twice here. */
+  static int portOutsideEphemeralRange() throws IOException {
+    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 15_000 + rnd.nextInt(32_768 - 15_000);
+      if (!HANDED_OUT.add(port)) continue;
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException inUse) {
+        // taken: try another
+      }
+    }
+    return freePort();
   }
 
   static int freePort() throws IOException {
