@@ -31,16 +31,16 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /**
-   * Picks the log format before logging starts (picocli parses later, after command classes, and their loggers,
-   * are loaded): the last {@code --log-format} given wins, else the environment's. An unknown value is left to
-   * picocli, which refuses it with a usage error.
-   */
   /** Whether log lines are JSON: then messages for the operator go through the log too, one object per line. */
   static boolean jsonLogs() {
     return "json".equals(System.getProperty(LOG_FORMAT_PROPERTY));
   }
 
+  /**
+   * Picks the log format before logging starts (picocli parses later, after command classes, and their loggers,
+   * are loaded): the last {@code --log-format} given wins, else the environment's. An unknown value is left to
+   * picocli, which refuses it with a usage error.
+   */
   static void chooseLogFormat(String[] args, String fromEnvironment) {
     String chosen = fromEnvironment;
     for (int i = 0; i < args.length; i++) {

@@ -27,7 +27,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /** The registry a scrape reads: the described Dropwizard metrics, labelled, and the JVM's. */
-  public static PrometheusRegistry registry(MetricRegistry dropwizard, MetricHelp help, Map<String, String> labels) {
+  private static PrometheusRegistry registry(MetricRegistry dropwizard, MetricHelp help, Map<String, String> labels) {
     List<String> names = new ArrayList<>(labels.keySet());
     Labels constant = Labels.of(names, names.stream().map(labels::get).toList());
     PrometheusRegistry registry = new PrometheusRegistry();
