@@ -8,11 +8,11 @@ import io.backfillfleet.readcheck.QueryGenerator;
 import io.backfillfleet.readcheck.QueryPair;
 import io.backfillfleet.readcheck.ReadCheckReport;
 import io.backfillfleet.readcheck.ReadCheckSession;
+import io.backfillfleet.readcheck.ReadCheckMetrics;
 import io.backfillfleet.readcheck.ReadCheckSettings;
 import io.backfillfleet.readcheck.ReadinessGate;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.worker.JobStores;
-import io.backfillfleet.readcheck.ReadCheckMetrics;
 import io.backfillfleet.worker.MetricHelp;
 import io.backfillfleet.worker.MetricsEndpoint;
 import java.io.PrintWriter;
@@ -62,20 +62,24 @@ final class ReadCheckCommands {
     @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus metrics on :P/metrics.") Integer metricsPort;
     @Option(names = "--verbose", description = "Stack traces on errors.") boolean verbose;
 
-    /** The job's source and target: from the job file when given, else from the job in ZooKeeper. */
+    private StoreConfig[] stores;
+
+    /**
+     * The job's source and target: from the job file when given, else from the job in ZooKeeper (read once: the
+     * session and the metrics labels both need them).
+     */
     StoreConfig[] stores() {
+      if (stores != null) return stores;
       JobFile f = zk.file();
-      if (f != null && f.source() != null && f.target() != null) return new StoreConfig[] {f.source(), f.target()};
+      if (f != null && f.source() != null && f.target() != null) return stores = new StoreConfig[] {f.source(), f.target()};
       try (CoordinatorConnection conn = zk.connect()) {
         JobSpec js = VerifyCommands.spec(conn, zk.job());
-        return new StoreConfig[] {JobStores.source(js), JobStores.target(js)};
+        return stores = new StoreConfig[] {JobStores.source(js), JobStores.target(js)};
       }
     }
 
-    private StoreConfig[] stores;
-
     ReadCheckSession open(MetricRegistry registry) {
-      StoreConfig[] s = stores == null ? (stores = stores()) : stores;
+      StoreConfig[] s = stores();
       ReadCheckSettings settings = new ReadCheckSettings(ignore, noDefaults, Duration.ofMillis((long) (settle * 1000)),
           new ReadinessGate(maxMismatch, maxLatency), legacyUrl, newUrl);
       return ReadCheckSession.open(s[0], s[1], settings, registry, System.getenv());
@@ -84,16 +88,14 @@ final class ReadCheckCommands {
     /** Serves the read check's metrics on {@code --metrics-port}, labelled like the workers'; null without one. */
     MetricsEndpoint serveMetrics(MetricRegistry registry) throws java.io.IOException {
       if (metricsPort == null) return null;
-      StoreConfig[] s = stores == null ? (stores = stores()) : stores;
-      java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+      String job;
       try {
-        labels.put("backfill_job", zk.job());
+        job = zk.job();
       } catch (UsageException noJobName) {
-        // a job file with source and target but no name: the series carry the engines only
+        job = null; // a job file with source and target but no name: the series carry the engines only
       }
-      labels.put("source_engine", s[0].engineKind().name().toLowerCase(Locale.ROOT));
-      labels.put("target_engine", s[1].engineKind().name().toLowerCase(Locale.ROOT));
-      return MetricsEndpoint.start(metricsPort, registry, MetricHelp.of(ReadCheckMetrics.HELP), labels);
+      return MetricsEndpoint.start(metricsPort, registry, MetricHelp.of(ReadCheckMetrics.HELP),
+          MetricsEndpoint.labels(job, stores()[0], stores()[1]));
     }
 
     int finish(ReadCheckSession session, PrintWriter out, String title) {

@@ -85,9 +85,10 @@ class WorkCommandIT {
       assertThat(w.cursor()).isNotNull();
       assertThat(Files.readString(dir.resolve("worker.log"))).contains("stopped; slices in flight were checkpointed");
       // every log line one JSON object, each with the job and the worker, the slice's lines with the slice
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
       List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
       for (String line : Files.readAllLines(dir.resolve("worker.log"))) {
-        if (!line.isBlank()) lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        if (!line.isBlank()) lines.add(json.readTree(line));
       }
       assertThat(lines).isNotEmpty().allSatisfy(l -> {
         assertThat(l.path("job").asText()).isEqualTo("sigterm");

@@ -3,8 +3,6 @@ package io.backfillfleet.testkit;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -78,7 +76,7 @@ final class ContainerServers {
    */
   static SolrTestCluster solr(String name) {
     String zk = zookeeper();
-    int port = freePort();
+    int port = FreePorts.any();
     GenericContainer<?> solr = new GenericContainer<>("solr:" + System.getProperty("backfill.solr.version", "9.10.1"))
         .withNetwork(network())
         .withEnv("ZK_HOST", "zk:2181/" + name + "/solr")
@@ -105,13 +103,5 @@ final class ContainerServers {
         .withEnv("cluster.routing.allocation.disk.threshold_enabled", "false");
     started("Elasticsearch container " + version, es);
     return ElasticsearchNode.external(version, es.getHttpHostAddress());
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port for a Solr container: " + e, e);
-    }
   }
 }

@@ -47,13 +47,9 @@ public final class ZooKeeperServers {
     // otherwise be given its port as a local port, and the member could not come back (CI saw "Address already in
     // use" on an election port, and ZooKeeper's System.exit took the test JVM)
     java.util.List<org.apache.curator.test.InstanceSpec> specs = new java.util.ArrayList<>();
-    try {
-      for (int id = 1; id <= size; id++) {
-        specs.add(new org.apache.curator.test.InstanceSpec(null, portOutsideEphemeralRange(),
-            portOutsideEphemeralRange(), portOutsideEphemeralRange(), true, id));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("no free ports for a ZooKeeper ensemble: " + e, e);
+    for (int id = 1; id <= size; id++) {
+      specs.add(new org.apache.curator.test.InstanceSpec(null, portOutsideEphemeralRange(),
+          portOutsideEphemeralRange(), portOutsideEphemeralRange(), true, id));
     }
     TestingCluster cluster = new TestingCluster(specs);
     try {
@@ -106,7 +102,7 @@ public final class ZooKeeperServers {
   public static ZooKeeperServerEmbedded embedded(Path dataDir, int port) throws Exception {
     java.nio.file.Files.createDirectories(dataDir);
     Properties cfg = new Properties();
-    cfg.setProperty("clientPort", String.valueOf(port == 0 ? freePort() : port));
+    cfg.setProperty("clientPort", String.valueOf(port == 0 ? FreePorts.any() : port));
     cfg.setProperty("clientPortAddress", "127.0.0.1");
     cfg.setProperty("tickTime", "500");
     cfg.setProperty("admin.enableServer", "false");
@@ -135,7 +131,7 @@ public final class ZooKeeperServers {
   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A free port in 15000-32767, below Linux's default ephemeral range (32768-60999); never the same twice here. */
-  static int portOutsideEphemeralRange() throws IOException {
+  static int portOutsideEphemeralRange() {
     java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = 15_000 + rnd.nextInt(32_768 - 15_000);
@@ -148,12 +144,6 @@ public final class ZooKeeperServers {
         // taken: try another
       }
     }
-    return freePort();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return FreePorts.any();
   }
 }

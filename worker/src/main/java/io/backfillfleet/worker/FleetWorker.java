@@ -92,16 +92,6 @@ public final class FleetWorker implements AutoCloseable {
   }
 
 
-  /**
-   * The labels on every backfill series of a process serving this job: {@code backfill_job} (Prometheus keeps
-   * {@code job} for the scrape job) and both engines, so a fleet's pods sum up across jobs and migrations.
-   */
-  public static Map<String, String> metricLabels(String job, JobSpec spec) {
-    return Map.of("backfill_job", job,
-        "source_engine", JobStores.source(spec).engineKind().name().toLowerCase(java.util.Locale.ROOT),
-        "target_engine", JobStores.target(spec).engineKind().name().toLowerCase(java.util.Locale.ROOT));
-  }
-
   /** How a run ended. */
   public enum Result { NO_WORK_LEFT, STOPPED }
 
@@ -142,7 +132,7 @@ public final class FleetWorker implements AutoCloseable {
         jmx.start();
         if (metricsPort != null) {
           endpoint = MetricsEndpoint.start(metricsPort, metrics.registry, MetricHelp.of(WorkerMetrics.HELP),
-              metricLabels(job, spec));
+              MetricsEndpoint.labels(job, JobStores.source(spec), JobStores.target(spec)));
         }
         // a thread per slice being copied, and one per slice only settling (see loop)
         ExecutorService slots = Executors.newFixedThreadPool(2 * resolved.concurrency(), named("slice"));

@@ -1,6 +1,7 @@
 package io.backfillfleet.worker;
 
 import com.codahale.metrics.MetricRegistry;
+import io.backfillfleet.store.StoreConfig;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,7 +11,9 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,6 +37,19 @@ public final class MetricsEndpoint implements AutoCloseable {
     registry.register(new DescribedDropwizardMetrics(dropwizard, help, constant));
     JvmMetrics.builder().register(registry);
     return registry;
+  }
+
+  /**
+   * The labels on every backfill series of a process serving a job: {@code backfill_job} (Prometheus keeps {@code job}
+   * for the scrape job; left out when {@code job} is null) and both engines, so a fleet's pods sum up across jobs and
+   * migrations.
+   */
+  public static Map<String, String> labels(String job, StoreConfig source, StoreConfig target) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (job != null) labels.put("backfill_job", job);
+    labels.put("source_engine", source.engineKind().name().toLowerCase(Locale.ROOT));
+    labels.put("target_engine", target.engineKind().name().toLowerCase(Locale.ROOT));
+    return labels;
   }
 
   /** Starts serving on {@code port} (0: any free port); {@code labels} go on every backfill series. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -60,7 +59,7 @@ class PrometheusScrapeIT {
       await("the worker serves /metrics").atMost(Duration.ofSeconds(60)).until(() -> worker.metricsPort() > 0);
       int metricsPort = worker.metricsPort();
 
-      int webPort = freePort();
+      int webPort = io.backfillfleet.testkit.FreePorts.any();
       Files.writeString(dir.resolve("prometheus.yml"), """
           global: {scrape_interval: 1s, evaluation_interval: 1s}
           scrape_configs:
@@ -139,12 +138,6 @@ class PrometheusScrapeIT {
       return result.isEmpty() ? -1 : Double.parseDouble(result.get(0).path("value").get(1).asText());
     } catch (IOException | InterruptedException | RuntimeException notYet) {
       return -1;
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
