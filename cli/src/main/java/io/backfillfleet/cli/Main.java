@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
 public final class Main {
   /** Read by log4j2.xml's arbiter when logging starts: it must be set before the first logger is made. */
   static final String LOG_FORMAT_PROPERTY = "backfill.log.format";
+  /** Read by log4j2.xml too: libraries log their stack traces only with --verbose. */
+  static final String VERBOSE_PROPERTY = "backfill.verbose";
 
   /** How log lines look: text for a terminal, one JSON object per line for a log aggregator. */
   enum LogFormat { plain, json }
@@ -48,6 +50,8 @@ public final class Main {
       else if (args[i].startsWith("--log-format=")) chosen = args[i].substring("--log-format=".length());
     }
     if ("json".equals(chosen)) System.setProperty(LOG_FORMAT_PROPERTY, "json");
+    // libraries' stack traces only on request (log4j2.xml); the option itself is each command's, parsed later
+    if (java.util.Arrays.asList(args).contains("--verbose")) System.setProperty(VERBOSE_PROPERTY, "true");
   }
 
   static int run(String... args) {

@@ -59,6 +59,7 @@ final class VerifyCommands {
         JobSpec js = spec(conn, job);
         try (SearchStore source = Stores.open("source", JobStores.source(js));
              SearchStore target = Stores.open("target", JobStores.target(js))) {
+          requireBoth(source, target);
           Verifier.Report r = new Verifier(conn, source, target, Duration.ofSeconds(settle), Clock.systemUTC())
               .verify(job, again, ids);
           for (Verifier.SliceResult s : r.results()) {
@@ -107,6 +108,7 @@ final class VerifyCommands {
         JobSpec js = spec(conn, job);
         try (SearchStore source = Stores.open("source", JobStores.source(js));
              SearchStore target = Stores.open("target", JobStores.target(js))) {
+          requireBoth(source, target);
           Repairer.Result r = new Repairer(conn, source, target, JobStores.mapping(js),
               Duration.ofSeconds(settle)).repair(job, deleteExtra);
           spec.commandLine().getOut().printf("repaired %d slices: %d documents created, %d deleted (%d of them"
@@ -116,5 +118,11 @@ final class VerifyCommands {
         }
       }
     }
+  }
+
+  /** A collection or index that is gone is bad input (exit 2), named before any slice is looked at. */
+  private static void requireBoth(SearchStore source, SearchStore target) {
+    source.requireExists();
+    target.requireExists();
   }
 }

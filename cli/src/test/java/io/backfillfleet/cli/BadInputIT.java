@@ -256,4 +256,88 @@ class BadInputIT {
       p.destroyForcibly();
     }
   }
+
+  /** A Solr job whose source is seeded and whose target collection {@code target} may or may not exist. */
+  private Path solrJob(String source, String target, String root, boolean byUrl) throws Exception {
+    Path f = dir.resolve("solr-" + UUID.randomUUID() + ".yaml");
+    Files.writeString(f, """
+        job: gone
+        zookeeper: {connect: "%s", root: "%s"}
+        source: {engine: solr, zkHost: "%s/solr", collection: %s}
+        target: {engine: solr, %s, collection: %s}
+        plan: {docsPerSlice: 100}
+        """.formatted(ZooKeeperServers.shared().getConnectString(), root, SolrTestCluster.legacy().zkHost(), source,
+        byUrl ? "endpoints: [\"" + SolrTestCluster.target().cluster().getJettySolrRunner(0).getBaseUrl() + "\"]"
+            : "zkHost: \"" + SolrTestCluster.target().zkHost() + "/solr\"", target));
+    return f;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "target by URL: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aSolrTargetCollectionThatIsGoneStopsWorkAndVerifyWithExit2BeforeAnyClaim(boolean byUrl) throws Exception {
+    String source = seededSolr();
+    String target = "gone-" + UUID.randomUUID().toString().substring(0, 6);
+    SolrTestCluster.target().createCollection(target, 1);
+    String root = "/gone-" + UUID.randomUUID();
+    Path f = solrJob(source, target, root, byUrl);
+    assertThat(PlanCommandIT.run("plan", "--job-file", f.toString(), "--apply", "--quiet").code()).isZero();
+    SolrTestCluster.target().client().request(
+        org.apache.solr.client.solrj.request.CollectionAdminRequest.deleteCollection(target));
+    PlanCommandIT.Result work = PlanCommandIT.run("work", "--job-file", f.toString(), "--worker-id", "w",
+        "--settle-seconds", "0");
+    assertClear(work, "collection " + target, "does not exist");
+    assertThat(work.err().strip().lines().filter(l -> l.startsWith("backfill:"))).hasSize(1);
+    PlanCommandIT.Result status = PlanCommandIT.run("status", "--job", "gone", "--zk",
+        ZooKeeperServers.shared().getConnectString(), "--root", root);
+    assertThat(status.out()).as("no slice claimed or failed").contains("1 pending, 0 failed");
+    PlanCommandIT.Result verify = PlanCommandIT.run("verify", "--job-file", f.toString(), "--ids", "--settle-seconds", "0");
+    assertClear(verify, "collection " + target, "does not exist");
+  }
+
+  /**
+   * A server that accepts connections and never answers: said while waiting (not only when a try times out), the
+   * whole wait bounded by requestTimeout x maxAttempts, one line per event and no library stack trace.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"solr", "elasticsearch"})
+  void aServerThatNeverAnswersIsReportedWhileWaitingAndWithinTheSettings(String engine) throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) held.add(silent.accept()); // read nothing, answer nothing
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String url = "http://127.0.0.1:" + silent.getLocalPort() + (engine.equals("solr") ? "/solr" : "");
+      Path f = jobFile("{engine: " + engine + ", endpoints: [\"" + url + "\"], collection: c, requestTimeout: PT12S,"
+          + " maxAttempts: 2}");
+      Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+          System.getProperty("java.class.path"), "-Dlog4j2.configurationFile=classpath:log4j2.xml", // as shipped
+          "io.backfillfleet.cli.Main", "plan", "--job-file", f.toString(), "--dry-run").redirectErrorStream(true).start();
+      long t0 = System.nanoTime();
+      try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        List<String> lines = r.lines().toList(); // until the process exits
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - t0);
+        String all = String.join("\n", lines);
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(all).isEqualTo(2);
+        assertThat(lines).as(all).anyMatch(l -> l.contains("no answer from " + engine) && l.contains(url)
+            && l.contains("after 10 s") && l.contains("try 1 of 2") && l.contains("requestTimeout and maxAttempts"));
+        // one line per event: a library's warning carries its exception's message, not its stack trace
+        assertThat(all).doesNotContain("\tat ").doesNotContain("Caused by").contains("did not answer");
+        assertThat(lines.get(lines.size() - 1)).startsWith("backfill: ").contains("did not answer");
+        // 2 tries of 12 s and a backoff (Solr may spend two timeouts on a try: within the budget plus one try),
+        // and a JVM's start on a busy machine
+        assertThat(took).as(all).isLessThan(java.time.Duration.ofSeconds(24 + 24 + 30));
+      } finally {
+        p.destroyForcibly();
+        for (java.net.Socket s : held) s.close();
+      }
+    }
+  }
 }

@@ -9,12 +9,33 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** Bounded retries with exponential backoff and full jitter, for transient store errors (I/O, 429, 5xx). */
-public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
+/**
+ * Bounded retries with exponential backoff and full jitter, for transient store errors (I/O, 429, 5xx).
+ *
+ * @param tryTimeout how long one try may wait for an answer (the store's {@code requestTimeout}); with
+ *                   {@code maxAttempts} it bounds the whole wait ({@link #budget}), and a try that has waited
+ *                   {@link SilenceWatch#EVERY} without an answer is reported while it waits
+ */
+public record RetryPolicy(int maxAttempts, Duration base, Duration max, Duration tryTimeout) {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RetryPolicy.class);
 
   public static RetryPolicy of(int maxAttempts) {
-    return new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10));
+    return of(maxAttempts, Duration.ofSeconds(60));
+  }
+
+  public static RetryPolicy of(int maxAttempts, Duration tryTimeout) {
+    return new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10), tryTimeout);
+  }
+
+  /**
+   * The longest a call waits in all, from the user's settings: every try at its timeout, and the longest backoff
+   * between them. No try starts once it has passed (a client may spend more than one timeout on a try: SolrJ asks
+   * for the live nodes again inside a request), so a call ends within it plus one try.
+   */
+  public Duration budget() {
+    Duration backoffs = Duration.ZERO;
+    for (int attempt = 1; attempt < maxAttempts; attempt++) backoffs = backoffs.plusMillis(cap(attempt));
+    return tryTimeout.multipliedBy(maxAttempts).plus(backoffs);
   }
 
   /**
@@ -23,8 +44,14 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
    */
   public <T> T call(String endpoint, String action, Predicate<Exception> isTransient, Callable<T> body) {
     Exception last = null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
+    long started = System.nanoTime();
+    int attempt = 1;
+    for (; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1 && System.nanoTime() - started >= budget().toNanos()) {
+        attempt--; // the tries made
+        break;
+      }
+      try (SilenceWatch watch = SilenceWatch.start(endpoint, action, attempt, this)) {
         return body.call();
       } catch (StoreException e) {
         throw e;
@@ -44,7 +71,7 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
         }
       }
     }
-    throw new StoreUnavailableException(endpoint, action, maxAttempts, last);
+    throw new StoreUnavailableException(endpoint, action, Math.min(attempt, maxAttempts), last);
   }
 
   /**
@@ -75,8 +102,12 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max) {
   }
 
   private long delay(int attempt) {
-    long cap = Math.min(max.toMillis(), base.toMillis() << Math.min(attempt - 1, 20));
+    long cap = cap(attempt);
     return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+  }
+
+  private long cap(int attempt) {
+    return Math.min(max.toMillis(), base.toMillis() << Math.min(attempt - 1, 20));
   }
 
   private static void sleep(long millis) {

@@ -5,4 +5,9 @@ public class StoreConfigException extends StoreException {
   public StoreConfigException(String message) {
     super(message);
   }
+
+  /** With the store's full answer as the cause (printed with --verbose). */
+  public StoreConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -98,7 +98,7 @@ public final class ElasticsearchStore implements SearchStore {
 
   public ElasticsearchStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
-    this.retry = RetryPolicy.of(config.maxAttempts());
+    this.retry = RetryPolicy.of(config.maxAttempts(), config.requestTimeout());
     HttpHost[] hosts = config.endpoints().stream().map(HttpHost::create).toArray(HttpHost[]::new);
     RestClientBuilder b = RestClient.builder(hosts)
         .setRequestConfigCallback(r -> r.setConnectTimeout((int) config.connectTimeout().toMillis())
@@ -158,15 +158,16 @@ public final class ElasticsearchStore implements SearchStore {
     if (String.valueOf(message).contains("index_not_found")) {
       return new StoreConfigException(where() + ": the index does not exist; check the collection name (" + action + ")");
     }
+    String reason = EsErrors.reason(message); // the full answer stays in the cause, printed with --verbose
     if (status == 400 && String.valueOf(message).contains("[" + config.timestampField() + "]")) {
-      return new StoreConfigException(where() + ": " + action + " failed: " + message + "; check timestampField '"
-          + config.timestampField() + "': it must be a date field");
+      return new StoreConfigException(where() + ": " + action + " failed: " + reason + "; check timestampField '"
+          + config.timestampField() + "': it must be a date field", e);
     }
     if (status == 401 || status == 403) {
       return new StoreConfigException(where() + " refused the credentials (HTTP " + status + ") while " + action
           + "; check the user and password or API key");
     }
-    return new StoreException(where() + ": " + action + " failed (HTTP " + status + "): " + message, e);
+    return new StoreException(where() + ": " + action + " failed (HTTP " + status + "): " + reason, e);
   }
 
   private JsonNode lowLevel(String action, String method, String path, Object body) {

@@ -84,7 +84,7 @@ public final class SolrStore implements SearchStore {
 
   public SolrStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
-    this.retry = RetryPolicy.of(config.maxAttempts());
+    this.retry = RetryPolicy.of(config.maxAttempts(), config.requestTimeout());
     if (config.trustStore() != null) {
       throw new StoreConfigException(config.describe() + ": trustStore is not supported for Solr here yet; start the JVM"
           + " with -Djavax.net.ssl.trustStore=... (JAVA_TOOL_OPTIONS) instead");
@@ -148,14 +148,29 @@ public final class SolrStore implements SearchStore {
       return new StoreConfigException(where() + " refused the credentials (HTTP " + e.code() + "); check username and"
           + " passwordEnv/passwordFile");
     }
-    if (msg.contains("Could not find collection") || msg.contains("Collection not found") || e.code() == 404) {
-      return new StoreConfigException(where() + ": the collection does not exist (" + msg + ")");
+    if (missingCollection(e)) {
+      return new StoreConfigException(where() + ": the collection does not exist (" + firstLine(msg) + ")");
     }
-    if (msg.contains("undefined field") || msg.contains("can not sort on") || msg.contains(config.timestampField())) {
-      return new StoreConfigException(where() + ": " + action + " failed: " + msg + "; check tenantField, timestampField"
-          + " and idField (they must exist in the schema; the timestamp must be a date field with docValues)");
+    // the field is named only where the message names it as a whole word (a collection or a URL can contain it)
+    Optional<String> field = SolrErrors.mentionedField(msg, Map.of("tenantField", config.tenantField(),
+        "timestampField", config.timestampField(), "idField", config.idField()));
+    if (field.isPresent() || msg.contains("undefined field") || msg.contains("can not sort on")) {
+      return new StoreConfigException(where() + ": " + action + " failed: " + firstLine(msg) + "; check "
+          + field.orElse("tenantField, timestampField and idField") + " (the fields must exist in the schema; the"
+          + " timestamp must be a date field with docValues)");
     }
-    return new StoreException(where() + ": " + action + " failed (HTTP " + e.code() + "): " + msg, e);
+    return new StoreException(where() + ": " + action + " failed (HTTP " + e.code() + "): " + firstLine(msg), e);
+  }
+
+  private static boolean missingCollection(SolrException e) {
+    String msg = String.valueOf(e.getMessage());
+    return e.code() == 404 || msg.contains("Could not find collection") || msg.contains("Collection not found");
+  }
+
+  /** Solr's remote errors carry the server's stack trace after the message: the first line is the reason. */
+  private static String firstLine(String msg) {
+    int nl = msg.indexOf('\n');
+    return nl < 0 ? msg : msg.substring(0, nl).strip();
   }
 
   /** Connection problems, timeouts, 429 and 5xx are worth retrying; 4xx (a bad query, a missing collection) is not. */
@@ -258,8 +273,7 @@ public final class SolrStore implements SearchStore {
       retry.call(where(), "checking that the collection exists", SolrStore::isTransient,
           () -> auth(new QueryRequest(new SolrQuery("*:*").setRows(0))).process(client, config.collection()));
     } catch (SolrException e) {
-      String msg = String.valueOf(e.getMessage());
-      if (e.code() == 404 || msg.contains("Could not find collection") || msg.contains("not found")) {
+      if (missingCollection(e)) {
         throw new StoreConfigException(where() + " does not exist: create the collection (with the 'tolerant' update"
             + " chain, README: 'What the target needs') or correct its name in the job file");
       }
