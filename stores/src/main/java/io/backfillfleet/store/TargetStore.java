@@ -29,6 +29,14 @@ public interface TargetStore extends AutoCloseable {
     return java.util.OptionalInt.empty();
   }
 
+  /**
+   * What the target's schema says its fields hold, for converting values between engines ({@link DocConverter}).
+   * Read from the cluster once; {@link TargetFields#AS_IS} for a target that takes any value as it is.
+   */
+  default TargetFields fields() {
+    return TargetFields.AS_IS;
+  }
+
   /** Which of these documents exist in the target now, by id. */
   Set<String> existingIds(Collection<DocKey> keys);
 

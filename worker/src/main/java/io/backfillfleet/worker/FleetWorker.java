@@ -11,6 +11,7 @@ import io.backfillfleet.coordinator.SliceBoard;
 import io.backfillfleet.coordinator.SliceClaim;
 import io.backfillfleet.coordinator.WorkerInfo;
 import io.backfillfleet.coordinator.WorkerRegistration;
+import io.backfillfleet.store.DocConverter;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
 import java.io.IOException;
@@ -146,7 +147,8 @@ public final class FleetWorker implements AutoCloseable {
         }, 0, 500, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(progress::log, resolved.progressLogEvery().toMillis(),
             resolved.progressLogEvery().toMillis(), TimeUnit.MILLISECONDS);
-        SliceCopier copier = new SliceCopier(source, target, JobStores.mapping(spec), rejections, resolved,
+        SliceCopier copier = new SliceCopier(source, target, new DocConverter(JobStores.mapping(spec), target.fields()),
+            rejections, resolved,
             metrics, throttle, new PauseGate(() -> board.control().paused()), readAhead, pageMemory, spec.maxAttempts())
             .observedBy(copying);
         metrics.watch(copying);

@@ -6,6 +6,7 @@ import io.backfillfleet.coordinator.SliceState;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocConverter;
 import io.backfillfleet.store.FieldMapping;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SearchStore;
@@ -29,10 +30,11 @@ import java.util.TreeSet;
  * version seen before, so a concurrent live write is never deleted. Run verify again afterwards.
  */
 public final class Repairer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repairer.class);
   private final CoordinatorConnection conn;
   private final SearchStore source;
   private final SearchStore target;
-  private final FieldMapping mapping;
+  private final DocConverter converter;
   private final Duration settle;
 
   public Repairer(CoordinatorConnection conn, SearchStore source, SearchStore target, FieldMapping mapping,
@@ -40,7 +42,7 @@ public final class Repairer {
     this.conn = conn;
     this.source = source;
     this.target = target;
-    this.mapping = mapping;
+    this.converter = new DocConverter(mapping, target.fields()); // the same conversions as the copy
     this.settle = settle;
   }
 
@@ -95,8 +97,16 @@ public final class Repairer {
     long created = 0;
     try (WindowReader r = source.reader(w.tenant(), w.window(), Cursor.START)) {
       for (Page p = r.readPage(1000); ; p = r.readPage(1000)) {
-        List<Doc> mapped = p.docs().stream().map(mapping::apply).toList();
-        WriteResult result = target.createIfAbsent(mapped);
+        List<DocConverter.Outcome> outcomes = p.docs().stream().map(converter::convert).toList();
+        List<Doc> mapped = outcomes.stream().map(DocConverter.Outcome::doc).toList();
+        List<DocConverter.Refused> refused = outcomes.stream().filter(o -> o instanceof DocConverter.Refused)
+            .map(DocConverter.Refused.class::cast).toList();
+        if (!refused.isEmpty()) { // as in the copy: not written, and verify keeps finding them missing
+          LOG.warn("repair: {} documents cannot be written as the target's fields need (first: {} - {})",
+              refused.size(), refused.get(0).doc().id(), refused.get(0).reason());
+        }
+        WriteResult result = target.createIfAbsent(outcomes.stream().filter(o -> o instanceof DocConverter.Converted)
+            .map(DocConverter.Outcome::doc).toList());
         created += result.created().size();
         Set<String> mayHaveLanded = new HashSet<>(result.created()); // a shard may store what it reported failed
         result.rejected().forEach(x -> mayHaveLanded.add(x.id()));

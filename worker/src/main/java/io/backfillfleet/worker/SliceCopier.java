@@ -10,7 +10,7 @@ import io.backfillfleet.coordinator.SliceState;
 import io.backfillfleet.coordinator.WorkNode;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
-import io.backfillfleet.store.FieldMapping;
+import io.backfillfleet.store.DocConverter;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.SourceStore;
 import io.backfillfleet.store.StoreException;
@@ -40,7 +40,7 @@ final class SliceCopier {
 
   private final SourceStore source;
   private final TargetStore target;
-  private final FieldMapping mapping;
+  private final DocConverter converter;
   private final RejectionRecorder rejections;
   private final WorkerSettings settings;
   private final WorkerMetrics metrics;
@@ -54,12 +54,12 @@ final class SliceCopier {
   private SplitPolicy splitting; // none: slices are never split
   private final SliceDurations durations = new SliceDurations();
 
-  SliceCopier(SourceStore source, TargetStore target, FieldMapping mapping, RejectionRecorder rejections,
+  SliceCopier(SourceStore source, TargetStore target, DocConverter converter, RejectionRecorder rejections,
       WorkerSettings settings, WorkerMetrics metrics, Throttle throttle, PauseGate pause, ExecutorService readAhead,
       PageMemoryBudget memory, int maxAttempts) {
     this.source = source;
     this.target = target;
-    this.mapping = mapping;
+    this.converter = converter;
     this.rejections = rejections;
     this.settings = settings;
     this.metrics = metrics;
@@ -128,7 +128,8 @@ final class SliceCopier {
         long readWait = System.nanoTime() - pageStart;
         long writeTime;
         Page page = held.page;
-        List<Doc> mapped = mapped(page);
+        List<DocConverter.Outcome> converted = converted(page, claim);
+        List<Doc> mapped = converted.stream().map(DocConverter.Outcome::doc).toList();
         List<CopiedDoc> written = copied(page, mapped);
         WriteResult r;
         try {
@@ -138,7 +139,7 @@ final class SliceCopier {
           throttle.acquire(page.docs().size());
           claim.verifyHeld(); // never write a page for a slice that is no longer ours
           long writeStart = System.nanoTime();
-          r = write(mapped, written, recheck);
+          r = write(converted, written, recheck);
           writeTime = System.nanoTime() - writeStart;
         } finally {
           held.release(); // now, not at the end of the slice: its settle delay must not hold memory
@@ -238,9 +239,21 @@ final class SliceCopier {
     return Outcome.STOPPED;
   }
 
-  /** The page as written to the target (field mapping applied), in the page's order. */
-  private List<Doc> mapped(Page page) {
-    return page.docs().stream().map(mapping::apply).toList();
+  /**
+   * The page as it is written to the target (field mapping applied, values converted), in the page's order; the
+   * documents written with a value the target cannot hold as it was are counted, and the first one is named.
+   */
+  private List<DocConverter.Outcome> converted(Page page, SliceClaim claim) {
+    List<DocConverter.Outcome> out = page.docs().stream().map(converter::convert).toList();
+    List<DocConverter.Converted> changed = out.stream().filter(o -> o instanceof DocConverter.Converted c
+        && !c.changes().isEmpty()).map(DocConverter.Converted.class::cast).toList();
+    if (!changed.isEmpty()) {
+      metrics.docsChanged.mark(changed.size());
+      LOG.warn("slice {}: {} documents written with values the target cannot hold as they were (first: {} - {});"
+          + " fieldMapping.dropNulls: true leaves such values out quietly, lossyValues: reject rejects the documents",
+          claim.sliceId(), changed.size(), changed.get(0).doc().id(), String.join("; ", changed.get(0).changes()));
+    }
+    return out;
   }
 
   /** Each document of the page with its routing in the source (as read) and in the target (as written). */
@@ -254,10 +267,20 @@ final class SliceCopier {
     return new CursorCheckpoint(safe.cursor().isStart() ? null : safe.cursor().value(), safe.progress());
   }
 
-  /** Writes the page; if that fails, its ids may still have landed, so they are re-checked all the same. */
-  private WriteResult write(List<Doc> mapped, List<CopiedDoc> written, DeleteRecheck recheck) {
+  /**
+   * Writes the page's convertible documents; those that could not be converted count as rejected. If the write
+   * fails, its ids may still have landed, so they are re-checked all the same.
+   */
+  private WriteResult write(List<DocConverter.Outcome> converted, List<CopiedDoc> written, DeleteRecheck recheck) {
+    List<Doc> toWrite = new ArrayList<>(converted.size());
+    List<WriteResult.Rejected> refused = new ArrayList<>();
+    for (DocConverter.Outcome o : converted) {
+      if (o instanceof DocConverter.Refused r) refused.add(new WriteResult.Rejected(r.doc().id(), r.reason()));
+      else toWrite.add(o.doc());
+    }
+    metrics.docsRejected.mark(refused.size());
     try {
-      return write(mapped);
+      return write(toWrite).plus(new WriteResult(List.of(), List.of(), refused));
     } catch (RuntimeException e) {
       recheck.maybeWritten(written);
       throw e;

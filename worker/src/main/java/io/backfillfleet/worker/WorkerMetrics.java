@@ -20,6 +20,9 @@ public final class WorkerMetrics {
       Map.entry("docs.copied", "Documents this worker created in the target (create-only writes that succeeded)."),
       Map.entry("docs.already_present", "Documents the target already held (a live dual-write was first); left as they were."),
       Map.entry("docs.rejected", "Documents the target refused (bad data); each is listed by 'backfill rejected'."),
+      Map.entry("docs.changed", "Documents written with a value the target cannot hold as it was (a null in a list,"
+          + " an empty list, a null, on Solr); the worker's log names the field (fieldMapping.dropNulls or"
+          + " lossyValues: reject)."),
       Map.entry("recheck.counted", "Written documents the resurrection guard vouched for with one search per page."),
       Map.entry("recheck.ranged", "Of those, documents vouched for by a count of the page's key range below its watermark."),
       Map.entry("recheck.looked_up", "Written documents the resurrection guard looked up in the source id by id."),
@@ -49,6 +52,7 @@ public final class WorkerMetrics {
   final Meter docsCreated = registry.meter("docs.copied"); // not "created": Prometheus keeps the _created suffix
   final Meter docsAlreadyPresent = registry.meter("docs.already_present");
   final Meter docsRejected = registry.meter("docs.rejected");
+  final Meter docsChanged = registry.meter("docs.changed");
   /**
    * Written documents the resurrection guard vouched for with a search per page (cheap): all of them, and among
    * them those vouched for by a count of the page's key range below its watermark (cheapest) ...

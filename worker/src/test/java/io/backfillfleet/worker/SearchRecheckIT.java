@@ -134,7 +134,7 @@ class SearchRecheckIT {
         }
         deletedLive.set(List.copyOf(delete));
       });
-      SliceCopier copier = new SliceCopier(hooked, target, FieldMapping.NONE,
+      SliceCopier copier = new SliceCopier(hooked, target, new io.backfillfleet.store.DocConverter(FieldMapping.NONE, target.fields()),
           RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
           WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(settle), metrics, new Throttle(),
           new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20), 3);

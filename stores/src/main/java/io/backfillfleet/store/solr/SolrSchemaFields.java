@@ -16,11 +16,7 @@ final class SolrSchemaFields {
    */
   static Optional<FieldCheck.Field> describe(String name, List<Map<String, Object>> fields,
       List<Map<String, Object>> dynamicFields, Map<String, String> classes) {
-    Map<String, Object> f = fields.stream().filter(x -> name.equals(x.get("name"))).findFirst()
-        .or(() -> dynamicFields.stream().filter(d -> matches(String.valueOf(d.get("name")), name))
-            // Solr prefers the longest matching pattern
-            .max(java.util.Comparator.comparingInt(d -> String.valueOf(d.get("name")).length())))
-        .orElse(null);
+    Map<String, Object> f = definition(name, fields, dynamicFields).orElse(null);
     if (f == null) return Optional.empty();
     String typeName = String.valueOf(f.get("type"));
     String cls = classes.getOrDefault(typeName, "?");
@@ -32,6 +28,20 @@ final class SolrSchemaFields {
     String type = typeName + " (" + cls + (multi ? ", multi-valued" : "") + ")";
     return Optional.of(new FieldCheck.Field(name, type, date && !multi,
         Boolean.parseBoolean(String.valueOf(f.get("docValues"))), tokenized, keyword));
+  }
+
+  /** The class of {@code name}'s field type, if the schema defines the field or a dynamic field matches it. */
+  static Optional<String> typeClass(String name, List<Map<String, Object>> fields,
+      List<Map<String, Object>> dynamicFields, Map<String, String> classes) {
+    return definition(name, fields, dynamicFields).map(f -> classes.get(String.valueOf(f.get("type"))));
+  }
+
+  private static Optional<Map<String, Object>> definition(String name, List<Map<String, Object>> fields,
+      List<Map<String, Object>> dynamicFields) {
+    return fields.stream().filter(x -> name.equals(x.get("name"))).findFirst()
+        .or(() -> dynamicFields.stream().filter(d -> matches(String.valueOf(d.get("name")), name))
+            // Solr prefers the longest matching pattern
+            .max(java.util.Comparator.comparingInt(d -> String.valueOf(d.get("name")).length())));
   }
 
   private static boolean matches(String pattern, String name) {

@@ -15,6 +15,7 @@ import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreConfigException;
+import io.backfillfleet.store.TargetFields;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.TenantSpan;
 import io.backfillfleet.store.TimeWindow;
@@ -81,6 +82,7 @@ public final class SolrStore implements SearchStore {
   private volatile Set<String> excludedFields;
   private volatile SolrReadPath readPath;
   private volatile SchemaFields schemaFields;
+  private volatile TargetFields targetFields;
 
   public SolrStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -252,14 +254,31 @@ public final class SolrStore implements SearchStore {
     return schemaFields;
   }
 
-  private void checkFields() {
-    SchemaFields schema = schemaFields();
-    List<Map<String, Object>> fields = schema.fields();
-    List<Map<String, Object>> dynamic = schema.dynamic();
+  /** Field type name to its class. */
+  private Map<String, String> typeClasses() {
     Map<String, String> classes = new HashMap<>();
     retry.call(where(), "reading the schema's field types", SolrStore::isTransient,
         () -> auth(new SchemaRequest.FieldTypes()).process(client, config.collection()).getFieldTypes())
         .forEach(t -> classes.put(String.valueOf(t.getAttributes().get("name")), String.valueOf(t.getAttributes().get("class"))));
+    return classes;
+  }
+
+  @Override
+  public TargetFields fields() {
+    TargetFields f = targetFields;
+    if (f == null) {
+      SchemaFields schema = schemaFields();
+      f = new SolrTargetFields(schema.fields(), schema.dynamic(), typeClasses());
+      targetFields = f;
+    }
+    return f;
+  }
+
+  private void checkFields() {
+    SchemaFields schema = schemaFields();
+    List<Map<String, Object>> fields = schema.fields();
+    List<Map<String, Object>> dynamic = schema.dynamic();
+    Map<String, String> classes = typeClasses();
     Map<String, FieldCheck.Field> found = new HashMap<>();
     for (String name : List.of(config.tenantField(), config.timestampField(), config.idField())) {
       SolrSchemaFields.describe(name, fields, dynamic, classes).ifPresent(f -> found.put(name, f));
