@@ -45,6 +45,18 @@ class BadInputIT {
   }
 
   @Test
+  void aFieldMappingWithAnUnknownTypeOrPolicyIsNamed() throws Exception {
+    Path f = dir.resolve("mapping.yaml");
+    Files.writeString(f, "job: bad\nsource: {engine: solr, zkHost: \"127.0.0.1:9/solr\", collection: c}\n"
+        + "plan: {docsPerSlice: 100}\nfieldMapping: {convert: {ts: datetime}}\n");
+    assertClear(PlanCommandIT.run("plan", "--job-file", f.toString(), "--dry-run"), "datetime",
+        "use string, integer, decimal, boolean, date or date_from_epoch_seconds");
+    Files.writeString(f, "job: bad\nsource: {engine: solr, zkHost: \"127.0.0.1:9/solr\", collection: c}\n"
+        + "plan: {docsPerSlice: 100}\nfieldMapping: {lossyValues: keep}\n");
+    assertClear(PlanCommandIT.run("plan", "--job-file", f.toString(), "--dry-run"), "lossyValues", "keep");
+  }
+
+  @Test
   void aJobFileWithAWrongField() throws Exception {
     Path f = jobFile("{engine: solr, zkHost: \"127.0.0.1:9/solr\", collection: c, pageSize: many}");
     assertClear(PlanCommandIT.run("plan", "--job-file", f.toString(), "--dry-run"), "source.pageSize", "many");

@@ -14,8 +14,11 @@ import java.util.List;
  * <p>It walks a coarse (daily) histogram and closes a slice as soon as the running count reaches the target.
  * A bucket holding more than an eighth of the target is measured again at the next finer resolution
  * (day, hour, minute, second, millisecond), so a slice overshoots the target by at most an eighth: a busy tenant
- * gets short windows, a quiet one long windows. A last slice smaller than a quarter of the target joins the one
- * before it. A single millisecond above the target cannot be split by time and is kept whole as a hot spot.
+ * gets short windows, a quiet one long windows. A millisecond cannot be measured finer, so where adding one would
+ * overshoot by more, the slice closes before it (a slice may then fall short of the target instead). A last slice
+ * smaller than a quarter of the target joins the one before it where the two stay within the bound. A single
+ * millisecond above the target cannot be split by time and is kept whole as a hot spot (the dry-run report lists
+ * hot spots; a running slice's reader pages through it by id).
  * Windows of a tenant are contiguous and half-open, from its first timestamp to just after its last; its
  * documents without a timestamp get a slice of their own.
  */
@@ -68,9 +71,15 @@ public final class EffortSlicer {
       } else if (finest && b.count() > target) {
         walk.hotSpot(b);
       } else {
+        if (finest) walk.closeIfOvershooting(b);
         walk.add(b);
       }
     }
+  }
+
+  /** The most documents a slice that is not a hot spot may hold: the target and an eighth. */
+  private long maxSlice() {
+    return target + target / REFINE;
   }
 
   /** The running state of one tenant's walk. */
@@ -90,6 +99,11 @@ public final class EffortSlicer {
       if (running >= target) close(b.end(), false);
     }
 
+    /** Closes the running slice before {@code b} if {@code b} would take it past the bound. */
+    void closeIfOvershooting(Histogram.Bucket b) {
+      if (running > 0 && running + b.count() > maxSlice()) close(b.start(), false);
+    }
+
     void hotSpot(Histogram.Bucket b) {
       if (running > 0) close(b.start(), false);
       running = b.count();
@@ -105,7 +119,7 @@ public final class EffortSlicer {
     void finish(Instant end) {
       if (start.equals(end)) return;
       SliceSpec prev = slices.isEmpty() ? null : slices.get(slices.size() - 1);
-      if (prev != null && !prev.hotSpot() && running * 4 < target) {
+      if (prev != null && !prev.hotSpot() && running * 4 < target && prev.estimatedDocs() + running <= maxSlice()) {
         // a small remainder joins the slice before it instead of becoming a tiny slice of its own
         slices.set(slices.size() - 1, new SliceSpec(prev.id(), tenant, TimeWindow.of(prev.window().from(), end),
             prev.estimatedDocs() + running, false));

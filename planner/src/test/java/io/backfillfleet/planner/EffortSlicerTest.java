@@ -127,6 +127,29 @@ class EffortSlicerTest {
     });
   }
 
+  /** The case: 800 documents within two milliseconds made one slice of 800 for a target of 500. */
+  @Test
+  void noSliceOvershootsTheTargetByMoreThanAnEighthEvenInsideMilliseconds() {
+    long[] t = new long[800];
+    for (int i = 0; i < t.length; i++) t[i] = T0 + (i < 400 ? 0 : 1);
+    history.add("two-millis", t, 0);
+    List<SliceSpec> slices = new EffortSlicer(history, 500).slice(history.span("two-millis"));
+    assertCoversExactly("two-millis", slices);
+    assertThat(slices).extracting(SliceSpec::estimatedDocs).containsExactly(400L, 400L);
+
+    // many busy milliseconds, a target that is no multiple of them, and a small remainder: every slice within 9/8
+    Random r = new Random(11);
+    long[] busy = new long[50_000];
+    for (int i = 0; i < busy.length; i++) busy[i] = T0 + r.nextInt(300); // about 170 per millisecond
+    history.add("busy-millis", busy, 0);
+    for (long target : new long[] {250, 500, 777, 1000}) {
+      List<SliceSpec> s = new EffortSlicer(history, target).slice(history.span("busy-millis"));
+      assertCoversExactly("busy-millis", s);
+      assertThat(s).allSatisfy(x -> assertThat(x.estimatedDocs()).as("target " + target + ": " + x)
+          .isLessThanOrEqualTo(target + target / 8));
+    }
+  }
+
   @Test
   void emptyTenantsHaveNoSlicesAndUntimedDocumentsTheirOwn() {
     history.add("empty", new long[0], 0);
