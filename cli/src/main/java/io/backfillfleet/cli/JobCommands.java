@@ -120,6 +120,8 @@ final class JobCommands {
   @Command(name = "rejected", mixinStandardHelpOptions = true,
       description = {"Lists the documents the target rejected, by slice: how many, and the first "
           + SliceRejections.SAMPLE_SIZE + " ids with the target's reason.",
+          "Then the documents written with values the target cannot hold as they were (a null in a list, an empty",
+          "  list, a null, on Solr), the same way, with what changed (fieldMapping.dropNulls / lossyValues).",
           "A slice's count is of the documents of its window rejected up to where its copy reached; a page copied",
           "  again after a crash or takeover is counted once. Every rejected id is in the workers' rejected.file,",
           "  if the job file names one."})
@@ -135,25 +137,41 @@ final class JobCommands {
       PrintWriter out = spec.commandLine().getOut();
       try (CoordinatorConnection conn = zk.connect()) {
         List<SliceRejections> slices = new DeadLetters(conn).list(job);
+        List<SliceRejections> changed = DeadLetters.changed(conn).list(job);
         if (format.json()) {
           var array = NodeCodec.mapper().createArrayNode();
           for (SliceRejections r : slices) {
             var node = array.addObject().put("slice", r.sliceId()).put("rejected", r.count());
             node.set("sample", NodeCodec.mapper().valueToTree(r.sample()));
           }
+          for (SliceRejections r : changed) {
+            var node = array.addObject().put("slice", r.sliceId()).put("changed", r.count());
+            node.set("sample", NodeCodec.mapper().valueToTree(r.sample()));
+          }
           out.println(array);
           return ExitCodes.OK;
         }
-        long n = 0;
-        for (SliceRejections r : slices) {
-          out.printf("%s: %,d rejected%s%n", r.sliceId(), r.count(),
-              r.count() > r.sample().size() ? " (the first " + r.sample().size() + " listed)" : "");
-          for (RejectedDoc d : r.sample()) out.printf("  %-30s %s%n", d.id(), d.reason());
-          n += r.count();
-        }
+        long n = list(out, slices, "rejected");
         out.printf("%,d rejected document(s) in job %s, in %d slice(s)%n", n, job, slices.size());
+        if (!changed.isEmpty()) {
+          long c = list(out, changed, "written with changed values");
+          out.printf("%,d document(s) written with changed values in job %s, in %d slice(s)%n", c, job,
+              changed.size());
+        }
         return ExitCodes.OK;
       }
+    }
+
+    /** Prints each slice's count and sample; returns the total count. */
+    private static long list(PrintWriter out, List<SliceRejections> slices, String what) {
+      long n = 0;
+      for (SliceRejections r : slices) {
+        out.printf("%s: %,d %s%s%n", r.sliceId(), r.count(), what,
+            r.count() > r.sample().size() ? " (the first " + r.sample().size() + " listed)" : "");
+        for (RejectedDoc d : r.sample()) out.printf("  %-30s %s%n", d.id(), d.reason());
+        n += r.count();
+      }
+      return n;
     }
   }
 }

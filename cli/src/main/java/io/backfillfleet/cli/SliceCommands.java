@@ -90,6 +90,7 @@ final class SliceCommands {
         WorkNode w = new SliceAdmin(conn).reset(zk.job(), slice);
         // copied again from scratch: its rejections are recounted, so what was recorded before the reset goes
         new io.backfillfleet.coordinator.DeadLetters(conn).clearAfterReset(zk.job(), slice, w.epoch());
+        io.backfillfleet.coordinator.DeadLetters.changed(conn).clearAfterReset(zk.job(), slice, w.epoch());
         spec.commandLine().getOut().printf("reset slice %s: PENDING from the start (epoch %d)%n", slice, w.epoch());
         return ExitCodes.OK;
       }

@@ -45,6 +45,10 @@ final class StatusView {
     sb.append(String.format(Locale.ROOT, "documents: %,d read of ~%,d estimated (%.1f%%); %,d created, %,d already present"
             + " (live writes kept), %,d rejected, %,d deleted after re-check%n", p.docsRead(), p.estimatedDocs(),
         p.percent(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck()));
+    if (p.docsChanged() > 0) {
+      sb.append(String.format(Locale.ROOT, "changed values: %,d documents written without values the target cannot hold"
+          + " (nulls, empty lists); 'backfill rejected --job %s' lists them%n", p.docsChanged(), p.job()));
+    }
     sb.append(bar(p.percent())).append('\n');
     if (p.liveWorkers() == 0) {
       sb.append(p.done() + p.failed() == p.slices() ? "no worker is running; no work is left\n"

@@ -94,6 +94,13 @@ class CrossEngineValuesIT {
         ZooKeeperServers.shared().getConnectString(), "--root", Files.readString(job).lines()
             .filter(l -> l.startsWith("zookeeper")).findFirst().orElseThrow().replaceAll(".*root: \"([^\"]+)\".*", "$1"));
     assertThat(rejected.code()).as(rejected.err()).isZero();
-    assertThat(rejected.out()).contains("d2").contains("field 'n' needs a whole number; got 2.5");
+    assertThat(rejected.out()).contains("d2").contains("field 'n' needs a whole number; got 2.5")
+        .contains("1 rejected document(s) in job values")
+        .contains("1 written with changed values").containsPattern("d1 +field 'tags': 1 null left out of a list of 3;"
+            + " field 'empty_ss': an empty list is not stored")
+        .contains("1 document(s) written with changed values in job values");
+    PlanCommandIT.Result status = PlanCommandIT.run("status", "--job-file", job.toString());
+    assertThat(status.out()).as(status.err()).contains("2 created").contains("1 rejected")
+        .contains("changed values: 1 documents written without values the target cannot hold");
   }
 }

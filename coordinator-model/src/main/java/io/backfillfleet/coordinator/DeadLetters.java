@@ -16,9 +16,28 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class DeadLetters {
   private final CoordinatorConnection conn;
+  private final java.util.function.BiFunction<JobLayout, String, String> folder;
+  private final String what;
 
+  /** The rejected documents: {@code rejected/<b>/<sliceId>}. */
   public DeadLetters(CoordinatorConnection conn) {
+    this(conn, JobLayout::rejectedPath, "rejected documents");
+  }
+
+  private DeadLetters(CoordinatorConnection conn, java.util.function.BiFunction<JobLayout, String, String> folder,
+      String what) {
     this.conn = conn;
+    this.folder = folder;
+    this.what = what;
+  }
+
+  /**
+   * The documents written with values the target could not hold as they were, kept the same way ({@code
+   * changed/<b>/<sliceId>}: count and sample, the reason saying what changed). They were written, so no tolerance
+   * applies to them.
+   */
+  public static DeadLetters changed(CoordinatorConnection conn) {
+    return new DeadLetters(conn, JobLayout::changedPath, "documents written with changed values");
   }
 
   private final Map<String, Buckets> buckets = new java.util.concurrent.ConcurrentHashMap<>();
@@ -27,7 +46,7 @@ public final class DeadLetters {
   public String path(String job, String sliceId) {
     Buckets b = buckets.computeIfAbsent(job, j -> new JobRepository(conn).readSpec(j)
         .orElseThrow(() -> JobRepository.noSuchJob(conn, j)).requireCurrentLayout());
-    return conn.layout(job).rejectedPath(b.of(sliceId)) + "/" + sliceId;
+    return folder.apply(conn.layout(job), b.of(sliceId)) + "/" + sliceId;
   }
 
   /**
@@ -39,7 +58,7 @@ public final class DeadLetters {
     JobLayout.requireValidName("slice id", sliceId);
     String p = path(job, sliceId);
     CuratorFramework zk = conn.curator();
-    String action = "recording rejected documents of slice " + sliceId;
+    String action = "recording " + what + " of slice " + sliceId;
     for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
       Stat stat = new Stat();
       byte[] data = read(p, stat, action);
@@ -63,7 +82,7 @@ public final class DeadLetters {
       }
       ConflictBackoff.pause(i);
     }
-    throw new CoordinationException("the rejected documents of slice " + sliceId + " kept changing while "
+    throw new CoordinationException("the " + what + " of slice " + sliceId + " kept changing while "
         + action + "; the slice is retried");
   }
 
@@ -73,7 +92,7 @@ public final class DeadLetters {
    */
   public void clearAfterReset(String job, String sliceId, long resetEpoch) {
     String p = path(job, sliceId);
-    String action = "clearing rejected documents of slice " + sliceId;
+    String action = "clearing " + what + " of slice " + sliceId;
     for (int i = 0; i < ConflictBackoff.ATTEMPTS; i++) {
       Stat stat = new Stat();
       byte[] data = read(p, stat, action);
@@ -87,7 +106,7 @@ public final class DeadLetters {
       }
       ConflictBackoff.pause(i);
     }
-    throw new CoordinationException("the rejected documents of slice " + sliceId + " kept changing while " + action);
+    throw new CoordinationException("the " + what + " of slice " + sliceId + " kept changing while " + action);
   }
 
   /** The rejected documents of a job, by slice id: a listing per bucket and a read per slice with rejections. */
@@ -97,10 +116,10 @@ public final class DeadLetters {
         .requireCurrentLayout();
     BulkReader bulk = new BulkReader(conn);
     List<String> paths = new ArrayList<>();
-    bulk.children("listing rejected documents of job " + job, b.all().stream().map(layout::rejectedPath).toList())
+    bulk.children("listing " + what + " of job " + job, b.all().stream().map(x -> folder.apply(layout, x)).toList())
         .forEach((folder, names) -> names.forEach(n -> paths.add(folder + "/" + n)));
     Map<String, SliceRejections> bySlice = new TreeMap<>();
-    bulk.read("reading rejected documents of job " + job, paths).forEach((p, n) -> {
+    bulk.read("reading " + what + " of job " + job, paths).forEach((p, n) -> {
       SliceRejections r = NodeCodec.decode(p, n.data(), SliceRejections.class);
       bySlice.put(r.sliceId(), r);
     });

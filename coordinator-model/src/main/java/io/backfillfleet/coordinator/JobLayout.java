@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;b&gt;               persistent  {@link BucketTally}: the bucket's accounting
  * &lt;root&gt;/jobs/&lt;job&gt;/claims/&lt;b&gt;/&lt;sliceId&gt;     ephemeral   {@link ClaimInfo}
  * &lt;root&gt;/jobs/&lt;job&gt;/rejected/&lt;b&gt;/&lt;sliceId&gt;   persistent  {@link SliceRejections}
+ * &lt;root&gt;/jobs/&lt;job&gt;/changed/&lt;b&gt;/&lt;sliceId&gt;    persistent  {@link SliceRejections} of changed documents
  * &lt;root&gt;/jobs/&lt;job&gt;/workers/&lt;workerId&gt;        ephemeral   {@link WorkerInfo}
  * &lt;root&gt;/jobs/&lt;job&gt;/idle/&lt;workerId&gt;           ephemeral   empty: a worker with a free slot found no free slice
  * &lt;root&gt;/jobs/&lt;job&gt;/control                   persistent  {@link JobControl}
@@ -106,6 +107,11 @@ public record JobLayout(String root, String job) {
 
   public String rejectedPath(String bucket) {
     return rejectedPath() + "/" + bucket;
+  }
+
+  /** Documents written with values the target could not hold as they were: a sample per slice, as rejected ones. */
+  public String changedPath(String bucket) {
+    return jobPath() + "/changed/" + bucket;
   }
 
   public String workersPath() {

@@ -29,6 +29,7 @@ public record JobProgress(
     long docsAlreadyPresent,
     long docsRejected,
     long docsDeletedAfterRecheck,
+    long docsChanged,
     double docsPerSecond,
     Duration eta,
     int liveWorkers,
@@ -74,7 +75,7 @@ public record JobProgress(
     return new JobProgress(s.spec().name(), s.spec().state() == JobSpec.PublishState.READY, s.control().paused(),
         s.control().maxDocsPerSecond(), s.control().maxSlicesInFlight(), s.slices(), s.open() - s.held(), s.held(), s.done(), s.failed(),
         s.corrupt().size(), s.spec().estimatedDocs(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(),
-        p.docsRejected(), p.docsDeletedAfterRecheck(), rate, eta, s.workers().size(), claims, failures, s.corrupt(),
+        p.docsRejected(), p.docsDeletedAfterRecheck(), p.docsChanged(), rate, eta, s.workers().size(), claims, failures, s.corrupt(),
         s.spec().sliceCount(), s.control().splitAllowed() ? JobControl.SPLIT_AUTO : JobControl.SPLIT_OFF);
   }
 }

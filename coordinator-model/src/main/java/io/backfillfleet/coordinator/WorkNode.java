@@ -43,7 +43,9 @@ public record WorkNode(
     Instant updatedAt,
     SliceVerification verify,
     List<SlicePart> parts,
-    SliceLineage lineage) {
+    SliceLineage lineage,
+    // left out while 0: nodes of jobs without changed values stay as older versions wrote and read them
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long docsChanged) {
 
   /** The newest schema this version reads. */
   public static final int SCHEMA = 2;
@@ -78,26 +80,26 @@ public record WorkNode(
       long docsAlreadyPresent, long docsRejected, long docsDeletedAfterRecheck, int attempts, String lastError,
       Instant updatedAt, SliceVerification verify) {
     this(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor, docsRead, docsCreated,
-        docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, updatedAt, verify, null, null);
+        docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, updatedAt, verify, null, null, 0);
   }
 
   /** A new, never-claimed slice of a time window. */
   public static WorkNode pending(String tenant, Instant from, Instant to, long estimatedDocs) {
     return new WorkNode(PLAIN_SCHEMA, tenant, from, to, false, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, null, null);
+        0, 0, 0, 0, 0, 0, null, null, null, null, null, 0);
   }
 
   /** A new slice for the documents of a tenant that have no timestamp. */
   public static WorkNode pendingWithoutTimestamp(String tenant, long estimatedDocs) {
     return new WorkNode(PLAIN_SCHEMA, tenant, null, null, true, estimatedDocs, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, null, null);
+        0, 0, 0, 0, 0, 0, null, null, null, null, null, 0);
   }
 
   /** A new slice covering the windows of several small tenants; its estimate is the sum of theirs. */
   public static WorkNode pendingPacked(List<SlicePart> parts) {
     long estimate = parts.stream().mapToLong(SlicePart::estimatedDocs).sum();
     return new WorkNode(PACKED_SCHEMA, null, null, null, false, estimate, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, parts, null);
+        0, 0, 0, 0, 0, 0, null, null, null, parts, null, 0);
   }
 
   /** Whether this slice covers several tenants' windows ({@link #parts()}). */
@@ -120,38 +122,39 @@ public record WorkNode(
   }
 
   public CopyProgress progress() {
-    return new CopyProgress(docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck);
+    return new CopyProgress(docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck,
+        docsChanged);
   }
 
   WorkNode claimedBy(String newOwner, long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, newEpoch, newOwner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, now, verify, parts, lineage);
+        lastError, now, verify, parts, lineage, docsChanged);
   }
 
   WorkNode checkpointed(CursorCheckpoint checkpoint, Instant now) {
     CopyProgress p = checkpoint.progress();
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner,
         checkpoint.cursor(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(),
-        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify, parts, lineage);
+        p.docsDeletedAfterRecheck(), attempts, lastError, now, verify, parts, lineage, p.docsChanged());
   }
 
   WorkNode inState(SliceState newState, int newAttempts, String error, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, newState, epoch, owner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck,
-        newAttempts, error, now, verify, parts, lineage);
+        newAttempts, error, now, verify, parts, lineage, docsChanged);
   }
 
   /** Back to the start of the window: cursor and counts cleared (an operator's "reset"). */
   WorkNode restarted(long newEpoch, Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, SliceState.PENDING, newEpoch, null,
-        null, 0, 0, 0, 0, 0, 0, null, now, null, parts, lineage);
+        null, 0, 0, 0, 0, 0, 0, null, now, null, parts, lineage, 0);
   }
 
   WorkNode verified(SliceVerification result) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch, owner, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, updatedAt, result, parts, lineage);
+        lastError, updatedAt, result, parts, lineage, docsChanged);
   }
 
   /**
@@ -181,7 +184,7 @@ public record WorkNode(
     if (!packed()) {
       return new WorkNode(schema, tenant, from, p.at(), missingTimestamp, newEstimate, state, epoch, owner, cursor,
           docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, now,
-          verify, null, l);
+          verify, null, l, docsChanged);
     }
     List<SlicePart> kept = new java.util.ArrayList<>(parts.subList(0, p.part()));
     if (p.at() != null) {
@@ -190,7 +193,7 @@ public record WorkNode(
     }
     return new WorkNode(schema, null, null, null, false, newEstimate, state, epoch, owner, cursor, docsRead,
         docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts, lastError, now, verify, kept,
-        l);
+        l, docsChanged);
   }
 
   /** The new PENDING slice of everything from {@code p} on, split off this slice ({@code sliceId}). */
@@ -199,20 +202,20 @@ public record WorkNode(
     SliceLineage l = SliceLineage.successorOf(sliceId, lineage);
     if (!packed()) {
       return new WorkNode(PLAIN_SCHEMA, tenant, p.at(), to, false, estimate, SliceState.PENDING, 0, null, null,
-          0, 0, 0, 0, 0, 0, null, null, null, null, l);
+          0, 0, 0, 0, 0, 0, null, null, null, null, l, 0);
     }
     List<SlicePart> moved = new java.util.ArrayList<>();
     SlicePart first = parts.get(p.part());
     moved.add(p.at() == null ? first : SlicePart.window(first.tenant(), p.at(), first.to(), 0));
     moved.addAll(parts.subList(p.part() + 1, parts.size()));
     return new WorkNode(PACKED_SCHEMA, null, null, null, false, estimate, SliceState.PENDING, 0, null, null,
-        0, 0, 0, 0, 0, 0, null, null, null, moved, l);
+        0, 0, 0, 0, 0, 0, null, null, null, moved, l, 0);
   }
 
   /** Fences the last owner without claiming: the epoch moves on, the owner is cleared. */
   WorkNode releasedByOperator(Instant now) {
     return new WorkNode(schema, tenant, from, to, missingTimestamp, estimatedDocs, state, epoch + 1, null, cursor,
         docsRead, docsCreated, docsAlreadyPresent, docsRejected, docsDeletedAfterRecheck, attempts,
-        lastError, now, verify, parts, lineage);
+        lastError, now, verify, parts, lineage, docsChanged);
   }
 }

@@ -253,7 +253,7 @@ final class DeleteRecheck {
   /** A safe point at {@code at} with {@code counts}, its deletions being all this re-check has done so far. */
   private SafePoint safeAt(Cursor at, CopyProgress counts) {
     return new SafePoint(at, new CopyProgress(counts.docsRead(), counts.docsCreated(), counts.docsAlreadyPresent(),
-        counts.docsRejected(), deleted));
+        counts.docsRejected(), deleted, counts.docsChanged()));
   }
 
   SafePoint safePoint() {

@@ -106,7 +106,7 @@ public final class FleetWorker implements AutoCloseable {
       // every line this worker logs carries its job and worker (JSON logs: fields; see named()), slice lines the slice
       MDC.put("job", job);
       MDC.put("worker", resolved.workerId());
-      RejectionRecorder rejections = new RejectionRecorder(new DeadLetters(conn),
+      RejectionRecorder rejections = new RejectionRecorder(new DeadLetters(conn), DeadLetters.changed(conn),
           RejectedFileSink.of(JobStores.rejectedFile(spec), resolved.workerId()), JobStores.errors(spec));
       PageMemoryBudget pageMemory = resolved.pageMemory();
       metrics.watch(pageMemory);

@@ -1,5 +1,6 @@
 package io.backfillfleet.worker;
 
+import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.CopyProgress;
 import io.backfillfleet.coordinator.DeadLetters;
 import io.backfillfleet.coordinator.RejectedDoc;
@@ -13,18 +14,31 @@ import java.util.List;
  */
 final class RejectionRecorder {
   private final DeadLetters deadLetters;
+  private final DeadLetters changedLetters;
   private final RejectedFileSink file;
   private final RejectionPolicy policy;
 
-  RejectionRecorder(DeadLetters deadLetters, RejectedFileSink file, RejectionPolicy policy) {
+  RejectionRecorder(DeadLetters deadLetters, DeadLetters changedLetters, RejectedFileSink file,
+      RejectionPolicy policy) {
     this.deadLetters = deadLetters;
+    this.changedLetters = changedLetters;
     this.file = file;
     this.policy = policy;
   }
 
   /** The job's defaults: no file, {@link RejectionPolicy#DEFAULT}. */
-  static RejectionRecorder toZooKeeper(DeadLetters deadLetters) {
-    return new RejectionRecorder(deadLetters, RejectedFileSink.NONE, RejectionPolicy.DEFAULT);
+  static RejectionRecorder toZooKeeper(CoordinatorConnection conn) {
+    return new RejectionRecorder(new DeadLetters(conn), DeadLetters.changed(conn), RejectedFileSink.NONE,
+        RejectionPolicy.DEFAULT);
+  }
+
+  /**
+   * Records a page's documents written with values the target could not hold as they were ({@code progress}: the
+   * slice's counts including this page), listed by 'backfill rejected' apart from the rejected ones.
+   */
+  void recordChanged(SliceClaim claim, CopyProgress progress, List<RejectedDoc> changed) {
+    if (changed.isEmpty()) return;
+    changedLetters.record(claim.job(), claim.sliceId(), claim.epoch(), progress.docsChanged(), changed);
   }
 
   /**

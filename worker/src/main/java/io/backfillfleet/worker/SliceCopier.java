@@ -128,7 +128,7 @@ final class SliceCopier {
         long readWait = System.nanoTime() - pageStart;
         long writeTime;
         Page page = held.page;
-        List<DocConverter.Outcome> converted = converted(page, claim);
+        List<DocConverter.Outcome> converted = page.docs().stream().map(converter::convert).toList();
         List<Doc> mapped = converted.stream().map(DocConverter.Outcome::doc).toList();
         List<CopiedDoc> written = copied(page, mapped);
         WriteResult r;
@@ -145,8 +145,9 @@ final class SliceCopier {
           held.release(); // now, not at the end of the slice: its settle delay must not hold memory
         }
         if (slots != null) slots.onPage(pageStart, readWait + writeTime, StorePushback.count() != pushbacks);
+        List<RejectedDoc> changed = changedAndCreated(converted, r, claim);
         progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
-            r.rejected().size(), 0));
+            r.rejected().size(), 0, changed.size()));
         // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
         // a written page must never miss its re-check. Every id sent is re-checked, rejected ones too: a shard may
         // have stored a document it reported as failed.
@@ -158,6 +159,7 @@ final class SliceCopier {
           LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
               claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
         }
+        rejections.recordChanged(claim, progress, changed);
         if (progress.docsRejected() > 0) {
           String overTolerance = rejections.record(claim, progress, rejected);
           if (overTolerance != null) return fail(claim, overTolerance, 1); // copying on cannot fix it: FAILED now
@@ -172,9 +174,9 @@ final class SliceCopier {
           timed(() -> claim.complete(last));
           metrics.slicesDone.inc();
           CopyProgress p = last.progress();
-          LOG.info("slice {} done: {} read, {} created, {} already present, {} rejected, {} deleted after re-check",
-              claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsAlreadyPresent(), p.docsRejected(),
-              p.docsDeletedAfterRecheck());
+          LOG.info("slice {} done: {} read, {} created ({} with changed values), {} already present, {} rejected, {}"
+              + " deleted after re-check", claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsChanged(),
+              p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck());
           return Outcome.COMPLETED;
         }
         recheck.recheck(false);
@@ -240,20 +242,23 @@ final class SliceCopier {
   }
 
   /**
-   * The page as it is written to the target (field mapping applied, values converted), in the page's order; the
-   * documents written with a value the target cannot hold as it was are counted, and the first one is named.
+   * The page's documents this write created with a value the target cannot hold as it was, each with what changed
+   * (one already present was not written by us); counted, and the first one named in the log.
    */
-  private List<DocConverter.Outcome> converted(Page page, SliceClaim claim) {
-    List<DocConverter.Outcome> out = page.docs().stream().map(converter::convert).toList();
-    List<DocConverter.Converted> changed = out.stream().filter(o -> o instanceof DocConverter.Converted c
-        && !c.changes().isEmpty()).map(DocConverter.Converted.class::cast).toList();
+  private List<RejectedDoc> changedAndCreated(List<DocConverter.Outcome> converted, WriteResult r, SliceClaim claim) {
+    java.util.Set<String> created = new java.util.HashSet<>(r.created());
+    List<RejectedDoc> changed = converted.stream()
+        .filter(o -> o instanceof DocConverter.Converted c && !c.changes().isEmpty() && created.contains(c.doc().id()))
+        .map(o -> new RejectedDoc(o.doc().id(), String.join("; ", ((DocConverter.Converted) o).changes())))
+        .toList();
     if (!changed.isEmpty()) {
       metrics.docsChanged.mark(changed.size());
       LOG.warn("slice {}: {} documents written with values the target cannot hold as they were (first: {} - {});"
-          + " fieldMapping.dropNulls: true leaves such values out quietly, lossyValues: reject rejects the documents",
-          claim.sliceId(), changed.size(), changed.get(0).doc().id(), String.join("; ", changed.get(0).changes()));
+          + " listed by 'backfill rejected --job {}'; fieldMapping.dropNulls: true leaves such values out quietly,"
+          + " lossyValues: reject rejects the documents", claim.sliceId(), changed.size(), changed.get(0).id(),
+          changed.get(0).reason(), claim.job());
     }
-    return out;
+    return changed;
   }
 
   /** Each document of the page with its routing in the source (as read) and in the target (as written). */

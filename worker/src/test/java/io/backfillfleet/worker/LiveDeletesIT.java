@@ -179,7 +179,7 @@ class LiveDeletesIT {
       });
       SliceCopier copier = new SliceCopier(liveWriterAfterFirstRead, target,
           new io.backfillfleet.store.DocConverter(new FieldMapping(Map.of("bad_s", "n"), java.util.Set.of()),
-              target.fields()), RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
+              target.fields()), RejectionRecorder.toZooKeeper(conn),
           WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofMillis(300)), new WorkerMetrics(),
           new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(),
           new PageMemoryBudget(64 << 20), 3);
@@ -196,7 +196,7 @@ class LiveDeletesIT {
   /** One worker copies the job's only slice, in pages of 100, to completion. */
   private static void copyTheOnlySlice(SearchStore source, SearchStore target, CoordinatorConnection conn,
       SliceBoard board, Duration settle) {
-    SliceCopier copier = new SliceCopier(source, target, new io.backfillfleet.store.DocConverter(FieldMapping.NONE, target.fields()), RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
+    SliceCopier copier = new SliceCopier(source, target, new io.backfillfleet.store.DocConverter(FieldMapping.NONE, target.fields()), RejectionRecorder.toZooKeeper(conn),
         WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(settle), new WorkerMetrics(), new Throttle(),
         new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20), 3);
     SliceClaim claim = board.claimNext("w").orElseThrow();

@@ -102,7 +102,7 @@ class PackedTenantsIT {
           .until(() -> board.claimNext("early"), Optional::isPresent).orElseThrow();
       assertThat(claim.work().packed()).isTrue();
       AtomicInteger pages = new AtomicInteger();
-      SliceCopier copier = new SliceCopier(source, target, new io.backfillfleet.store.DocConverter(FieldMapping.NONE, target.fields()), RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
+      SliceCopier copier = new SliceCopier(source, target, new io.backfillfleet.store.DocConverter(FieldMapping.NONE, target.fields()), RejectionRecorder.toZooKeeper(conn),
           WorkerSettings.defaults("early").withPageSize(7).withSettleDelay(Duration.ofMillis(200)), new WorkerMetrics(),
           new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20),
           3);

@@ -134,7 +134,7 @@ class RejectedDocumentsIT {
   }
 
   private static SliceCopier copier(SearchStore source, SearchStore target, CoordinatorConnection conn) {
-    return new SliceCopier(source, target, new io.backfillfleet.store.DocConverter(BAD_S_ONTO_N, target.fields()), RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
+    return new SliceCopier(source, target, new io.backfillfleet.store.DocConverter(BAD_S_ONTO_N, target.fields()), RejectionRecorder.toZooKeeper(conn),
         WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofMillis(300)), new WorkerMetrics(),
         new Throttle(), new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20),
         3);

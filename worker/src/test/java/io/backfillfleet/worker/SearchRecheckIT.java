@@ -135,7 +135,7 @@ class SearchRecheckIT {
         deletedLive.set(List.copyOf(delete));
       });
       SliceCopier copier = new SliceCopier(hooked, target, new io.backfillfleet.store.DocConverter(FieldMapping.NONE, target.fields()),
-          RejectionRecorder.toZooKeeper(new DeadLetters(conn)),
+          RejectionRecorder.toZooKeeper(conn),
           WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(settle), metrics, new Throttle(),
           new PauseGate(() -> false), Executors.newSingleThreadExecutor(), new PageMemoryBudget(64 << 20), 3);
       SliceClaim claim = board.claimNext("w").orElseThrow();
