@@ -90,9 +90,7 @@ class CrossEngineValuesIT {
     assertThat(d1.getFieldValue("origin")).isEqualTo("backfill");
     assertThat(d1.getFieldValue("tenant_s")).isEqualTo("acme");
 
-    PlanCommandIT.Result rejected = PlanCommandIT.run("rejected", "--job", "values", "--zk",
-        ZooKeeperServers.shared().getConnectString(), "--root", Files.readString(job).lines()
-            .filter(l -> l.startsWith("zookeeper")).findFirst().orElseThrow().replaceAll(".*root: \"([^\"]+)\".*", "$1"));
+    PlanCommandIT.Result rejected = PlanCommandIT.run("rejected", "--job-file", job.toString());
     assertThat(rejected.code()).as(rejected.err()).isZero();
     assertThat(rejected.out()).contains("d2").contains("field 'n' needs a whole number; got 2.5")
         .contains("1 rejected document(s) in job values")
@@ -102,5 +100,24 @@ class CrossEngineValuesIT {
     PlanCommandIT.Result status = PlanCommandIT.run("status", "--job-file", job.toString());
     assertThat(status.out()).as(status.err()).contains("2 created").contains("1 rejected")
         .contains("changed values: 1 documents written without values the target cannot hold");
+
+    // the same documents with lossyValues: reject: d1 is not written, and listed with what would have changed
+    String strict = "strict-" + UUID.randomUUID().toString().substring(0, 8);
+    SolrTestCluster.target().createCollection(strict, 1);
+    Path strictJob = dir.resolve("strict.yaml");
+    Files.writeString(strictJob, Files.readString(job).replace("job: values", "job: strict")
+        .replace("collection: " + coll, "collection: " + strict).replace("fieldMapping:\n",
+            "fieldMapping:\n  lossyValues: reject\n"));
+    assertThat(PlanCommandIT.run("plan", "--job-file", strictJob.toString(), "--apply", "--quiet").code()).isZero();
+    PlanCommandIT.Result strictWork = PlanCommandIT.run("work", "--job-file", strictJob.toString(), "--worker-id", "w",
+        "--settle-seconds", "0");
+    assertThat(strictWork.code()).as(strictWork.err()).isZero();
+    SolrTestCluster.target().client().commit(strict);
+    assertThat(SolrTestCluster.target().client().query(strict, new SolrQuery("*:*")).getResults())
+        .extracting(d -> d.getFieldValue("id")).containsExactly("d3");
+    PlanCommandIT.Result strictRejected = PlanCommandIT.run("rejected", "--job-file", strictJob.toString());
+    assertThat(strictRejected.out()).as(strictRejected.err()).contains("2 rejected document(s) in job strict")
+        .containsPattern("d1 +the target cannot hold it as it is \\(field 'tags': 1 null left out of a list of 3")
+        .doesNotContain("written with changed values");
   }
 }

@@ -89,7 +89,8 @@ public final class ElasticsearchStore implements SearchStore {
   private final StoreConfig config;
   private final RestClient rest;
   private final RetryPolicy retry;
-  private final EsChangeMarks marks = new EsChangeMarks(this::shardCheckpoints, this::searchVisibility, System::nanoTime);
+  private final EsChangeMarks marks = new EsChangeMarks(this::shardCheckpoints, this::searchVisibility,
+      this::refreshEveryCopy, System::nanoTime);
   /** Whether page ranges can be written as queries (see {@link #rangeable()}); null until known. */
   private volatile Boolean rangeable;
   private volatile Boolean millisTimestamp;
@@ -736,6 +737,13 @@ public final class ElasticsearchStore implements SearchStore {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** Refreshes the index once for {@link EsChangeMarks}: true only if every shard copy refreshed. */
+  private boolean refreshEveryCopy() {
+    JsonNode shards = lowLevel("refreshing for the guard's watermark", "POST", "/" + config.collection() + "/_refresh",
+        null).path("_shards");
+    return shards.path("failed").asInt(-1) == 0 && shards.path("total").asInt(-1) == shards.path("successful").asInt(-2);
   }
 
   /** Every shard copy's sequence-number checkpoints ({@link EsChangeMarks#watermark}). */

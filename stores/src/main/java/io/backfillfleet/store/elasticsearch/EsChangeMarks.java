@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -22,6 +23,12 @@ import java.util.function.Supplier;
  * <p>Snapshots are taken as reads open (one {@code _stats} request at most every {@link #EVERY}) and kept a while,
  * so after the first few seconds of a worker every new read finds one old enough and waits for nothing; a read
  * that finds none gets no watermark and its pages are checked as before.
+ *
+ * <p>Those first seconds are every worker's, and a short copy is mostly them (a 100,000-document benchmark counted
+ * 40 to 98 % of its pages by id for want of a snapshot old enough). So the first snapshot is followed by one
+ * explicit refresh of the index: once every shard copy has refreshed, every operation up to the snapshot's watermark
+ * is searchable on every copy, and a read opening after that may use it at once. One refresh per process (a worker,
+ * a verify); a refresh refused (no privilege) or not done on every copy leaves the snapshot to age as the others.
  */
 final class EsChangeMarks {
   /** For the refresh itself to finish on a busy node, beyond its interval. */
@@ -30,19 +37,33 @@ final class EsChangeMarks {
   private static final long KEEP_NANOS = Duration.ofMinutes(2).toNanos();
   private static final long VISIBILITY_NANOS = Duration.ofMinutes(1).toNanos();
 
-  private record Snapshot(long takenAtNanos, long watermark) {}
+  /** @param usableFromNanos when a read opening may use it: a refresh bound and a margin after, or after a refresh */
+  private record Snapshot(long takenAtNanos, long usableFromNanos, long watermark) {}
 
   private final Supplier<JsonNode> shardStats;
   private final Supplier<SearchVisibility> visibility;
+  private final BooleanSupplier refreshEveryCopy;
   private final LongSupplier clock;
+  private boolean refreshTried;
   private final Deque<Snapshot> snapshots = new ArrayDeque<>(); // newest first
   private SearchVisibility visible;
   private long visibleReadAt;
 
-  EsChangeMarks(Supplier<JsonNode> shardStats, Supplier<SearchVisibility> visibility, LongSupplier clock) {
+  /**
+   * @param refreshEveryCopy refreshes the index; true only if every shard copy did (false or an exception: not
+   *                         known)
+   */
+  EsChangeMarks(Supplier<JsonNode> shardStats, Supplier<SearchVisibility> visibility, BooleanSupplier refreshEveryCopy,
+      LongSupplier clock) {
     this.shardStats = shardStats;
     this.visibility = visibility;
+    this.refreshEveryCopy = refreshEveryCopy;
     this.clock = clock;
+  }
+
+  /** Without the first refresh: every snapshot ages. */
+  EsChangeMarks(Supplier<JsonNode> shardStats, Supplier<SearchVisibility> visibility, LongSupplier clock) {
+    this(shardStats, visibility, () -> false, clock);
   }
 
   /** The watermark for a read opening now, or empty when no snapshot is old enough (or none can be trusted). */
@@ -56,17 +77,33 @@ final class EsChangeMarks {
       if (!visible.isBounded()) return OptionalLong.empty(); // refresh off: nothing says when a change is seen
       if (snapshots.isEmpty() || now - snapshots.peekFirst().takenAtNanos() >= EVERY.toNanos()) {
         long w = watermark(shardStats.get());
-        snapshots.addFirst(new Snapshot(clock.getAsLong(), w));
+        long taken = clock.getAsLong();
+        long usable = taken + visible.bound().plus(MARGIN).toNanos();
+        if (!refreshTried && w >= 0) {
+          refreshTried = true;
+          if (refreshed()) usable = clock.getAsLong(); // the refresh began after the snapshot and has ended
+        }
+        snapshots.addFirst(new Snapshot(taken, usable, w));
       }
     } catch (RuntimeException e) {
       return OptionalLong.empty(); // a proof is only a shortcut: without it, pages are checked document by document
     }
     while (snapshots.size() > 1 && now - snapshots.peekLast().takenAtNanos() > KEEP_NANOS) snapshots.removeLast();
-    long oldEnough = now - visible.bound().plus(MARGIN).toNanos();
-    for (Snapshot s : snapshots) {
-      if (s.takenAtNanos() <= oldEnough) return s.watermark() < 0 ? OptionalLong.empty() : OptionalLong.of(s.watermark());
+    long opening = clock.getAsLong();
+    for (Snapshot s : snapshots) { // newest first: the newest usable one
+      if (s.usableFromNanos() <= opening) {
+        return s.watermark() < 0 ? OptionalLong.empty() : OptionalLong.of(s.watermark());
+      }
     }
     return OptionalLong.empty();
+  }
+
+  private boolean refreshed() {
+    try {
+      return refreshEveryCopy.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false; // refused or failed: the snapshot ages like any other
+    }
   }
 
   /**

@@ -58,6 +58,34 @@ class EsChangeMarksTest {
   }
 
   @Test
+  void theFirstSnapshotIsUsableAtOnceOnlyAfterEveryCopyRefreshedAndOnlyOnce() throws Exception {
+    AtomicLong now = new AtomicLong(100 * S);
+    AtomicInteger refreshes = new AtomicInteger();
+    Deque<JsonNode> answers = new ArrayDeque<>(java.util.List.of(stats(10), stats(15), stats(18)));
+    EsChangeMarks marks = new EsChangeMarks(answers::removeFirst,
+        () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), () -> {
+          refreshes.incrementAndGet();
+          now.addAndGet(S / 10); // the refresh takes a while; the read opens after it
+          return true;
+        }, now::get);
+    assertThat(marks.forReadOpeningNow()).as("refreshed after the snapshot: usable now").hasValue(10);
+    now.addAndGet(5 * S);
+    assertThat(marks.forReadOpeningNow()).as("the next snapshot ages as before; the refreshed one still serves")
+        .hasValue(10);
+    assertThat(refreshes).as("one refresh per process").hasValue(1);
+
+    // a refresh not done on every copy (or refused) does not vouch: the first snapshot ages like the others
+    EsChangeMarks partial = new EsChangeMarks(() -> stats(10), () -> SearchVisibility.within(Duration.ofSeconds(1),
+        "test"), () -> false, now::get);
+    assertThat(partial.forReadOpeningNow()).isEmpty();
+    EsChangeMarks refused = new EsChangeMarks(() -> stats(10), () -> SearchVisibility.within(Duration.ofSeconds(1),
+        "test"), () -> {
+          throw new IllegalStateException("403: no maintenance privilege");
+        }, now::get);
+    assertThat(refused.forReadOpeningNow()).isEmpty();
+  }
+
+  @Test
   void noWatermarkWhenChangesHaveNoVisibilityBoundOrTheStatsCannotBeRead() throws Exception {
     AtomicLong now = new AtomicLong(0);
     AtomicReference<SearchVisibility> visibility = new AtomicReference<>(SearchVisibility.unbounded("refresh off"));
