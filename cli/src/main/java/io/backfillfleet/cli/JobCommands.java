@@ -151,22 +151,24 @@ final class JobCommands {
           out.println(array);
           return ExitCodes.OK;
         }
-        long n = list(out, slices, "rejected");
+        long n = list(out, slices, "rejected", "");
         out.printf("%,d rejected document(s) in job %s, in %d slice(s)%n", n, job, slices.size());
         if (!changed.isEmpty()) {
-          long c = list(out, changed, "written with changed values");
-          out.printf("%,d document(s) written with changed values in job %s, in %d slice(s)%n", c, job,
-              changed.size());
+          // a slice's changed node stops counting once its sample is full: status has every slice's exact count
+          long c = list(out, changed, "written with changed values", "at least ");
+          out.printf("%,d document(s) written with changed values in job %s, in %d slice(s) ('backfill status' counts"
+              + " the finished slices exactly)%n", c, job, changed.size());
         }
         return ExitCodes.OK;
       }
     }
 
     /** Prints each slice's count and sample; returns the total count. */
-    private static long list(PrintWriter out, List<SliceRejections> slices, String what) {
+    private static long list(PrintWriter out, List<SliceRejections> slices, String what, String whenFull) {
       long n = 0;
       for (SliceRejections r : slices) {
-        out.printf("%s: %,d %s%s%n", r.sliceId(), r.count(), what,
+        boolean full = r.sample().size() >= SliceRejections.SAMPLE_SIZE;
+        out.printf("%s: %s%,d %s%s%n", r.sliceId(), full ? whenFull : "", r.count(), what,
             r.count() > r.sample().size() ? " (the first " + r.sample().size() + " listed)" : "");
         for (RejectedDoc d : r.sample()) out.printf("  %-30s %s%n", d.id(), d.reason());
         n += r.count();

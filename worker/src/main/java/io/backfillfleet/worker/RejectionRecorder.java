@@ -34,11 +34,15 @@ final class RejectionRecorder {
 
   /**
    * Records a page's documents written with values the target could not hold as they were ({@code progress}: the
-   * slice's counts including this page), listed by 'backfill rejected' apart from the rejected ones.
+   * slice's counts including this page), listed by 'backfill rejected' apart from the rejected ones. Unlike
+   * rejections they can be most documents of a job (every page of an Elasticsearch-to-Solr copy with nullable
+   * fields), so once a slice's sample is full its node is left alone: returns true then, and the caller stops
+   * calling for that slice (the slice's own count, checkpointed with it, is what status sums).
    */
-  void recordChanged(SliceClaim claim, CopyProgress progress, List<RejectedDoc> changed) {
-    if (changed.isEmpty()) return;
-    changedLetters.record(claim.job(), claim.sliceId(), claim.epoch(), progress.docsChanged(), changed);
+  boolean recordChanged(SliceClaim claim, CopyProgress progress, List<RejectedDoc> changed) {
+    if (changed.isEmpty()) return false;
+    return changedLetters.record(claim.job(), claim.sliceId(), claim.epoch(), progress.docsChanged(), changed)
+        .sample().size() >= SliceRejections.SAMPLE_SIZE;
   }
 
   /**

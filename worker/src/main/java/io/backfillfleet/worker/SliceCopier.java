@@ -115,6 +115,7 @@ final class SliceCopier {
   private Outcome copy(SliceClaim claim, BooleanSupplier stopRequested, Runnable settling, WorkNode w,
       CopyProgress progress, Cursor start, DeleteRecheck recheck) {
     int pagesSinceCheckpoint = 0;
+    boolean changedSampleFull = false;
     long lastCheckpoint = System.nanoTime();
     long claimedAt = lastCheckpoint;
     // a packed slice's windows are read as one stream: one claim, one checkpoint stream, one settle delay at the end;
@@ -159,7 +160,7 @@ final class SliceCopier {
           LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
               claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
         }
-        rejections.recordChanged(claim, progress, changed);
+        if (!changedSampleFull) changedSampleFull = rejections.recordChanged(claim, progress, changed);
         if (progress.docsRejected() > 0) {
           String overTolerance = rejections.record(claim, progress, rejected);
           if (overTolerance != null) return fail(claim, overTolerance, 1); // copying on cannot fix it: FAILED now
