@@ -73,8 +73,14 @@ class SplitRunningSlicesIT {
     FleetFixture.write(fx.source, lateDocs(skewed.window(), late));
     long sourceDocs = BASE_DOCS + late;
 
-    Run withSplit = copy(fx, "split-auto", SplitSettings.AUTO);
-    Run withoutSplit = copy(off, "split-off", SplitSettings.OFF);
+    // live writes land inside the planned history: the off run's source also holds the auto run's live documents,
+    // which reached only the auto run's target, and one outside every window would be no slice's to copy (verify
+    // reports such a document as a coverage mismatch; a dual-writer would have written it to both targets)
+    TimeWindow planned = TimeWindow.of(
+        plan.slices().stream().map(sl -> sl.window().from()).min(Comparator.naturalOrder()).orElseThrow(),
+        plan.slices().stream().map(sl -> sl.window().to()).max(Comparator.naturalOrder()).orElseThrow());
+    Run withSplit = copy(fx, "split-auto", SplitSettings.AUTO, planned);
+    Run withoutSplit = copy(off, "split-off", SplitSettings.OFF, planned);
 
     double ideal = sourceDocs / withSplit.fleetRate;
     System.out.printf(Locale.ROOT, "%n%-12s %10s %12s %10s %12s %8s%n", "split", "wall s", "fleet docs/s", "ideal s",
@@ -174,11 +180,11 @@ class SplitRunningSlicesIT {
   }
 
   /** One copy of a job by four workers with a live dual-writer, checked for completeness afterwards. */
-  private static Run copy(FleetFixture fx, String job, SplitSettings split) throws Exception {
+  private static Run copy(FleetFixture fx, String job, SplitSettings split, TimeWindow planned) throws Exception {
     StoreConfig targetConfig = fx.target;
     SplitSettings quick = split.withMinRemaining(Duration.ofSeconds(3)).withMinDocs(500)
         .withCheckEvery(Duration.ofSeconds(1));
-    LiveWriter live = new LiveWriter(fx.source, targetConfig);
+    LiveWriter live = new LiveWriter(fx.source, targetConfig, planned);
     ExecutorService pool = Executors.newFixedThreadPool(WORKERS + 1);
     List<CoordinatorConnection> conns = new ArrayList<>();
     Run run;
@@ -359,11 +365,13 @@ class SplitRunningSlicesIT {
     final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final StoreConfig sourceConfig;
     private final StoreConfig targetConfig;
+    private final TimeWindow planned;
     private final AtomicBoolean stop = new AtomicBoolean();
 
-    LiveWriter(StoreConfig source, StoreConfig target) {
+    LiveWriter(StoreConfig source, StoreConfig target, TimeWindow planned) {
       this.sourceConfig = source;
       this.targetConfig = target;
+      this.planned = planned;
     }
 
     void stop() {
@@ -379,10 +387,14 @@ class SplitRunningSlicesIT {
           targetConfig)) {
         for (int n = 0; !stop.get(); n++) {
           pace.acquire(); // the live traffic's pace: 20 writes a second
-          Instant ts = FleetFixture.T0.plusMillis((long) (r.nextDouble() * DAYS * 86_400_000L));
+          long span = planned.to().toEpochMilli() - planned.from().toEpochMilli();
+          Instant ts = planned.from().plusMillis((long) (r.nextDouble() * span));
           Doc d = FleetFixture.doc(TENANT, "live-" + run + "-" + n, ts, "live");
-          target.createIfAbsent(List.of(d));
-          source.createIfAbsent(List.of(d));
+          for (SearchStore cluster : List.of(target, source)) {
+            var written = cluster.createIfAbsent(List.of(d));
+            // a live write that did not land would be missing for a reason the backfill has nothing to do with
+            if (written.created().size() != 1) throw new IllegalStateException("live write of " + d.id() + ": " + written);
+          }
           created.add(d.id());
           if (n % 5 == 0) {
             List<DocKey> gone = new ArrayList<>();
