@@ -122,8 +122,10 @@ final class SteadyRate implements AutoCloseable {
     long ranged = 0;
     long counted = 0;
     long lookedUp = 0;
+    long rangeCounts = 0;
     for (String m : lastMetrics) {
       if (m == null) continue;
+      rangeCounts += Math.max(0, sample(m, "backfill_recheck_range_counts_total"));
       ranged += Math.max(0, sample(m, "backfill_recheck_ranged_total"));
       counted += Math.max(0, sample(m, "backfill_recheck_counted_total"));
       lookedUp += Math.max(0, sample(m, "backfill_recheck_looked_up_total"));
@@ -131,8 +133,8 @@ final class SteadyRate implements AutoCloseable {
     long all = counted + lookedUp;
     if (all == 0) return "re-check: nothing sampled";
     return String.format(java.util.Locale.ROOT, "re-check of %d documents (last samples): %.0f %% by key-range count,"
-        + " %.0f %% by id count, %.0f %% looked up", all, 100.0 * ranged / all, 100.0 * (counted - ranged) / all,
-        100.0 * lookedUp / all);
+        + " %.0f %% by id count, %.0f %% looked up; %d key-range counts", all, 100.0 * ranged / all,
+        100.0 * (counted - ranged) / all, 100.0 * lookedUp / all, rangeCounts);
   }
 
   /** Stops sampling and computes the rate of the window. */

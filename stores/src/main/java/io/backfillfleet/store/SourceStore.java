@@ -79,6 +79,15 @@ public interface SourceStore extends AutoCloseable {
     return ranges.stream().map(r -> java.util.OptionalLong.empty()).toList();
   }
 
+  /**
+   * The ranges of consecutive pages of one slice, in the order they were read, joined where one count can stand for
+   * several (same tenant window and watermark, one key range after the other): the same proof for fewer requests.
+   * A joined range's count falls short exactly when one of its parts' would. Default: as given.
+   */
+  default List<PageRange> joinConsecutive(List<PageRange> ranges) {
+    return ranges;
+  }
+
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();
 

@@ -52,6 +52,14 @@ class PageRangeIT {
           .isGreaterThan(40);
       assertThat(s.countUnchanged(ranges)).containsExactly(OptionalLong.of(ranges.get(0).unchanged()),
           OptionalLong.of(ranges.get(1).unchanged()), OptionalLong.of(ranges.get(2).unchanged()));
+      // the three pages' ranges join into one (same watermark, one after the other, across the tie at 6 s): one
+      // count for the three pages
+      List<PageRange> joined = s.joinConsecutive(ranges);
+      long all = ranges.stream().mapToLong(PageRange::unchanged).sum();
+      assertThat(joined).hasSize(1);
+      assertThat(joined.get(0).unchanged()).isEqualTo(all);
+      assertThat(joined.get(0).changed()).hasSize(ranges.stream().mapToInt(r -> r.changed().size()).sum());
+      assertThat(s.countUnchanged(joined)).containsExactly(OptionalLong.of(all));
 
       // live traffic: two deletes and a rewrite in page 1, inserts with old timestamps into pages 1 and 2
       assertThat(s.deleteIfUnchanged(s.versions(TestDocs.keys("d01", "d05")))).hasSize(2);
@@ -70,6 +78,8 @@ class PageRangeIT {
       assertThat(s.countUnchanged(ranges)).as("page 1 lost d01, d05 and the old d07; the inserts are stamped above the watermark")
           .containsExactly(OptionalLong.of(ranges.get(0).unchanged() - lost), OptionalLong.of(ranges.get(1).unchanged()),
               OptionalLong.of(ranges.get(2).unchanged()));
+      assertThat(s.countUnchanged(joined)).as("the joined range loses what page 1 lost; the inserts at the tie, inside"
+          + " it now, are stamped above the watermark").containsExactly(OptionalLong.of(all - lost));
       // the same key ranges counted whatever the stamp: d10a and d13a would have hidden page 1's two deletes
       List<PageRange> unstamped = ranges.stream().map(r -> new PageRange(r.tenant(), r.window(), r.bounds(),
           Long.MAX_VALUE, r.unchanged(), r.changed())).toList();

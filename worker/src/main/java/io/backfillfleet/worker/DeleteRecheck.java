@@ -71,6 +71,11 @@ final class DeleteRecheck {
    */
   static final boolean GUARD_OFF = "off".equals(System.getProperty("backfill.bench.guard"));
 
+  /** How long a due page waits for the pages after it, so that one count covers them all ({@link #rangedRun}). */
+  static final Duration HOLD = Duration.ofSeconds(5);
+  /** Pages one count may cover: what a run's failure sends back to a page-by-page look stays bounded. */
+  static final int MOST_PAGES_JOINED = 32;
+
   private final GoneFromSource gone;
   private final SearchFirstLook firstLook;
   private final WorkerMetrics metrics;
@@ -149,11 +154,25 @@ final class DeleteRecheck {
             w.dueAtNanos = due;
             continue;
           }
-          if (!w.ranges.isEmpty() && firstLook.rangesUnchanged(w.ranges)) {
-            metrics.recheckRanged.mark(w.ids.size());
-            metrics.recheckCounted.mark(w.ids.size());
-            passed();
-            continue;
+          if (!w.ranges.isEmpty()) {
+            List<Written> run = rangedRun(w, counted, waitForAll);
+            if (run.isEmpty()) return; // held for the pages after it
+            metrics.recheckRangeCounts.inc();
+            if (firstLook.rangesUnchanged(run.stream().flatMap(r -> r.ranges.stream()).toList())) {
+              for (Written r : run) {
+                metrics.recheckRanged.mark(r.ids.size());
+                metrics.recheckCounted.mark(r.ids.size());
+                passed();
+              }
+              continue;
+            }
+            // a shortfall somewhere in the run: this page is looked at alone, then the next, as before
+            if (run.size() > 1 && countedAlone(w)) {
+              metrics.recheckRanged.mark(w.ids.size());
+              metrics.recheckCounted.mark(w.ids.size());
+              passed();
+              continue;
+            }
           }
           if (firstLook.allFound(w.ids)) {
             metrics.recheckCounted.mark(w.ids.size());
@@ -172,6 +191,41 @@ final class DeleteRecheck {
       }
       passed();
     }
+  }
+
+  /**
+   * The due page {@code head} and the pages written after it that one key-range count can cover with it: those that
+   * carry ranges, had no look yet, and are due by the time {@code head} has been held {@link #HOLD}. Empty while the
+   * head should still wait for them (unless {@code waitForAll}, at a slice's end, when it sleeps until the run is
+   * due). Holding costs nothing but a later safe point: the count is one request whatever it covers, which is what the
+   * guard mostly costs the source.
+   */
+  private List<Written> rangedRun(Written head, Duration counted, boolean waitForAll) {
+    long heldUntil = head.dueAtNanos + HOLD.toNanos();
+    long now = System.nanoTime();
+    List<Written> run = new ArrayList<>();
+    long lastDue = head.dueAtNanos;
+    for (Written r : pending) {
+      long due = Math.max(r.dueAtNanos, r.writtenAtNanos + counted.toNanos());
+      if (run.size() == MOST_PAGES_JOINED || r.ranges.isEmpty() || r.suspects != null || due > heldUntil) break;
+      if (!waitForAll && due > now) {
+        if (now < heldUntil) return List.of(); // not due yet, and the head may still wait for it
+        break;
+      }
+      run.add(r);
+      lastDue = Math.max(lastDue, due);
+    }
+    if (waitForAll) {
+      if (lastDue > now) sleep(lastDue - now);
+      return run;
+    }
+    if (now < heldUntil && run.size() < MOST_PAGES_JOINED) return List.of();
+    return run;
+  }
+
+  private boolean countedAlone(Written w) {
+    metrics.recheckRangeCounts.inc();
+    return firstLook.rangesUnchanged(w.ranges);
   }
 
   /** The oldest pending page is re-checked: the safe point moves past it. */

@@ -78,13 +78,16 @@ final class SearchFirstLook {
 
   /**
    * True when every range still holds all its documents stamped at most its watermark, and a search finds each of
-   * the documents the read saw stamped after it ({@link PageRange}): then no document of the page was deleted. False
-   * (check the page another way) when a count falls short or cannot be made.
+   * the documents the read saw stamped after it ({@link PageRange}): then no document of the pages was deleted. The
+   * ranges are those of consecutive pages of one slice, in read order. False (check each page another way) when a
+   * count falls short or cannot be made.
    */
-  boolean rangesUnchanged(List<PageRange> ranges) {
+  boolean rangesUnchanged(List<PageRange> pageRanges) {
     if (rangesRefused) return false;
     List<OptionalLong> counts;
+    List<PageRange> ranges;
     try {
+      ranges = source.joinConsecutive(pageRanges); // one count for several pages of a slice where it can
       counts = source.countUnchanged(ranges);
     } catch (StoreUnavailableException e) {
       throw e;

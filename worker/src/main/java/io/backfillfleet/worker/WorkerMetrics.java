@@ -25,6 +25,7 @@ public final class WorkerMetrics {
           + " lossyValues: reject)."),
       Map.entry("recheck.counted", "Written documents the resurrection guard vouched for with one search per page."),
       Map.entry("recheck.ranged", "Of those, documents vouched for by a count of the page's key range below its watermark."),
+      Map.entry("recheck.range_counts", "Key-range counts the resurrection guard sent to the source; one covers up to 32 consecutive pages of a slice."),
       Map.entry("recheck.looked_up", "Written documents the resurrection guard looked up in the source id by id."),
       Map.entry("deleted_after_recheck", "Written documents the resurrection guard deleted again: the source no longer had them (a live delete)."),
       Map.entry("read.latency", "Time to read one page from the source."),
@@ -59,6 +60,8 @@ public final class WorkerMetrics {
    */
   final Meter recheckCounted = registry.meter("recheck.counted");
   final Meter recheckRanged = registry.meter("recheck.ranged");
+  /** Requests those took: one count covers several pages where they are due together ({@code DeleteRecheck.HOLD}). */
+  final Counter recheckRangeCounts = registry.counter("recheck.range_counts");
   /** ... and those it looked up id by id in real time (a page whose count fell short, or no trusted search). */
   final Meter recheckLookedUp = registry.meter("recheck.looked_up");
   final Timer readLatency = registry.timer("read.latency");

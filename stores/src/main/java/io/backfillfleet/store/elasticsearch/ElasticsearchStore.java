@@ -477,7 +477,7 @@ public final class ElasticsearchStore implements SearchStore {
         if (ts.longValue() == first) atFirst.add(h.sort().get(1));
         else if (ts.longValue() == last) atLast.add(h.sort().get(1));
       }
-      String bounds = HotPathJson.write(Map.of("first", first, "last", last, "atFirst", atFirst, "atLast", atLast));
+      String bounds = new EsRangeBounds(first, last, atFirst, atLast).write();
       return List.of(new PageRange(tenant, window, bounds, w, unchanged, changed));
     }
 
@@ -678,23 +678,36 @@ public final class ElasticsearchStore implements SearchStore {
    * above the watermark. Terms on a few ids, not a keyword range, which would walk every term past its bound.
    */
   private Map<String, Object> keyRange(PageRange r) {
-    JsonNode b;
-    try {
-      b = JSON.readTree(r.bounds());
-    } catch (IOException e) {
-      throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
-    }
+    EsRangeBounds b = bounds(r);
     String ts = config.timestampField();
     String id = config.idField();
-    long first = b.path("first").asLong();
-    long last = b.path("last").asLong();
+    long first = b.first();
+    long last = b.last();
     List<Object> should = new ArrayList<>();
     if (last > first + 1) {
       should.add(Map.of("range", Map.of(ts, Map.of("gt", first, "lt", last, "format", "epoch_millis"))));
     }
-    should.add(at(ts, first, id, JSON.convertValue(b.path("atFirst"), List.class)));
-    if (last != first) should.add(at(ts, last, id, JSON.convertValue(b.path("atLast"), List.class)));
+    should.add(at(ts, first, id, b.atFirst()));
+    if (last != first) should.add(at(ts, last, id, b.atLast()));
     return Map.of("bool", Map.of("should", should, "minimum_should_match", 1));
+  }
+
+  private EsRangeBounds bounds(PageRange r) {
+    try {
+      return EsRangeBounds.parse(r.bounds());
+    } catch (IOException e) {
+      throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
+    }
+  }
+
+  /** Consecutive pages' ranges as one where they can be ({@link EsRangeBounds}): one count instead of several. */
+  @Override
+  public List<PageRange> joinConsecutive(List<PageRange> ranges) {
+    try {
+      return EsRangeBounds.joinConsecutive(ranges);
+    } catch (IOException e) {
+      throw new StoreException(where() + ": a page range's bounds are not this store's", e);
+    }
   }
 
   /** {@code ts == t and id in ids}. */
