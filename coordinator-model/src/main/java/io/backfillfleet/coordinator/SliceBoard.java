@@ -443,6 +443,14 @@ public final class SliceBoard implements AutoCloseable {
     signal();
   }
 
+  /**
+   * Wakes every {@link #awaitChange} caller now, for a change the board does not watch: the caller's own (a slice it
+   * held finished, so the job may be finished or a slot free), which would otherwise wait out an idle back-off.
+   */
+  public void wakeWaiters() {
+    signal();
+  }
+
   private void signal() {
     lock.lock();
     try {

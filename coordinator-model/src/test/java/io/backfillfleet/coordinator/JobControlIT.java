@@ -2,13 +2,16 @@ package io.backfillfleet.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class JobControlIT {
@@ -32,6 +35,36 @@ class JobControlIT {
       assertThat(control.read("ctl").paused()).isTrue();
       assertThat(control.read("ctl").maxDocsPerSecond()).isEqualTo(40);
       assertThatThrownBy(() -> control.read("nope")).isInstanceOf(NoSuchJobException.class);
+    }
+  }
+
+  /**
+   * A worker's idle loop waits on the board; a slice it held finishing is a change the board does not watch, so the
+   * worker wakes it (else it would wait out its back-off, up to 10 s, before seeing the job end).
+   */
+  @Test
+  void aWaiterWokenForItsOwnChangeDoesNotWaitOutItsTimeout() throws Exception {
+    try (CoordinatorConnection c = ZkFixture.connect(ZkFixture.sharedServer(ZkFixture.freshRoot()))) {
+      new JobRepository(c).publish(ZkFixture.spec("wake", "p1"), ZkFixture.slices(1));
+      try (SliceBoard board = new SliceBoard(c, "wake").start(Duration.ofSeconds(20))) {
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+          // five waits in a row: the board's own caches signal a few times as they start (job, control and split
+          // nodes seen), so at least two of these waits end only by wakeWaiters
+          Future<?> waiting = waiter.submit(() -> {
+            for (int i = 0; i < 5; i++) board.awaitChange(Duration.ofMinutes(2));
+            return null;
+          });
+          // woken again until it returns: a wake before the waiter began waiting is not kept
+          await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> {
+            board.wakeWaiters();
+            return waiting.isDone();
+          });
+          waiting.get(); // returned, not failed
+        } finally {
+          waiter.shutdownNow();
+        }
+      }
     }
   }
 }

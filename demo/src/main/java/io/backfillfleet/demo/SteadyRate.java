@@ -24,7 +24,15 @@ final class SteadyRate implements AutoCloseable {
   static final int MIN_SAMPLES = 3;
   private static final String COUNTER = "backfill_docs_copied_total";
 
-  record Sample(long nanos, int workers, long docs) {}
+  /**
+   * One reading of every worker: documents written, and the slices they copied and were allowed at that moment
+   * (summed; -1 where no worker said), which tell a fleet held back by its adaptive limit from one held by the clusters.
+   */
+  record Sample(long nanos, int workers, long docs, long copying, long limit) {
+    Sample(long nanos, int workers, long docs) {
+      this(nanos, workers, docs, -1, -1);
+    }
+  }
 
   /** The steady rate in docs/s, or NaN (with why) when the window was too short or never opened. */
   record Result(double docsPerSecond, int samplesInWindow, String why) {
@@ -40,6 +48,8 @@ final class SteadyRate implements AutoCloseable {
   private final List<Integer> ports;
   private final long docs;
   private final long[] last; // each worker's last answer, -1 before its first
+  private final long[] lastCopying;
+  private final long[] lastLimit;
   private final String[] lastMetrics; // each worker's last /metrics, null before its first
 
   private SteadyRate(List<Integer> ports, long docs) {
@@ -47,6 +57,8 @@ final class SteadyRate implements AutoCloseable {
     this.docs = docs;
     this.last = new long[ports.size()];
     this.lastMetrics = new String[ports.size()];
+    this.lastCopying = new long[ports.size()];
+    this.lastLimit = new long[ports.size()];
     java.util.Arrays.fill(last, -1);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "steady-rate");
@@ -81,17 +93,23 @@ final class SteadyRate implements AutoCloseable {
         if (v >= 0) {
           last[i] = v;
           lastMetrics[i] = body;
+          lastCopying[i] = sample(body, "backfill_slices_copying");
+          lastLimit[i] = sample(body, "backfill_slices_limit");
         }
       }
       int answered = 0;
       long sum = 0;
-      for (long v : last) {
-        if (v >= 0) {
+      long copying = 0;
+      long limit = 0;
+      for (int i = 0; i < last.length; i++) {
+        if (last[i] >= 0) {
           answered++;
-          sum += v;
+          sum += last[i];
+          copying += Math.max(0, lastCopying[i]);
+          limit += Math.max(0, lastLimit[i]);
         }
       }
-      samples.add(new Sample(now, answered, sum));
+      samples.add(new Sample(now, answered, sum, copying, limit));
     }
   }
 
@@ -156,11 +174,27 @@ final class SteadyRate implements AutoCloseable {
         Sample a = samples.get(start);
         if (n < MIN_SAMPLES) return new Result(Double.NaN, n, n + " samples in the window");
         return new Result((s.docs() - a.docs()) / ((s.nanos() - a.nanos()) / 1e9), n, n + " samples in the window, "
-            + String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * a.docs() / docs) + " written before it");
+            + String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * a.docs() / docs) + " written before it"
+            + inFlight(samples.subList(start, i + 1)));
       }
     }
     return new Result(Double.NaN, 0, start < 0 ? "never all " + workers + " workers answering"
         : "90 % of the documents never counted while sampling");
+  }
+
+  /** The mean slices copied and allowed over the window's samples, where the workers said. */
+  static String inFlight(List<Sample> window) {
+    double copying = 0;
+    double limit = 0;
+    int n = 0;
+    for (Sample s : window) {
+      if (s.limit() <= 0) continue;
+      copying += s.copying();
+      limit += s.limit();
+      n++;
+    }
+    return n == 0 ? "" : String.format(java.util.Locale.ROOT, "; slices in flight %.1f of %.1f allowed (mean)",
+        copying / n, limit / n);
   }
 
   @Override

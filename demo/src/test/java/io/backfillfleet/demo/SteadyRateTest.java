@@ -25,4 +25,13 @@ class SteadyRateTest {
     assertThat(r.docsPerSecond()).isEqualTo(4000.0); // (9000 - 1000) docs over 2 s
     assertThat(SteadyRate.of(samples.subList(0, 2), 2, 10_000).known()).isFalse();
   }
+
+  @Test
+  void theWindowSaysHowManySlicesWereInFlightAndAllowed() {
+    long s = 1_000_000_000L;
+    List<SteadyRate.Sample> samples = List.of(new SteadyRate.Sample(0, 2, 1000, 16, 16),
+        new SteadyRate.Sample(s, 2, 5000, 6, 8), new SteadyRate.Sample(2 * s, 2, 9000, 5, 6));
+    assertThat(SteadyRate.of(samples, 2, 10_000).why()).endsWith("; slices in flight 9.0 of 10.0 allowed (mean)");
+    assertThat(SteadyRate.inFlight(List.of(new SteadyRate.Sample(0, 1, 5)))).isEmpty();
+  }
 }

@@ -252,7 +252,10 @@ public final class ElasticsearchNode implements AutoCloseable {
     env.put(prefix + "_JAVA_HOME", javaHome.toString());
     env.put(prefix + "_PATH_CONF", work.resolve("config").toString());
     env.put(prefix + "_TMPDIR", work.resolve("tmp").toString());
-    env.put(prefix + "_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-AlwaysPreTouch");
+    // profiling a benchmark's clusters only, e.g. BENCH_CLUSTER_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/jfr/
+    // (a directory the node's user may write); never set by the tests
+    String extra = System.getenv().getOrDefault("BENCH_CLUSTER_JVM_OPTS", "");
+    env.put(prefix + "_JAVA_OPTS", ("-Xms" + heap + " -Xmx" + heap + " -XX:-AlwaysPreTouch " + extra).strip());
 
     Process p = spawn(pb);
     String hostPort = awaitPortsFile(product, version, p, work);

@@ -246,7 +246,8 @@ public final class FleetWorker implements AutoCloseable {
                 + "; every other slice is finished. Restore or reset them ('backfill reset --job " + job
                 + " --slice ID'), then start workers again");
           }
-          LOG.info("no work left in job {}: {}", job, board.counts());
+          // not the tallies' counts: they lag the slices (a cached read) and said "pending=10" here
+          LOG.info("no work left in job {}: no slice is open; 'backfill status' has the counts", job);
           return Result.NO_WORK_LEFT;
         }
         idle.pause(board);
@@ -275,6 +276,7 @@ public final class FleetWorker implements AutoCloseable {
           metrics.claimsHeld.decrementAndGet();
           if (settlingSlot[0]) settling.release();
           else copying.release();
+          board.wakeWaiters(); // an idle loop backing off sees at once that this worker holds one slice fewer
           MDC.remove("slice");
         }
       });
