@@ -133,7 +133,8 @@ public record JobLayout(String root, String job) {
 
   /**
    * Written after every split (its data: the newest successor's id), so idle workers, which follow it, look for the
-   * successor at once instead of at the end of their idle back-off. Created on first use.
+   * successor at once instead of at the end of their idle back-off; and by the first worker that finds no slice open
+   * (data "no slice open"), so they see the job end at once. Created on first use.
    */
   public String splitSignalPath() {
     return jobPath() + "/split-signal";

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
 class JobControlIT {
@@ -61,6 +62,41 @@ class JobControlIT {
             return waiting.isDone();
           });
           waiting.get(); // returned, not failed
+        } finally {
+          waiter.shutdownNow();
+        }
+      }
+    }
+  }
+
+  /** The first worker to find no slice open wakes the others (they follow the signal node), once per job end. */
+  @Test
+  void noSliceOpenWakesTheOtherWorkersWaitingOnTheBoard() throws Exception {
+    String root = ZkFixture.freshRoot();
+    try (CoordinatorConnection a = ZkFixture.connect(ZkFixture.sharedServer(root));
+        CoordinatorConnection b = ZkFixture.connect(ZkFixture.sharedServer(root))) {
+      new JobRepository(a).publish(ZkFixture.spec("end", "p1"), ZkFixture.slices(1));
+      try (SliceBoard idle = new SliceBoard(a, "end").start(Duration.ofSeconds(20));
+          SliceBoard last = new SliceBoard(b, "end").start(Duration.ofSeconds(20))) {
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+          Thread[] waitingThread = new Thread[1];
+          Future<?> waiting = waiter.submit(() -> {
+            waitingThread[0] = Thread.currentThread();
+            while (!idle.noSliceOpenSignalled()) idle.awaitChange(Duration.ofMinutes(2));
+            return null;
+          });
+          await().atMost(20, TimeUnit.SECONDS).until(() -> waitingThread[0] != null
+              && waitingThread[0].getState() == Thread.State.TIMED_WAITING);
+          assertThat(waiting).isNotDone();
+          last.signalNoSliceOpen();
+          await().atMost(20, TimeUnit.SECONDS).until(waiting::isDone); // woken, not after its 2 minutes
+          waiting.get();
+          await().atMost(20, TimeUnit.SECONDS).until(last::noSliceOpenSignalled);
+          Stat before = a.curator().checkExists().forPath(a.layout("end").splitSignalPath());
+          last.signalNoSliceOpen(); // said already: not written again
+          assertThat(a.curator().checkExists().forPath(a.layout("end").splitSignalPath()).getVersion())
+              .isEqualTo(before.getVersion());
         } finally {
           waiter.shutdownNow();
         }

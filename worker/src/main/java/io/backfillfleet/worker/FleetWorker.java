@@ -212,7 +212,10 @@ public final class FleetWorker implements AutoCloseable {
       }
       if (!copying.tryAcquire(Duration.ofSeconds(1))) {
         // a worker whose share of the fleet-wide limit is 0 copies nothing, but must still see the job end
-        if (copying.limit() == 0 && held.isEmpty() && finishedQuietly(board)) return Result.NO_WORK_LEFT;
+        if (copying.limit() == 0 && held.isEmpty() && finishedQuietly(board)) {
+          board.signalNoSliceOpen();
+          return Result.NO_WORK_LEFT;
+        }
         continue;
       }
       ClaimOutcome claim;
@@ -247,6 +250,7 @@ public final class FleetWorker implements AutoCloseable {
                 + " --slice ID'), then start workers again");
           }
           // not the tallies' counts: they lag the slices (a cached read) and said "pending=10" here
+          board.signalNoSliceOpen(); // the other idle workers see it now, not after their back-off
           LOG.info("no work left in job {}: no slice is open; 'backfill status' has the counts", job);
           return Result.NO_WORK_LEFT;
         }
