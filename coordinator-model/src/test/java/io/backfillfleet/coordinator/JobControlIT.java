@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
@@ -80,14 +81,14 @@ class JobControlIT {
           SliceBoard last = new SliceBoard(b, "end").start(Duration.ofSeconds(20))) {
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         try {
-          Thread[] waitingThread = new Thread[1];
+          AtomicReference<Thread> waitingThread = new AtomicReference<>();
           Future<?> waiting = waiter.submit(() -> {
-            waitingThread[0] = Thread.currentThread();
+            waitingThread.set(Thread.currentThread());
             while (!idle.noSliceOpenSignalled()) idle.awaitChange(Duration.ofMinutes(2));
             return null;
           });
-          await().atMost(20, TimeUnit.SECONDS).until(() -> waitingThread[0] != null
-              && waitingThread[0].getState() == Thread.State.TIMED_WAITING);
+          await().atMost(20, TimeUnit.SECONDS).until(() -> waitingThread.get() != null
+              && waitingThread.get().getState() == Thread.State.TIMED_WAITING);
           assertThat(waiting).isNotDone();
           last.signalNoSliceOpen();
           await().atMost(20, TimeUnit.SECONDS).until(waiting::isDone); // woken, not after its 2 minutes
