@@ -15,6 +15,9 @@
 #   --docs N         documents per pair (default 200000)      --pairs   which pairs (default all)
 #   --no-pin         clusters and tools share every core       --tune    also the long page-size/in-flight sweep rows
 #   --no-guard-row   skip the fleet run without the guard
+# Profiling: BENCH_WORKER_JVM_OPTS (worker JVMs) and BENCH_CLUSTER_JVM_OPTS (Elasticsearch/OpenSearch nodes, which run
+# as 'nobody' when started by root), e.g. "-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile" with
+# /tmp/jfr writable by all; a node writes its recording when it stops at the end of the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ES7=7.17.29
