@@ -103,16 +103,18 @@ public final class FaultSuite {
       liveThread.start();
 
       // throttled from the start, so the copy outlasts the fault schedule however fast the workers are (a 4-worker
-      // fleet copied the 30,000 documents of CI's size before the first kill was due once it got faster); lifted
-      // live at the resume below
+      // fleet copied the 30,000 documents of CI's size before the first kill was due once it got faster; at 3,000
+      // docs/s a loaded CI run copied them all in the 20 s its first 'status' took, and had no kill); lifted live
+      // at the resume below, which comes only after a kill
       BackfillJar.Result throttled = backfill.run("throttle", "--job-file", jobFile.toString(), "--docs-per-second",
-          "3000");
+          "500");
       if (throttled.code() != 0) throw new IllegalStateException("throttle failed: " + throttled.err());
       String[] workerArgs = {"--settle-seconds", "2", "--checkpoint-seconds", "1", "--page-size", "500",
           "--zk-session-seconds", "6", "--grace-seconds", "5"};
       AtomicInteger next = new AtomicInteger();
       for (int i = 0; i < 4; i++) workers.add(backfill.startWorker(jobFile, "f" + next.getAndIncrement(), workerArgs));
 
+      Set<Process> handled = new HashSet<>(); // exited and dealt with: killed by this suite, or replaced
       Random rnd = new Random(3);
       List<CompletableFuture<Void>> background = new ArrayList<>();
       int kills = 0, zkFaults = 0, expiries = 0, outages = 0;
@@ -124,6 +126,15 @@ public final class FaultSuite {
       while (System.nanoTime() < deadline) {
         Thread.sleep(1000); // the fault schedule's tick
         double s = (System.nanoTime() - start) / 1e9;
+        // a worker that exited with an error (one starting while the target is down exits 2: it cannot check the
+        // target) is started again, as a Kubernetes Job restarts a failed pod; without it, a loaded run could be
+        // left with one worker and no kill (CI: 'kill: No such process', 0 kills)
+        for (Process p : List.copyOf(workers)) {
+          if (p.isAlive() || handled.contains(p) || p.exitValue() == 0) continue;
+          handled.add(p);
+          System.err.println("faults: a worker exited with code " + p.exitValue() + "; starting another, as a Job would");
+          workers.add(backfill.startWorker(jobFile, "f" + next.getAndIncrement(), workerArgs));
+        }
         List<Process> alive = workers.stream().filter(Process::isAlive).toList();
         if (alive.isEmpty()) break;
         JsonNode st = backfill.status(jobFile);
@@ -131,10 +142,12 @@ public final class FaultSuite {
         // the first kill as soon as the fleet is copying (a fixed start time could fall after a fast copy, or between
         // two slow status calls, and leave a run without any), then every 4 s or more
         boolean copying = st != null && st.path("inProgress").asInt() + st.path("done").asInt() > 0;
-        boolean due = kills == 0 ? copying : s - lastKill >= 4;
+        // (or at 30 s whatever status said: a status that could not be read must not leave the run without a kill)
+        boolean due = kills == 0 ? copying || s >= 30 : s - lastKill >= 4;
         if (!nearlyDone && due && alive.size() >= 2) {
           lastKill = s;
           Process victim = alive.get(rnd.nextInt(alive.size()));
+          handled.add(victim);
           victim.destroyForcibly(); // SIGKILL, as a node failure would
           victim.waitFor(10, TimeUnit.SECONDS);
           kills++;
