@@ -452,8 +452,7 @@ public final class SliceBoard implements AutoCloseable {
    * worker reaching the end would otherwise wake all the others again). Best effort, like the split signal.
    */
   public void signalNoSliceOpen() {
-    Optional<ChildData> seen = splitSignalCache.get(layout.splitSignalPath());
-    if (seen.isPresent() && Arrays.equals(seen.get().getData(), NO_SLICE_OPEN)) return;
+    if (noSliceOpenSignalled()) return;
     try {
       conn.call("signalling that job " + layout.job() + " has no open slice",
           () -> conn.curator().create().orSetData().forPath(layout.splitSignalPath(), NO_SLICE_OPEN));

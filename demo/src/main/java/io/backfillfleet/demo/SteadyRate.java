@@ -48,8 +48,6 @@ final class SteadyRate implements AutoCloseable {
   private final List<Integer> ports;
   private final long docs;
   private final long[] last; // each worker's last answer, -1 before its first
-  private final long[] lastCopying;
-  private final long[] lastLimit;
   private final String[] lastMetrics; // each worker's last /metrics, null before its first
 
   private SteadyRate(List<Integer> ports, long docs) {
@@ -57,8 +55,6 @@ final class SteadyRate implements AutoCloseable {
     this.docs = docs;
     this.last = new long[ports.size()];
     this.lastMetrics = new String[ports.size()];
-    this.lastCopying = new long[ports.size()];
-    this.lastLimit = new long[ports.size()];
     java.util.Arrays.fill(last, -1);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "steady-rate");
@@ -93,8 +89,6 @@ final class SteadyRate implements AutoCloseable {
         if (v >= 0) {
           last[i] = v;
           lastMetrics[i] = body;
-          lastCopying[i] = sample(body, "backfill_slices_copying");
-          lastLimit[i] = sample(body, "backfill_slices_limit");
         }
       }
       int answered = 0;
@@ -105,8 +99,8 @@ final class SteadyRate implements AutoCloseable {
         if (last[i] >= 0) {
           answered++;
           sum += last[i];
-          copying += Math.max(0, lastCopying[i]);
-          limit += Math.max(0, lastLimit[i]);
+          copying += Math.max(0, sample(lastMetrics[i], "backfill_slices_copying"));
+          limit += Math.max(0, sample(lastMetrics[i], "backfill_slices_limit"));
         }
       }
       samples.add(new Sample(now, answered, sum, copying, limit));
