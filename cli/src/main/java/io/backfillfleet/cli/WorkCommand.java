@@ -81,6 +81,12 @@ final class WorkCommand implements Callable<Integer> {
       description = "Never leave either part of a split below N documents (default ${DEFAULT-VALUE}).")
   long splitMinDocs;
 
+  @Option(names = "--wait-for-clusters", defaultValue = "300", paramLabel = "S",
+      description = {"At start, wait up to S seconds for a source or target that does not answer (a cluster restarting)",
+          "  before exiting with an error, saying so every try (default ${DEFAULT-VALUE}). A missing index or refused",
+          "  credentials stop the worker at once. 0: give up after the store's own tries (maxAttempts)."})
+  int waitForClustersSeconds;
+
   @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus metrics on :P/metrics.")
   Integer metricsPort;
 
@@ -100,12 +106,14 @@ final class WorkCommand implements Callable<Integer> {
     if (!split.equals("auto") && !split.equals("off")) throw new UsageException("--split must be auto or off, not '" + split + "'");
     if (splitMinSeconds < 0) throw new UsageException("--split-min-seconds cannot be negative");
     if (splitMinDocs < 1) throw new UsageException("--split-min-docs must be at least 1");
+    if (waitForClustersSeconds < 0) throw new UsageException("--wait-for-clusters cannot be negative");
     SplitSettings splitting = (split.equals("auto") ? SplitSettings.AUTO : SplitSettings.OFF)
         .withMinRemaining(Duration.ofSeconds(splitMinSeconds)).withMinDocs(splitMinDocs);
     org.slf4j.MDC.put("job", job); // the worker's lines carry both; so do this command's
     org.slf4j.MDC.put("worker", settings.workerId());
     try (CoordinatorConnection conn = zk.connect()) {
-      FleetWorker worker = new FleetWorker(conn, job, settings).withSplitting(splitting);
+      FleetWorker worker = new FleetWorker(conn, job, settings).withSplitting(splitting)
+          .withStoreWait(Duration.ofSeconds(waitForClustersSeconds));
       if (metricsPort != null) worker.withMetricsPort(metricsPort);
       // Handle TERM and INT ourselves (not in a shutdown hook), so a graceful stop can still exit 0.
       Signal.handle(new Signal("TERM"), s -> worker.close());

@@ -174,7 +174,7 @@ class PlanCommandIT {
     Files.writeString(noSolr, "job: j\nsource: {engine: solr, endpoints: [\"http://127.0.0.1:9/solr\"], collection: c,"
         + " maxAttempts: 2}\nplan: {docsPerSlice: 10}\n");
     Result unreachable = run("plan", "--job-file", noSolr.toString(), "--dry-run");
-    assertThat(unreachable.code()).isEqualTo(2);
+    assertThat(unreachable.code()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(unreachable.err()).contains("127.0.0.1:9").contains("did not answer");
 
     Result badName = run("plan", "--job-file", f.toString(), "--dry-run", "--job", "a/b");

@@ -74,7 +74,7 @@ class ChartTest {
     });
     Container c = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).contains("work", "--job-file=/etc/backfill/job.yaml", "--grace-seconds=25", "--metrics-port=9404",
-        "--split=auto", "--split-min-seconds=30", "--split-min-docs=10000");
+        "--split=auto", "--split-min-seconds=30", "--split-min-docs=10000", "--wait-for-clusters=300");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(worker.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();

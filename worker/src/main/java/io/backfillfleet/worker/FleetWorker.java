@@ -52,6 +52,7 @@ public final class FleetWorker implements AutoCloseable {
   private volatile boolean stopRequested;
   private volatile Integer metricsPort;
   private volatile Duration unreadableBoardGrace = Duration.ofSeconds(60);
+  private volatile Duration storeWaitPatience = StoreWait.DEFAULT_PATIENCE;
   private volatile SplitSettings splitting = SplitSettings.AUTO;
   private volatile MetricsEndpoint endpoint;
 
@@ -68,6 +69,15 @@ public final class FleetWorker implements AutoCloseable {
    */
   public FleetWorker withUnreadableBoardGrace(Duration grace) {
     this.unreadableBoardGrace = grace;
+    return this;
+  }
+
+  /**
+   * How long the start-up checks wait for a source or target that does not answer (a cluster restarting) before
+   * the worker exits with an error (default 5 minutes; {@link StoreWait}).
+   */
+  public FleetWorker withStoreWait(Duration patience) {
+    this.storeWaitPatience = patience;
     return this;
   }
 
@@ -121,10 +131,14 @@ public final class FleetWorker implements AutoCloseable {
            WorkerRegistration registration = new WorkerRegistration(conn, job, new WorkerInfo(WorkerInfo.SCHEMA,
                resolved.workerId(), WorkerInfo.localHost(), Instant.now(), List.of(), 0)).start(Duration.ofSeconds(30));
            JmxReporter jmx = JmxReporter.forRegistry(metrics.registry).inDomain("backfill." + resolved.workerId()).build()) {
-        // refuse to start on fields the reads cannot use, or a target a typo would let Elasticsearch create
-        source.requireUsableFields();
-        target.requireExists();
-        target.checkCanDelete(); // the resurrection guard deletes: find out now, not on the first resurrected document
+        // refuse to start on fields the reads cannot use, or a target a typo would let Elasticsearch create; a
+        // cluster that does not answer yet (restarting) is waited for, up to --wait-for-clusters
+        StoreWait.Outcome checked = new StoreWait(storeWaitPatience, () -> stopRequested).run(() -> {
+          source.requireUsableFields();
+          target.requireExists();
+          target.checkCanDelete(); // the resurrection guard deletes: find out now, not on the first resurrected document
+        });
+        if (checked == StoreWait.Outcome.STOPPED) return Result.STOPPED;
         int targetCap = target.suggestedSlicesInFlight().orElse(0);
         if (targetCap > 0) {
           LOG.info("worker {}: while no job-wide cap is set, the fleet copies at most {} slices at once into this target"
@@ -348,8 +362,13 @@ public final class FleetWorker implements AutoCloseable {
     TargetTuner.Restored r;
     try {
       r = new TargetTuner(conn, job, java.time.Clock.systemUTC()).restore(target, workerId);
+    } catch (io.backfillfleet.store.StoreUnavailableException e) {
+      // not "done" while the target is still tuned: exit with an error; a restarted worker tries again (the CLI
+      // exits 4 for a cluster that did not answer, which the chart restarts rather than failing the Job)
+      LOG.error("job {} is copied, but the target's settings could not be restored yet; run 'backfill tune-target"
+          + " --job {} --restore' if no worker starts again", job, job);
+      throw e;
     } catch (io.backfillfleet.store.StoreException e) {
-      // not "done" while the target is still tuned: exit with an error; a restarted worker tries again
       throw new io.backfillfleet.store.StoreException("job " + job + " is copied, but the target's settings could not"
           + " be restored: " + e.getMessage() + "; run 'backfill tune-target --job " + job + " --restore'", e);
     }
