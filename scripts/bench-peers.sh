@@ -12,9 +12,11 @@
 # workers with its steady-state rate, and once more at its best worker count with the worker's benchmark-only
 # -Dbackfill.bench.guard=off (the resurrection guard's share of the source's CPU).
 # Usage: scripts/bench-peers.sh [--docs N] [--pairs es7,es8,solr8,os2] [--pin|--no-pin] [--tune] [--no-guard-row]
+#        [--workers 1,2,4,8]
 #   --docs N         documents per pair (default 200000)      --pairs   which pairs (default all)
 #   --no-pin         clusters and tools share every core       --tune    also the long page-size/in-flight sweep rows
-#   --no-guard-row   skip the fleet run without the guard
+#   --no-guard-row   skip the fleet runs without the guard       --workers which fleet sizes (default 1,2,4,8)
+# Before the measured rows, one untimed fleet copy warms the clusters' JIT (else the first row pays for it).
 # Profiling: BENCH_WORKER_JVM_OPTS (worker JVMs) and BENCH_CLUSTER_JVM_OPTS (Elasticsearch/OpenSearch nodes, which run
 # as 'nobody' when started by root), e.g. "-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile" with
 # /tmp/jfr writable by all; a node writes its recording when it stops at the end of the run.

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code backfill_docs_copied_total}) are summed: exact and live, where the job's counters in ZooKeeper move only at
  * checkpoints. The window opens at the first sample where every worker answers (its JVM has started and it copies)
  * and closes at the first sample where 90 % of the documents are written; the rate is the documents written in the
- * window over its length. A window of fewer than 3 samples gives no rate (a noisy number would be worse).
+ * window over its length. A window of fewer than 3 samples gives no rate (a noisy number would be worse). With the
+ * cores pinned, it also says how busy the tool and cluster cores were in the window: what bounded the row.
  */
 final class SteadyRate implements AutoCloseable {
   static final long PERIOD_MS = 500;
@@ -28,7 +29,11 @@ final class SteadyRate implements AutoCloseable {
    * One reading of every worker: documents written, and the slices they copied and were allowed at that moment
    * (summed; -1 where no worker said), which tell a fleet held back by its adaptive limit from one held by the clusters.
    */
-  record Sample(long nanos, int workers, long docs, long copying, long limit) {
+  record Sample(long nanos, int workers, long docs, long copying, long limit, CoreBusy.Reading cores) {
+    Sample(long nanos, int workers, long docs, long copying, long limit) {
+      this(nanos, workers, docs, copying, limit, CoreBusy.Reading.NONE);
+    }
+
     Sample(long nanos, int workers, long docs) {
       this(nanos, workers, docs, -1, -1);
     }
@@ -49,6 +54,7 @@ final class SteadyRate implements AutoCloseable {
   private final long docs;
   private final long[] last; // each worker's last answer, -1 before its first
   private final String[] lastMetrics; // each worker's last /metrics, null before its first
+  private final CoreBusy cores = CoreBusy.ofPinning();
 
   private SteadyRate(List<Integer> ports, long docs) {
     this.ports = ports;
@@ -82,6 +88,7 @@ final class SteadyRate implements AutoCloseable {
           .exceptionally(e -> null)); // not started yet, or already exited
     }
     long now = System.nanoTime();
+    CoreBusy.Reading busy = cores.read();
     synchronized (this) {
       for (int i = 0; i < asked.size(); i++) {
         String body = asked.get(i).join();
@@ -103,7 +110,7 @@ final class SteadyRate implements AutoCloseable {
           limit += Math.max(0, sample(lastMetrics[i], "backfill_slices_limit"));
         }
       }
-      samples.add(new Sample(now, answered, sum, copying, limit));
+      samples.add(new Sample(now, answered, sum, copying, limit, busy));
     }
   }
 
@@ -169,7 +176,7 @@ final class SteadyRate implements AutoCloseable {
         if (n < MIN_SAMPLES) return new Result(Double.NaN, n, n + " samples in the window");
         return new Result((s.docs() - a.docs()) / ((s.nanos() - a.nanos()) / 1e9), n, n + " samples in the window, "
             + String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * a.docs() / docs) + " written before it"
-            + inFlight(samples.subList(start, i + 1)));
+            + inFlight(samples.subList(start, i + 1)) + s.cores().busySince(a.cores()));
       }
     }
     return new Result(Double.NaN, 0, start < 0 ? "never all " + workers + " workers answering"

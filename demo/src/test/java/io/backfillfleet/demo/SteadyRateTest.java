@@ -34,4 +34,32 @@ class SteadyRateTest {
     assertThat(SteadyRate.of(samples, 2, 10_000).why()).endsWith("; slices in flight 9.0 of 10.0 allowed (mean)");
     assertThat(SteadyRate.inFlight(List.of(new SteadyRate.Sample(0, 1, 5)))).isEmpty();
   }
+
+  @Test
+  void theWindowSaysHowBusyTheToolAndClusterCoresWere() {
+    long s = 1_000_000_000L;
+    List<SteadyRate.Sample> samples = List.of(
+        new SteadyRate.Sample(0, 1, 1000, 8, 8, new CoreBusy.Reading(100, 1000, 500, 1000)),
+        new SteadyRate.Sample(s, 1, 5000, 8, 8, new CoreBusy.Reading(190, 1100, 550, 1100)),
+        new SteadyRate.Sample(2 * s, 1, 9000, 8, 8, new CoreBusy.Reading(295, 1200, 600, 1200)));
+    assertThat(SteadyRate.of(samples, 1, 10_000).why()).endsWith("; tool cores 98 % busy, cluster cores 50 %");
+  }
+
+  @Test
+  void coreBusyReadsThePinnedCoresLinesOfProcStat() {
+    System.setProperty(ToolCores.TOOL_CPUS, "1");
+    System.setProperty(ToolCores.CLUSTER_CPUS, "0");
+    try {
+      CoreBusy.Reading r = CoreBusy.ofPinning().of(List.of(
+          "cpu  300 0 100 600 0 0 0 0 0 0",
+          "cpu0 100 0 50 300 50 0 0 0 0 0",
+          "cpu1 200 0 50 200 0 10 0 0 0 0"));
+      // busy = user + nice + system + irq + softirq + steal; idle and iowait are not
+      assertThat(r).isEqualTo(new CoreBusy.Reading(260, 460, 150, 500));
+      assertThat(CoreBusy.cores("0-2,5")).containsExactlyInAnyOrder("cpu0", "cpu1", "cpu2", "cpu5");
+    } finally {
+      System.clearProperty(ToolCores.TOOL_CPUS);
+      System.clearProperty(ToolCores.CLUSTER_CPUS);
+    }
+  }
 }
