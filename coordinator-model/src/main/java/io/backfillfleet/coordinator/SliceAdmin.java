@@ -130,6 +130,22 @@ public final class SliceAdmin {
    * One conditional multi: the work node, its claim (dropped when asked), and when the slice leaves or re-enters the
    * open slices, its open marker and its bucket's tally with it, so the accounting always matches the states.
    */
+  /**
+   * Tells the job's idle workers (they follow {@link JobLayout#splitSignalPath()}) that a slice can be claimed: they
+   * take it at once instead of after their idle back-off (up to 10 s), and a "no slice open" left there by the job's
+   * last end no longer stands, so the next end is signalled again ({@link SliceBoard#signalNoSliceOpen}). Best
+   * effort: a worker that misses it finds the slice on its next look.
+   */
+  private void signalReopened(JobLayout layout, String sliceId) {
+    byte[] data = ("reopened " + sliceId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      conn.call("signalling that slice " + sliceId + " is open",
+          () -> conn.curator().create().orSetData().forPath(layout.splitSignalPath(), data));
+    } catch (CoordinationException e) {
+      // best effort, as above
+    }
+  }
+
   private WorkNode change(String job, String sliceId, String action, java.util.function.UnaryOperator<WorkNode> f,
       boolean dropClaim) {
     JobLayout layout = conn.layout(job);
@@ -172,6 +188,7 @@ public final class SliceAdmin {
       }
       try {
         conn.call(action + " slice " + sliceId, () -> zk.transaction().forOperations(ops));
+        if (isOpen) signalReopened(layout, sliceId);
         return next;
       } catch (CoordinationException e) {
         if (!(e.getCause() instanceof KeeperException.BadVersionException

@@ -104,4 +104,38 @@ class JobControlIT {
       }
     }
   }
+
+  /**
+   * A slice that on-call makes claimable again (retry, reset, release) wakes the idle workers to take it, and clears
+   * the job's "no slice open", so that the job's next end is signalled again.
+   */
+  @Test
+  void aSliceReopenedByOnCallWakesTheIdleAndClearsNoSliceOpen() throws Exception {
+    String root = ZkFixture.freshRoot();
+    try (CoordinatorConnection a = ZkFixture.connect(ZkFixture.sharedServer(root))) {
+      new JobRepository(a).publish(ZkFixture.spec("again", "p1"), ZkFixture.slices(1));
+      try (SliceBoard board = new SliceBoard(a, "again").start(Duration.ofSeconds(20))) {
+        board.signalNoSliceOpen();
+        await().atMost(20, TimeUnit.SECONDS).until(board::noSliceOpenSignalled);
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+          AtomicReference<Thread> waitingThread = new AtomicReference<>();
+          Future<?> waiting = waiter.submit(() -> {
+            waitingThread.set(Thread.currentThread());
+            while (board.noSliceOpenSignalled()) board.awaitChange(Duration.ofMinutes(2));
+            return null;
+          });
+          await().atMost(20, TimeUnit.SECONDS).until(() -> waitingThread.get() != null
+              && waitingThread.get().getState() == Thread.State.TIMED_WAITING);
+          new SliceAdmin(a).reset("again", "s0000");
+          await().atMost(20, TimeUnit.SECONDS).until(waiting::isDone); // woken, not after its 2 minutes
+          waiting.get();
+          assertThat(new String(a.curator().getData().forPath(a.layout("again").splitSignalPath()),
+              java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("reopened s0000");
+        } finally {
+          waiter.shutdownNow();
+        }
+      }
+    }
+  }
 }
