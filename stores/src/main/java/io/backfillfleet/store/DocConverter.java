@@ -40,6 +40,7 @@ public final class DocConverter {
     Doc mapped = mapping.apply(source);
     Map<String, Object> out = new LinkedHashMap<>();
     List<String> changes = new ArrayList<>();
+    boolean same = true; // every value kept as it was: the document is passed on, not copied again
     for (Map.Entry<String, Object> e : mapped.fields().entrySet()) {
       String field = e.getKey();
       Optional<FieldKind> kind = Optional.ofNullable(mapping.convert().get(field)).or(() -> target.kindOf(field));
@@ -47,7 +48,9 @@ public final class DocConverter {
         Object v = e.getValue() instanceof Collection<?> list ? list(field, list, kind, changes)
             : kind.isPresent() && e.getValue() != null && !(e.getValue() instanceof Map<?, ?>)
                 ? ValueConversion.to(kind.get(), field, e.getValue()) : e.getValue();
+        if (v != e.getValue()) same = false;
         if (v == null && !keepsNull()) {
+          same = false;
           if (mapping.dropNulls()) continue; // asked for
           if (e.getValue() == null) changes.add("field '" + field + "': null is not stored");
           else if (e.getValue() instanceof Collection<?> c && c.isEmpty()) {
@@ -60,7 +63,7 @@ public final class DocConverter {
         return new Refused(mapped, notConvertible.getMessage());
       }
     }
-    Doc doc = mapped.withFields(out);
+    Doc doc = same ? mapped : mapped.withFields(out);
     if (!changes.isEmpty() && mapping.lossyValues() == FieldMapping.LossyValues.reject) {
       return new Refused(doc, "the target cannot hold it as it is (" + String.join("; ", changes) + "); rejected as"
           + " fieldMapping.lossyValues says (write it with 'lossyValues: write', or leave nulls out with 'dropNulls:"

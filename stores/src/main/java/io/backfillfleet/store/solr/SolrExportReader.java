@@ -111,16 +111,19 @@ final class SolrExportReader implements WindowReader {
       if (stream == null) stream = opener.open(position);
       List<Doc> docs = new ArrayList<>(pageSize);
       boolean eof = false;
+      Tuple last = null;
       while (docs.size() < pageSize) {
         Tuple t = stream.read();
         if (t.EOF) {
           eof = true;
           break;
         }
-        Doc d = toDoc(t);
-        docs.add(d);
-        lastTs = instant.apply(t.get(config.timestampField()));
-        reached = cursor(lastTs, d.id());
+        docs.add(toDoc(t));
+        last = t;
+      }
+      if (last != null) { // only the last document's time is the cursor (reading each one's cost 6 % of the worker)
+        lastTs = instant.apply(last.get(config.timestampField()));
+        reached = cursor(lastTs, docs.get(docs.size() - 1).id());
       }
       position = reached;
       done = eof;
