@@ -127,10 +127,6 @@ public final class SliceAdmin {
   }
 
   /**
-   * One conditional multi: the work node, its claim (dropped when asked), and when the slice leaves or re-enters the
-   * open slices, its open marker and its bucket's tally with it, so the accounting always matches the states.
-   */
-  /**
    * Tells the job's idle workers (they follow {@link JobLayout#splitSignalPath()}) that a slice can be claimed: they
    * take it at once instead of after their idle back-off (up to 10 s), and a "no slice open" left there by the job's
    * last end no longer stands, so the next end is signalled again ({@link SliceBoard#signalNoSliceOpen}). Best
@@ -146,6 +142,10 @@ public final class SliceAdmin {
     }
   }
 
+  /**
+   * One conditional multi: the work node, its claim (dropped when asked), and when the slice leaves or re-enters the
+   * open slices, its open marker and its bucket's tally with it, so the accounting always matches the states.
+   */
   private WorkNode change(String job, String sliceId, String action, java.util.function.UnaryOperator<WorkNode> f,
       boolean dropClaim) {
     JobLayout layout = conn.layout(job);

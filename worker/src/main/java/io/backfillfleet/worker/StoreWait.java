@@ -8,11 +8,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's start-up checks, tried again while a cluster does not answer. Each check already retries a few times
- * (the store's {@code maxAttempts}), which a refused connection spends within a fraction of a second; a worker pod
- * started while its target restarts would then exit with an error, and in Kubernetes each such exit counts against
- * the Job's {@code backoffLimit}: scaling the Job up by dozens of pods during one restart could fail the Job. So a
- * check that found a cluster unreachable ({@link StoreUnavailableException}) is tried again, with a backoff, for up
- * to {@code patience}; bad configuration (a missing index, refused credentials) still stops the worker at once.
+ * (the store's {@code maxAttempts}), which a refused connection spends within seconds; a worker pod started while
+ * its target restarts would then exit with an error (it was exit 2, on which the chart fails the whole Job; now 4,
+ * which still counts against the Job's {@code backoffLimit}, so scaling up by dozens of pods during one restart
+ * could use it up). So a check that found a cluster unreachable ({@link StoreUnavailableException}) is tried again,
+ * with a backoff, for up to {@code patience}; bad configuration (a missing index, refused credentials) still stops
+ * the worker at once.
  */
 final class StoreWait {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWait.class);
