@@ -150,8 +150,9 @@ public final class PeerBenchmark {
    * WARM_UP: one fleet copy before the measured rows, not in the table: the clusters' JIT made the first measured
    * row pay for it (ES 8, 200,000 documents: 106 s of source CPU per 1M documents in the first row, 27 in the
    * fifth). UNCAPPED (a Solr target): the most workers with the target's default cap on slices in flight lifted (a
-   * job-wide cap of every worker's {@code --concurrency}), to show what the default does. GUARD_ON_AGAIN and GUARD_OFF: the guard's
-   * share, run on, off, off, on, so that clusters still warming up favour neither.
+   * job-wide cap of every worker's {@code --concurrency}; its 'throttle' JVM counts in that row's tool CPU), to show
+   * what the default does. GUARD_ON_AGAIN and GUARD_OFF: the guard's share, run on, off, off, on, so that clusters
+   * still warming up favour neither.
    */
   enum Kind { WARM_UP, FLEET, UNCAPPED, GUARD_ON_AGAIN, GUARD_OFF, PEER }
 
