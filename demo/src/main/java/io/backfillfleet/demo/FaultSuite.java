@@ -126,9 +126,9 @@ public final class FaultSuite {
       while (System.nanoTime() < deadline) {
         Thread.sleep(1000); // the fault schedule's tick
         double s = (System.nanoTime() - start) / 1e9;
-        // a worker that exited with an error (one starting while the target is down exits 2: it cannot check the
-        // target) is started again, as a Kubernetes Job restarts a failed pod; without it, a loaded run could be
-        // left with one worker and no kill (CI: 'kill: No such process', 0 kills)
+        // a worker that exited with an error (one starting while the target is down waits for it up to
+        // --wait-for-clusters, then exits 4) is started again, as a Kubernetes Job restarts a failed pod; without
+        // it, a loaded run could be left with one worker and no kill (CI: 'kill: No such process', 0 kills)
         for (Process p : List.copyOf(workers)) {
           if (p.isAlive() || handled.contains(p) || p.exitValue() == 0) continue;
           handled.add(p);

@@ -26,16 +26,6 @@ class FaultsIT {
     return slices.values().iterator().next();
   }
 
-  private static CompletableFuture<FleetWorker.Result> start(FleetWorker w) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return w.run();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-  }
-
   @Test
   void aWorkerThatDiesMidSliceIsResumedFromItsCheckpoint() throws Exception {
     FleetFixture fx = FleetFixture.solr();
@@ -47,7 +37,7 @@ class FaultsIT {
       WorkerSettings s = WorkerSettings.defaults("worker-a").withPageSize(100).withCheckpoints(3, Duration.ofMinutes(1))
           .withSettleDelay(Duration.ofMillis(200));
       FleetWorker a = new FleetWorker(connA, "crash", s);
-      CompletableFuture<FleetWorker.Result> runA = start(a);
+      CompletableFuture<FleetWorker.Result> runA = FleetFixture.runAsync(a);
       await().atMost(Duration.ofSeconds(30)).until(() -> onlySlice(admin, "crash").docsRead() >= 1200);
       connA.close(); // the process "dies": its session ends, its claim vanishes, nothing is released
       runA.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
@@ -57,7 +47,7 @@ class FaultsIT {
       new JobControlStore(admin).update("crash", c -> c.withMaxDocsPerSecond(0, "test", Instant.now()));
       try (CoordinatorConnection connB = fx.connect()) {
         FleetWorker b = new FleetWorker(connB, "crash", s.withCheckpoints(3, Duration.ofMinutes(1)));
-        assertThat(start(b).get(60, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
+        assertThat(FleetFixture.runAsync(b).get(60, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
         assertThat(b.metrics().docsRead()).as("B starts at the checkpoint").isEqualTo(4000 - checkpointed);
         long reRead = readByA - checkpointed;
         // one checkpoint interval (3 pages), the pages still settling (200 ms at 800 docs/s: 2 pages), the page in
@@ -90,7 +80,7 @@ class FaultsIT {
         FleetWorker w = new FleetWorker(c, "throttle", WorkerSettings.defaults("w" + i).withPageSize(50)
             .withSettleDelay(Duration.ofMillis(200)));
         workers.add(w);
-        runs.add(start(w));
+        runs.add(FleetFixture.runAsync(w));
       }
       try {
         // warm-up: both copying, each holding half of the budget
@@ -156,7 +146,7 @@ class FaultsIT {
       new JobControlStore(admin).update("fence", c -> c.withMaxDocsPerSecond(400, "test", Instant.now()));
       FleetWorker w = new FleetWorker(conn, "fence", WorkerSettings.defaults("holder").withPageSize(50)
           .withCheckpoints(1, Duration.ofSeconds(1)).withSettleDelay(Duration.ofMillis(100)));
-      CompletableFuture<FleetWorker.Result> run = start(w);
+      CompletableFuture<FleetWorker.Result> run = FleetFixture.runAsync(w);
       await().atMost(Duration.ofSeconds(30)).until(() -> onlySlice(admin, "fence").docsRead() >= 300);
       String slice = new JobStatusReader(admin).read("fence").slices().keySet().iterator().next();
       long oldEpoch = onlySlice(admin, "fence").epoch();

@@ -163,6 +163,17 @@ final class FleetFixture {
     }
   }
 
+  /** Runs {@code w} on another thread; the future holds how it ended, or its error wrapped. */
+  static java.util.concurrent.CompletableFuture<FleetWorker.Result> runAsync(FleetWorker w) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return w.run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   long count(StoreConfig cfg, String tenant, io.backfillfleet.store.TimeWindow w) {
     try (SearchStore s = Stores.open("source", cfg)) {
       s.makeVisible();

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -36,16 +35,6 @@ class StoreWaitIT {
     return fx;
   }
 
-  private static CompletableFuture<FleetWorker.Result> runAsync(FleetWorker worker) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return worker.run();
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    });
-  }
-
   @Test
   void aWorkerStartedWhileItsTargetRefusesConnectionsWaitsThenCopiesEverything() throws Exception {
     int port = FreePorts.any(); // nothing listens there: every connection is refused
@@ -54,7 +43,7 @@ class StoreWaitIT {
     try (CoordinatorConnection c = fx.connect(); LateForwarder target = new LateForwarder(port, es.getHost(), es.getPort())) {
       FleetWorker worker = new FleetWorker(c, "late", WorkerSettings.defaults("w").withSettleDelay(Duration.ofMillis(100)))
           .withStoreWait(Duration.ofMinutes(3));
-      CompletableFuture<FleetWorker.Result> run = runAsync(worker);
+      CompletableFuture<FleetWorker.Result> run = FleetFixture.runAsync(worker);
       // the store's own tries (6 by default, about 3 s of backoff against a refused port) ran out long before
       // this: still waiting
       Awaitility.await("the worker waits for its target instead of exiting").during(Duration.ofSeconds(8))
