@@ -88,6 +88,87 @@ class PageRangeIT {
     }
   }
 
+  /**
+   * The same proof on Solr 8 and 9 read through /export, with {@code _version_} as the stamp and the least of the
+   * shard leaders' newest update-log versions as the watermark. No refresh is asked of a Solr source: the first
+   * snapshot ages a soft commit and a margin before a read may use it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"solr8", "solr9"})
+  void onSolrARangeCountSeesDeletesAndRewritesAndNotLaterInserts(String cluster) throws Exception {
+    StoreConfig cfg = SolrExportIT.collection(cluster, io.backfillfleet.testkit.SolrTestCluster.DOCVALUES_CONFIGSET);
+    try (SearchStore s = Stores.open("source", cfg)) {
+      String collection = s.nodeUrls().get(0) + "/" + cfg.collection();
+      post(collection + "/config", "{\"set-property\":{\"updateHandler.autoSoftCommit.maxTime\":500}}");
+      List<Doc> docs = new ArrayList<>();
+      for (int i = 0; i < 60; i++) docs.add(solrDoc("tenant-a", String.format("d%02d", i), T0.plusSeconds(i / 3)));
+      docs.add(solrDoc("tenant-b", "other", T0.plusSeconds(3))); // inside page 1's time range, other tenant
+      TestDocs.write(s, docs);
+      // later writes on both shards (20 random ids miss one of two shards once in 500,000 runs): each leader's
+      // newest version is above every tenant-a document, so all of them are below the watermark
+      List<Doc> later = new ArrayList<>();
+      for (int i = 0; i < 20; i++) later.add(solrDoc("tenant-c", java.util.UUID.randomUUID().toString(), T0));
+      TestDocs.write(s, later);
+      s.makeVisible();
+      TimeWindow w = TimeWindow.of(T0, T0.plusSeconds(60));
+      assertThat(s.readPath()).startsWith("Solr /export");
+      assertThat(readAll(s, w).get(0).ranges()).as("the first snapshot is too new for a read opening now").isEmpty();
+      List<Page> pages = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> readAll(s, w), ps -> ps.get(0).rangesCoverDocs());
+      assertThat(pages).hasSize(4); // 20 + 20 + 20, then the empty last page
+      List<PageRange> ranges = new ArrayList<>();
+      for (Page p : pages.subList(0, 3)) {
+        assertThat(p.rangesCoverDocs()).isTrue();
+        ranges.add(p.ranges().get(0));
+      }
+      assertThat(ranges).allSatisfy(r -> assertThat(r.unchanged()).isEqualTo(20));
+      assertThat(s.countUnchanged(ranges)).containsExactly(OptionalLong.of(20), OptionalLong.of(20), OptionalLong.of(20));
+      List<PageRange> joined = s.joinConsecutive(ranges);
+      assertThat(joined).hasSize(1);
+      assertThat(s.countUnchanged(joined)).containsExactly(OptionalLong.of(60));
+
+      // live traffic: two deletes and a rewrite in page 1, inserts with old timestamps into pages 1 and 2
+      assertThat(s.deleteIfUnchanged(s.versions(TestDocs.keys("d01", "d05")))).hasSize(2);
+      StringBuilder live = new StringBuilder("[").append(solrJson("d07", 2));
+      for (String[] late : new String[][] {{"d02a", "0"}, {"d10a", "3"}, {"d13a", "4"}, {"d18a", "6"}, {"d20a", "6"}}) {
+        live.append(',').append(solrJson(late[0], Long.parseLong(late[1])));
+      }
+      post(collection + "/update?commit=true", live.append(']').toString());
+
+      assertThat(s.countUnchanged(ranges)).as("page 1 lost d01, d05 and the old d07; the inserts are stamped above the"
+          + " watermark").containsExactly(OptionalLong.of(17), OptionalLong.of(20), OptionalLong.of(20));
+      assertThat(s.countUnchanged(joined)).as("the joined range loses what page 1 lost").containsExactly(OptionalLong.of(57));
+      // the same key ranges counted whatever the stamp: d10a and d13a would have hidden page 1's two deletes
+      List<PageRange> unstamped = ranges.stream().map(r -> new PageRange(r.tenant(), r.window(), r.bounds(),
+          Long.MAX_VALUE, r.unchanged(), r.changed())).toList();
+      assertThat(s.countUnchanged(unstamped)).containsExactly(OptionalLong.of(20), OptionalLong.of(20),
+          OptionalLong.of(20));
+    }
+  }
+
+  /** A document of the /export configset (every field single-valued with docValues). */
+  private static Doc solrDoc(String tenant, String id, Instant ts) {
+    java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+    f.put("id", id);
+    f.put("tenant", tenant);
+    f.put("ts", ts.toString());
+    f.put("origin", "history");
+    return new Doc(id, f);
+  }
+
+  /** A tenant-a document as live traffic writes it: a plain add, which replaces one of the same id. */
+  private static String solrJson(String id, long second) {
+    return "{\"id\":\"" + id + "\",\"tenant\":\"tenant-a\",\"ts\":\"" + T0.plusSeconds(second) + "\",\"origin\":\"live\"}";
+  }
+
+  private static void post(String url, String json) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) throw new IllegalStateException("POST " + url + " -> " + r.statusCode() + " " + r.body());
+  }
+
   private static List<Page> readAll(SearchStore s, TimeWindow w) {
     List<Page> pages = new ArrayList<>();
     try (WindowReader r = s.reader("tenant-a", w, Cursor.START)) {

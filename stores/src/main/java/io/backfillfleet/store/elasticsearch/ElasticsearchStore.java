@@ -14,6 +14,8 @@ import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.HistogramBatch;
 import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.ChangeMarks;
+import io.backfillfleet.store.KeyRangeBounds;
 import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.RetryPolicy;
 import io.backfillfleet.store.SearchVisibility;
@@ -89,8 +91,8 @@ public final class ElasticsearchStore implements SearchStore {
   private final StoreConfig config;
   private final RestClient rest;
   private final RetryPolicy retry;
-  private final EsChangeMarks marks = new EsChangeMarks(this::shardCheckpoints, this::searchVisibility,
-      this::refreshEveryCopy, System::nanoTime);
+  private final ChangeMarks marks = new ChangeMarks(() -> EsCheckpoints.leastGlobalCheckpoint(shardCheckpoints()),
+      this::searchVisibility, this::refreshEveryCopy, System::nanoTime);
   /** Whether page ranges can be written as queries (see {@link #rangeable()}); null until known. */
   private volatile Boolean rangeable;
   private volatile Boolean millisTimestamp;
@@ -405,7 +407,7 @@ public final class ElasticsearchStore implements SearchStore {
     private final TimeWindow window;
     private List<Object> searchAfter;
     private String pit;
-    /** The point-in-time's watermark ({@link EsChangeMarks}); empty: its pages carry no range proof. */
+    /** The point-in-time's watermark ({@link ChangeMarks}); empty: its pages carry no range proof. */
     private OptionalLong watermark = OptionalLong.empty();
     private boolean done;
     private volatile boolean closed;
@@ -477,7 +479,7 @@ public final class ElasticsearchStore implements SearchStore {
         if (ts.longValue() == first) atFirst.add(h.sort().get(1));
         else if (ts.longValue() == last) atLast.add(h.sort().get(1));
       }
-      String bounds = new EsRangeBounds(first, last, atFirst, atLast).write();
+      String bounds = new KeyRangeBounds(first, last, atFirst, atLast).write();
       return List.of(new PageRange(tenant, window, bounds, w, unchanged, changed));
     }
 
@@ -678,7 +680,7 @@ public final class ElasticsearchStore implements SearchStore {
    * above the watermark. Terms on a few ids, not a keyword range, which would walk every term past its bound.
    */
   private Map<String, Object> keyRange(PageRange r) {
-    EsRangeBounds b = bounds(r);
+    KeyRangeBounds b = bounds(r);
     String ts = config.timestampField();
     String id = config.idField();
     long first = b.first();
@@ -692,19 +694,19 @@ public final class ElasticsearchStore implements SearchStore {
     return Map.of("bool", Map.of("should", should, "minimum_should_match", 1));
   }
 
-  private EsRangeBounds bounds(PageRange r) {
+  private KeyRangeBounds bounds(PageRange r) {
     try {
-      return EsRangeBounds.parse(r.bounds());
+      return KeyRangeBounds.parse(r.bounds());
     } catch (IOException e) {
       throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
     }
   }
 
-  /** Consecutive pages' ranges as one where they can be ({@link EsRangeBounds}): one count instead of several. */
+  /** Consecutive pages' ranges as one where they can be ({@link KeyRangeBounds}): one count instead of several. */
   @Override
   public List<PageRange> joinConsecutive(List<PageRange> ranges) {
     try {
-      return EsRangeBounds.joinConsecutive(ranges);
+      return KeyRangeBounds.joinConsecutive(ranges);
     } catch (IOException e) {
       throw new StoreException(where() + ": a page range's bounds are not this store's", e);
     }
@@ -752,14 +754,14 @@ public final class ElasticsearchStore implements SearchStore {
     }
   }
 
-  /** Refreshes the index once for {@link EsChangeMarks}: true only if every shard copy refreshed. */
+  /** Refreshes the index once for {@link ChangeMarks}: true only if every shard copy refreshed. */
   private boolean refreshEveryCopy() {
     JsonNode shards = lowLevel("refreshing for the guard's watermark", "POST", "/" + config.collection() + "/_refresh",
         null).path("_shards");
     return shards.path("failed").asInt(-1) == 0 && shards.path("total").asInt(-1) == shards.path("successful").asInt(-2);
   }
 
-  /** Every shard copy's sequence-number checkpoints ({@link EsChangeMarks#watermark}). */
+  /** Every shard copy's sequence-number checkpoints ({@link EsCheckpoints}). */
   private JsonNode shardCheckpoints() {
     Request r = new Request("GET", "/" + config.collection() + "/_stats/docs");
     r.addParameter("level", "shards");

@@ -2,7 +2,10 @@ package io.backfillfleet.store.solr;
 
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocKey;
+import io.backfillfleet.store.KeyRangeBounds;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreException;
 import io.backfillfleet.store.StoreUnavailableException;
@@ -14,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.solr.client.solrj.io.SolrClientCache;
 import org.apache.solr.client.solrj.io.Tuple;
@@ -26,39 +31,55 @@ import org.apache.solr.common.params.ModifiableSolrParams;
  * Reads a tenant's timed window through {@code /export} on every shard, merged by {@link CloudSolrStream} in
  * (timestamp, id) order. One stream serves every page; the cursor is the last (timestamp, id) pair, so a new
  * reader (after a crash, in another process) filters past it and goes on.
+ *
+ * <p>Where a watermark is given as a stream opens ({@link SolrRangeProof}), every page carries its key range proof:
+ * a stream reads each shard through one searcher, opened after every change up to the watermark was searchable, so
+ * a page is all of its (timestamp, id) range in that view. The stream then also reads {@code _version_}.
  */
 final class SolrExportReader implements WindowReader {
   static final String PREFIX = "export:";
 
   private final StoreConfig config;
   private final List<String> fields;
-  private final String tenantFilter;
-  private final String windowFilter;
+  private final Scope scope;
+  private final Watermarks watermarks;
   private final Function<Object, Instant> instant; // the store's reading of a timestamp value, with its error
   private final SolrClientCache cache = new SolrClientCache();
   private final StreamOpener opener;
   private TupleStream stream;
+  /** The open stream's watermark; empty: its pages carry no range proof. */
+  private OptionalLong watermark = OptionalLong.empty();
   private Cursor position;
   private boolean done;
   private boolean closed;
 
-  /** Opens the merged stream of the window's documents strictly after a position. */
-  interface StreamOpener {
-    TupleStream open(Cursor after) throws IOException;
+  /** What a reader reads: a tenant's window, and the filters that select it. */
+  record Scope(String tenant, TimeWindow window, String tenantFilter, String windowFilter) {}
+
+  /** The watermark for a stream opening now ({@link io.backfillfleet.store.ChangeMarks}); empty for none. */
+  interface Watermarks {
+    Watermarks NONE = OptionalLong::empty;
+
+    OptionalLong forReadOpeningNow();
   }
 
-  SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after,
-      Function<Object, Instant> instant) {
-    this(config, fields, tenantFilter, windowFilter, after, instant, null);
+  /** Opens the merged stream of the window's documents strictly after a position, with their versions or not. */
+  interface StreamOpener {
+    TupleStream open(Cursor after, boolean withVersions) throws IOException;
+  }
+
+  SolrExportReader(StoreConfig config, List<String> fields, Scope scope, Cursor after, Function<Object, Instant> instant,
+      Watermarks watermarks) {
+    this(config, fields, scope, after, instant, watermarks, null);
   }
 
   /** With {@code opener} null, streams come from {@code /export} through {@link CloudSolrStream}. */
-  SolrExportReader(StoreConfig config, List<String> fields, String tenantFilter, String windowFilter, Cursor after,
-      Function<Object, Instant> instant, StreamOpener opener) {
+  SolrExportReader(StoreConfig config, List<String> fields, Scope scope, Cursor after, Function<Object, Instant> instant,
+      Watermarks watermarks, StreamOpener opener) {
     this.config = config;
     this.fields = fields;
-    this.tenantFilter = tenantFilter;
-    this.windowFilter = windowFilter;
+    this.scope = scope;
+    this.watermarks = watermarks;
     this.instant = instant;
     this.position = after;
     this.opener = opener != null ? opener : this::openExport;
@@ -83,12 +104,12 @@ final class SolrExportReader implements WindowReader {
         + "\" TO *])";
   }
 
-  private TupleStream openExport(Cursor after) throws IOException {
+  private TupleStream openExport(Cursor after, boolean withVersions) throws IOException {
     ModifiableSolrParams p = new ModifiableSolrParams();
     p.set("q", "*:*");
-    p.add("fq", tenantFilter, windowFilter);
+    p.add("fq", scope.tenantFilter(), scope.windowFilter());
     if (!after.isStart()) p.add("fq", afterFilter(after, config.timestampField(), config.idField()));
-    p.set("fl", String.join(",", fields));
+    p.set("fl", String.join(",", fields) + (withVersions ? "," + SolrStore.VERSION_FIELD : ""));
     p.set("sort", config.timestampField() + " asc," + config.idField() + " asc");
     p.set("qt", "/export");
     CloudSolrStream export = new CloudSolrStream(config.zkHost(), config.collection(), p);
@@ -108,10 +129,13 @@ final class SolrExportReader implements WindowReader {
     Cursor reached = position;
     Instant lastTs = null;
     try {
-      if (stream == null) stream = opener.open(position);
+      if (stream == null) {
+        watermark = watermarks.forReadOpeningNow(); // taken before the stream's searchers are
+        stream = opener.open(position, watermark.isPresent());
+      }
       List<Doc> docs = new ArrayList<>(pageSize);
+      List<Tuple> tuples = new ArrayList<>(pageSize);
       boolean eof = false;
-      Tuple last = null;
       while (docs.size() < pageSize) {
         Tuple t = stream.read();
         if (t.EOF) {
@@ -119,15 +143,17 @@ final class SolrExportReader implements WindowReader {
           break;
         }
         docs.add(toDoc(t));
-        last = t;
+        tuples.add(t);
       }
-      if (last != null) { // only the last document's time is the cursor (reading each one's cost 6 % of the worker)
-        lastTs = instant.apply(last.get(config.timestampField()));
+      List<PageRange> ranges = List.of();
+      if (!tuples.isEmpty()) { // only the last document's time is the cursor (reading each one's cost 6 % of the worker)
+        lastTs = instant.apply(tuples.get(tuples.size() - 1).get(config.timestampField()));
         reached = cursor(lastTs, docs.get(docs.size() - 1).id());
+        if (watermark.isPresent()) ranges = List.of(rangeOf(docs, tuples, lastTs, watermark.getAsLong()));
       }
       position = reached;
       done = eof;
-      Page page = new Page(docs, position, done);
+      Page page = new Page(docs, position, done, ranges);
       return lastTs == null ? page : page.withLastTimestamp(SolrStore.millisFloor(lastTs));
     } catch (IOException e) {
       closeStream(); // a later readPage opens a new stream after the last document handed out
@@ -136,6 +162,38 @@ final class SolrExportReader implements WindowReader {
       closeStream(); // the stream is somewhere inside the failed page: never continue it
       throw e;
     }
+  }
+
+  /**
+   * The page's key range proof: its first and last timestamps with the ids at each (a prefix and a suffix of the page,
+   * found by comparing the timestamps' values as read, without parsing each), and how many documents are stamped at
+   * most the watermark; the others are "changed" and checked by id.
+   */
+  private PageRange rangeOf(List<Doc> docs, List<Tuple> tuples, Instant lastTs, long w) {
+    String ts = config.timestampField();
+    Object firstValue = tuples.get(0).get(ts);
+    Object lastValue = tuples.get(tuples.size() - 1).get(ts);
+    long first = instant.apply(firstValue).toEpochMilli();
+    long last = lastTs.toEpochMilli();
+    List<Object> atFirst = new ArrayList<>();
+    List<Object> atLast = new ArrayList<>();
+    long unchanged = 0;
+    List<DocKey> changed = new ArrayList<>();
+    for (int i = 0; i < tuples.size(); i++) {
+      Object v = tuples.get(i).get(SolrStore.VERSION_FIELD);
+      if (v instanceof Number n && n.longValue() > 0 && n.longValue() <= w) unchanged++;
+      else changed.add(DocKey.of(docs.get(i).id()));
+    }
+    for (int i = 0; i < tuples.size() && Objects.equals(tuples.get(i).get(ts), firstValue); i++) {
+      atFirst.add(docs.get(i).id());
+    }
+    if (last != first) {
+      int from = tuples.size();
+      while (from > 0 && Objects.equals(tuples.get(from - 1).get(ts), lastValue)) from--;
+      for (int i = from; i < tuples.size(); i++) atLast.add(docs.get(i).id());
+    }
+    String bounds = new KeyRangeBounds(first, last, atFirst, atLast).write();
+    return new PageRange(scope.tenant(), scope.window(), bounds, w, unchanged, changed);
   }
 
   private Doc toDoc(Tuple t) {

@@ -2,6 +2,7 @@ package io.backfillfleet.store.solr;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backfillfleet.store.ChangeMarks;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
@@ -9,7 +10,9 @@ import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
 import io.backfillfleet.store.HistogramBatch;
 import io.backfillfleet.store.HistogramRequest;
+import io.backfillfleet.store.KeyRangeBounds;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.RetryPolicy;
 import io.backfillfleet.store.SearchVisibility;
 import io.backfillfleet.store.SearchStore;
@@ -83,6 +86,8 @@ public final class SolrStore implements SearchStore {
   private volatile SolrReadPath readPath;
   private volatile SchemaFields schemaFields;
   private volatile TargetFields targetFields;
+  private volatile Boolean rangeable;
+  private final ChangeMarks marks = new ChangeMarks(this::leadersNewestVersion, this::searchVisibility, System::nanoTime);
 
   public SolrStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -395,8 +400,9 @@ public final class SolrStore implements SearchStore {
             + " allows (" + path.reason() + "); reset the slice to copy it again with cursorMark (safe:"
             + " writes are create-only)");
       }
-      return new SolrExportReader(config, path.fields(), tenantFilter(tenant), windowFilter(window), after,
-          this::instant);
+      return new SolrExportReader(config, path.fields(),
+          new SolrExportReader.Scope(tenant, window, tenantFilter(tenant), windowFilter(window)), after, this::instant,
+          rangeable() ? marks::forReadOpeningNow : SolrExportReader.Watermarks.NONE);
     }
     return new WindowReader() {
       private String mark = after.isStart() ? CursorMarkParams.CURSOR_MARK_START : after.value();
@@ -588,6 +594,66 @@ public final class SolrStore implements SearchStore {
       return one;
     } catch (SolrException e) {
       throw explain("looking up ids", e);
+    }
+  }
+
+  /**
+   * Whether pages may carry range proofs ({@link SolrRangeProof}): {@code _version_} must have docValues, to be read
+   * through {@code /export} and compared in a count. Decided from the schema, once.
+   */
+  private boolean rangeable() {
+    Boolean r = rangeable;
+    if (r == null) {
+      r = schemaFields().fields().stream().anyMatch(f -> VERSION_FIELD.equals(f.get("name"))
+          && Boolean.parseBoolean(String.valueOf(f.get("docValues"))));
+      rangeable = r;
+    }
+    return r;
+  }
+
+  /** The watermark for {@link ChangeMarks}: see {@link SolrRangeProof#watermark}. */
+  private long leadersNewestVersion() {
+    if (!(client instanceof org.apache.solr.client.solrj.impl.CloudHttp2SolrClient cloud)) return -1;
+    org.apache.solr.common.cloud.DocCollection coll = client.getClusterState().getCollectionOrNull(config.collection());
+    return SolrRangeProof.watermark(coll, (leader, n) -> {
+      ModifiableSolrParams p = new ModifiableSolrParams();
+      p.set("getVersions", n);
+      p.set("distrib", false);
+      QueryRequest req = new QueryRequest(p);
+      req.setPath("/get");
+      return retry.call(where(), "reading the shard leaders' newest versions", SolrStore::isTransient,
+          () -> cloud.getHttpClient().requestWithBaseUrl(leader.getBaseUrl(), leader.getCoreName(), auth(req)).getResponse());
+    });
+  }
+
+  /** One search per range ({@link SolrRangeProof#countQuery}); empty where a range cannot be written as one. */
+  @Override
+  public List<OptionalLong> countUnchanged(List<PageRange> ranges) {
+    List<OptionalLong> out = new ArrayList<>(ranges.size());
+    for (PageRange r : ranges) {
+      SolrQuery q = SolrRangeProof.countQuery(r, bounds(r), config.timestampField(), config.idField(),
+          tenantFilter(r.tenant()), windowFilter(r.window()));
+      out.add(q == null ? OptionalLong.empty()
+          : OptionalLong.of(query("counting a page range", q).getResults().getNumFound()));
+    }
+    return out;
+  }
+
+  /** Consecutive pages' ranges as one where they can be ({@link KeyRangeBounds}): one count instead of several. */
+  @Override
+  public List<PageRange> joinConsecutive(List<PageRange> ranges) {
+    try {
+      return KeyRangeBounds.joinConsecutive(ranges);
+    } catch (IOException e) {
+      throw new StoreException(where() + ": a page range's bounds are not this store's", e);
+    }
+  }
+
+  private KeyRangeBounds bounds(PageRange r) {
+    try {
+      return KeyRangeBounds.parse(r.bounds());
+    } catch (IOException e) {
+      throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
     }
   }
 

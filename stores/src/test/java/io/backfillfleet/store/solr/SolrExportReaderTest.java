@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.Page;
+import io.backfillfleet.store.TimeWindow;
 import io.backfillfleet.store.StoreConfig;
 import io.backfillfleet.store.StoreUnavailableException;
 import java.io.IOException;
@@ -37,8 +38,9 @@ class SolrExportReaderTest {
     List<Tuple> all = new ArrayList<>();
     for (int i = 0; i < 10; i++) all.add(tuple("d" + i, T0.plusSeconds(i)));
     int[] opened = {0};
-    SolrExportReader reader = new SolrExportReader(CONFIG, List.of("id", "ts"), "", "", Cursor.START,
-        v -> Instant.parse(v.toString()), after -> {
+    SolrExportReader reader = new SolrExportReader(CONFIG, List.of("id", "ts"),
+        new SolrExportReader.Scope("t", TimeWindow.of(T0, T0.plusSeconds(60)), "", ""), Cursor.START,
+        v -> Instant.parse(v.toString()), SolrExportReader.Watermarks.NONE, (after, withVersions) -> {
           opened[0]++;
           // the first stream breaks after handing out 5 documents: one page of 3, then 2 of the next page
           return new ListStream(all.stream().filter(t -> after.isStart() || isAfter(t, after)).toList(),

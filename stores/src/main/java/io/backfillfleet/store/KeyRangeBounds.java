@@ -1,7 +1,8 @@
-package io.backfillfleet.store.elasticsearch;
+package io.backfillfleet.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backfillfleet.store.PageRange;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,7 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An Elasticsearch page's key range as {@link PageRange#bounds()} holds it: the documents strictly between its first
+ * A page's key range as {@link PageRange#bounds()} holds it, for stores that read in (timestamp, id) order
+ * (Elasticsearch {@code search_after}, Solr {@code /export}): the documents strictly between its first
  * and last timestamps (epoch milliseconds, the sort values), and at each of those two timestamps the ids the page had
  * there (when both are the same millisecond, all of them are in {@code atFirst}).
  *
@@ -21,13 +23,15 @@ import java.util.Set;
  * pages' unchanged documents. A timestamp inside the joined range is covered whole; only the two outer timestamps
  * need their ids.
  */
-record EsRangeBounds(long first, long last, List<Object> atFirst, List<Object> atLast) {
+public record KeyRangeBounds(long first, long last, List<Object> atFirst, List<Object> atLast) {
   /** Ids listed at one boundary timestamp, past which ranges are not joined (a hot millisecond's query stays small). */
-  static final int MOST_IDS_AT_A_BOUNDARY = 4096;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  static EsRangeBounds parse(String bounds) throws IOException {
-    JsonNode b = HotPathJson.JSON.readTree(bounds);
-    return new EsRangeBounds(b.path("first").asLong(), b.path("last").asLong(), ids(b.path("atFirst")),
+  public static final int MOST_IDS_AT_A_BOUNDARY = 4096;
+
+  public static KeyRangeBounds parse(String bounds) throws IOException {
+    JsonNode b = JSON.readTree(bounds);
+    return new KeyRangeBounds(b.path("first").asLong(), b.path("last").asLong(), ids(b.path("atFirst")),
         ids(b.path("atLast")));
   }
 
@@ -37,20 +41,24 @@ record EsRangeBounds(long first, long last, List<Object> atFirst, List<Object> a
     return out;
   }
 
-  String write() {
-    return HotPathJson.write(Map.of("first", first, "last", last, "atFirst", atFirst, "atLast", atLast));
+  public String write() {
+    try {
+      return JSON.writeValueAsString(Map.of("first", first, "last", last, "atFirst", atFirst, "atLast", atLast));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("ids and numbers always write as JSON", e);
+    }
   }
 
   /**
    * This range and the next page's as one, or null when they cannot be one range: the next one does not start at or
    * after this one's end, or a boundary would list too many ids.
    */
-  EsRangeBounds joinedWith(EsRangeBounds next) {
+  KeyRangeBounds joinedWith(KeyRangeBounds next) {
     if (next.first < last || next.last < next.first) return null;
     List<Object> from = union(idsAt(first), next.idsAt(first));
     List<Object> to = next.last == first ? List.of() : union(idsAt(next.last), next.idsAt(next.last));
     if (from.size() + to.size() > MOST_IDS_AT_A_BOUNDARY) return null;
-    return new EsRangeBounds(first, next.last, from, to);
+    return new KeyRangeBounds(first, next.last, from, to);
   }
 
   /** The ids this range has at timestamp {@code t}, which is one of the joined range's outer timestamps. */
@@ -69,16 +77,16 @@ record EsRangeBounds(long first, long last, List<Object> atFirst, List<Object> a
   }
 
   /** Joins runs of consecutive ranges of one tenant window and watermark; the others are left as they are. */
-  static List<PageRange> joinConsecutive(List<PageRange> ranges) throws IOException {
+  public static List<PageRange> joinConsecutive(List<PageRange> ranges) throws IOException {
     List<PageRange> out = new ArrayList<>(ranges.size());
     PageRange run = null;
-    EsRangeBounds runBounds = null;
+    KeyRangeBounds runBounds = null;
     for (PageRange r : ranges) {
-      EsRangeBounds b = parse(r.bounds());
-      EsRangeBounds joined = run != null && run.tenant().equals(r.tenant()) && run.window().equals(r.window())
+      KeyRangeBounds b = parse(r.bounds());
+      KeyRangeBounds joined = run != null && run.tenant().equals(r.tenant()) && run.window().equals(r.window())
           && run.watermark() == r.watermark() ? runBounds.joinedWith(b) : null;
       if (joined != null) {
-        List<io.backfillfleet.store.DocKey> changed = new ArrayList<>(run.changed());
+        List<DocKey> changed = new ArrayList<>(run.changed());
         changed.addAll(r.changed());
         run = new PageRange(r.tenant(), r.window(), joined.write(), r.watermark(), run.unchanged() + r.unchanged(),
             changed);

@@ -1,10 +1,7 @@
-package io.backfillfleet.store.elasticsearch;
+package io.backfillfleet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.backfillfleet.store.SearchVisibility;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,33 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Which watermark a read may use: the least checkpoint of a snapshot at least a refresh and a margin old. */
-class EsChangeMarksTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+/** Which watermark a read may use: the watermark of the newest snapshot at least a refresh and a margin old. */
+class ChangeMarksTest {
   private static final long S = 1_000_000_000L;
-
-  @Test
-  void theLeastGlobalCheckpointOverEveryShardCopyOfEveryIndex() throws Exception {
-    assertThat(EsChangeMarks.watermark(stats(41, 7, 12))).isEqualTo(7);
-    assertThat(EsChangeMarks.watermark(JSON.readTree("""
-        {"indices":{"a":{"shards":{"0":[{"seq_no":{"global_checkpoint":30}},{"seq_no":{"global_checkpoint":28}}]}},
-                    "b":{"shards":{"0":[{"seq_no":{"global_checkpoint":99}}]}}}}"""))).as("a lagging replica")
-        .isEqualTo(28);
-    assertThat(EsChangeMarks.watermark(JSON.readTree("""
-        {"indices":{"a":{"shards":{"0":[{"seq_no":{"global_checkpoint":30}}],"1":[{}]}}}}""")))
-        .as("a copy without a checkpoint: no watermark").isEqualTo(-1);
-    assertThat(EsChangeMarks.watermark(JSON.readTree("{}"))).isEqualTo(-1);
-  }
 
   @Test
   void aReadGetsTheNewestSnapshotTakenARefreshAndAMarginBeforeIt() throws Exception {
     AtomicLong now = new AtomicLong(100 * S);
-    Deque<JsonNode> answers = new ArrayDeque<>();
-    answers.add(stats(10, 20));
-    answers.add(stats(15, 25));
-    answers.add(stats(18, 30));
+    Deque<Long> answers = new ArrayDeque<>(java.util.List.of(10L, 15L, 18L));
     AtomicInteger asked = new AtomicInteger();
-    EsChangeMarks marks = new EsChangeMarks(() -> {
+    ChangeMarks marks = new ChangeMarks(() -> {
       asked.incrementAndGet();
       return answers.removeFirst();
     }, () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), now::get);
@@ -61,8 +41,8 @@ class EsChangeMarksTest {
   void theFirstSnapshotIsUsableAtOnceOnlyAfterEveryCopyRefreshedAndOnlyOnce() throws Exception {
     AtomicLong now = new AtomicLong(100 * S);
     AtomicInteger refreshes = new AtomicInteger();
-    Deque<JsonNode> answers = new ArrayDeque<>(java.util.List.of(stats(10), stats(15), stats(18)));
-    EsChangeMarks marks = new EsChangeMarks(answers::removeFirst,
+    Deque<Long> answers = new ArrayDeque<>(java.util.List.of(10L, 15L, 18L));
+    ChangeMarks marks = new ChangeMarks(answers::removeFirst,
         () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), () -> {
           refreshes.incrementAndGet();
           now.addAndGet(S / 10); // the refresh takes a while; the read opens after it
@@ -75,10 +55,10 @@ class EsChangeMarksTest {
     assertThat(refreshes).as("one refresh per process").hasValue(1);
 
     // a refresh not done on every copy (or refused) does not vouch: the first snapshot ages like the others
-    EsChangeMarks partial = new EsChangeMarks(() -> stats(10), () -> SearchVisibility.within(Duration.ofSeconds(1),
+    ChangeMarks partial = new ChangeMarks(() -> 10L, () -> SearchVisibility.within(Duration.ofSeconds(1),
         "test"), () -> false, now::get);
     assertThat(partial.forReadOpeningNow()).isEmpty();
-    EsChangeMarks refused = new EsChangeMarks(() -> stats(10), () -> SearchVisibility.within(Duration.ofSeconds(1),
+    ChangeMarks refused = new ChangeMarks(() -> 10L, () -> SearchVisibility.within(Duration.ofSeconds(1),
         "test"), () -> {
           throw new IllegalStateException("403: no maintenance privilege");
         }, now::get);
@@ -90,9 +70,9 @@ class EsChangeMarksTest {
     AtomicLong now = new AtomicLong(0);
     AtomicReference<SearchVisibility> visibility = new AtomicReference<>(SearchVisibility.unbounded("refresh off"));
     AtomicInteger asked = new AtomicInteger();
-    EsChangeMarks marks = new EsChangeMarks(() -> {
+    ChangeMarks marks = new ChangeMarks(() -> {
       if (asked.incrementAndGet() == 1) throw new IllegalStateException("shard stats refused");
-      return stats(5);
+      return 5L;
     }, visibility::get, now::get);
     assertThat(marks.forReadOpeningNow()).as("refresh off: nothing says when a change is seen").isEmpty();
     assertThat(asked).as("not even asked").hasValue(0);
@@ -104,19 +84,5 @@ class EsChangeMarksTest {
     assertThat(marks.forReadOpeningNow()).as("taken now, not old enough yet").isEmpty();
     now.addAndGet(10 * S);
     assertThat(marks.forReadOpeningNow()).hasValue(5);
-  }
-
-  /** Stats of one index whose shards (one copy each) have these global checkpoints. */
-  private static JsonNode stats(long... checkpoints) {
-    StringBuilder shards = new StringBuilder();
-    for (int i = 0; i < checkpoints.length; i++) {
-      if (i > 0) shards.append(',');
-      shards.append("\"").append(i).append("\":[{\"seq_no\":{\"global_checkpoint\":").append(checkpoints[i]).append("}}]");
-    }
-    try {
-      return JSON.readTree("{\"indices\":{\"events\":{\"shards\":{" + shards + "}}}}");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }
