@@ -149,6 +149,9 @@ public final class MigrationMatrix {
     try (Cluster source = open(cell.source, name + "-src"); Cluster target = open(cell.target, name + "-dst")) {
       source.createCollection();
       target.createCollection();
+      // as production sources usually are: searchable within a second, so the guard counts pages by search (the
+      // fault suite keeps Solr's real-time path)
+      source.searchableWithin(java.time.Duration.ofSeconds(1));
       List<Cluster.HistoryDoc> history = FaultSuite.history(docs);
       source.seed(history);
 
@@ -207,8 +210,10 @@ public final class MigrationMatrix {
   /** A collection or index on the shared server of that kind (a Solr 9 source and target are different clusters). */
   private static Cluster open(Kind kind, String collection) {
     return switch (kind) {
+      // Solr 8 is only a source here: one whose every field has docValues, read through /export (with key-range
+      // proofs); the Solr 9 source is read with cursorMark
       case SOLR8 -> SolrCluster.shared(LegacySolr8Cluster.shared().zkHost(), collection,
-          LegacySolr8Cluster.shared()::createCollection);
+          (name, shards) -> LegacySolr8Cluster.shared().createCollection(name, shards, SolrTestCluster.DOCVALUES_CONFIGSET));
       case SOLR9 -> {
         SolrTestCluster c = collection.endsWith("-src") ? SolrTestCluster.legacy() : SolrTestCluster.target();
         yield SolrCluster.shared(c.zkHost() + "/solr", collection, c::createCollection);

@@ -46,9 +46,22 @@ final class FleetFixture {
     this.target = target;
   }
 
-  /** "solr" or "elasticsearch". */
+  /** "solr", "solr-export" (a source whose every field has docValues, read through /export) or "elasticsearch". */
   static FleetFixture of(String engine) {
-    return engine.equals("solr") ? solr() : elasticsearch();
+    return switch (engine) {
+      case "solr" -> solr();
+      case "solr-export" -> solrExport();
+      default -> elasticsearch();
+    };
+  }
+
+  /** A Solr source read through /export (every field single-valued with docValues), into a Solr target. */
+  static FleetFixture solrExport() {
+    String name = "x" + UUID.randomUUID().toString().substring(0, 8);
+    SolrTestCluster.legacy().createCollection(name, 2, SolrTestCluster.DOCVALUES_CONFIGSET);
+    SolrTestCluster.target().createCollection(name, 2);
+    return new FleetFixture(StoreConfig.solrCloud(SolrTestCluster.legacy().zkHost() + "/solr", name),
+        StoreConfig.solrCloud(SolrTestCluster.target().zkHost() + "/solr", name));
   }
 
   static FleetFixture solr() {

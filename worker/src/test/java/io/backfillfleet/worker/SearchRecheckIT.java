@@ -34,7 +34,6 @@ import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.RequestWriter;
 import org.apache.solr.common.params.ModifiableSolrParams;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -75,9 +74,15 @@ class SearchRecheckIT {
     assertThat(run.metrics.recheckLookedUp.getCount()).isEqualTo(500);
   }
 
-  @Test
-  void elasticsearchPagesAreCountedByTheirKeyRangesAndLiveInsertsIntoARangeCannotHideItsDeletes() throws Exception {
-    Run run = copyWithLiveDeletes("elasticsearch", "ranged", Duration.ofMillis(200), Duration.ofSeconds(1), true);
+  /** Sources whose pages carry key-range proofs: Elasticsearch, and Solr read through /export. */
+  static Stream<String> rangedSources() {
+    return Stream.of("solr-export", "elasticsearch");
+  }
+
+  @ParameterizedTest
+  @MethodSource("rangedSources")
+  void pagesAreCountedByTheirKeyRangesAndLiveInsertsIntoARangeCannotHideItsDeletes(String engine) throws Exception {
+    Run run = copyWithLiveDeletes(engine, "ranged", Duration.ofMillis(200), Duration.ofSeconds(1), true);
     assertThat(run.resurrected).as("not resurrected").isEmpty();
     assertThat(run.deletedByRecheck).isEqualTo(10);
     // the first page lost 10 documents and gained 10 with old timestamps: its range count falls short (the inserts
