@@ -29,7 +29,16 @@ public record KeyRangeBounds(long first, long last, List<Object> atFirst, List<O
 
   public static final int MOST_IDS_AT_A_BOUNDARY = 4096;
 
-  public static KeyRangeBounds parse(String bounds) throws IOException {
+  /** The bounds of a range this kind of store made; a {@link StoreException} naming {@code where} if not. */
+  public static KeyRangeBounds of(PageRange r, String where) {
+    try {
+      return parse(r.bounds());
+    } catch (IOException e) {
+      throw new StoreException(where + ": a page range's bounds are not this store's: " + r.bounds(), e);
+    }
+  }
+
+  static KeyRangeBounds parse(String bounds) throws IOException {
     JsonNode b = JSON.readTree(bounds);
     return new KeyRangeBounds(b.path("first").asLong(), b.path("last").asLong(), ids(b.path("atFirst")),
         ids(b.path("atLast")));
@@ -76,13 +85,17 @@ public record KeyRangeBounds(long first, long last, List<Object> atFirst, List<O
     return List.copyOf(all);
   }
 
-  /** Joins runs of consecutive ranges of one tenant window and watermark; the others are left as they are. */
-  public static List<PageRange> joinConsecutive(List<PageRange> ranges) throws IOException {
+  /**
+   * Joins runs of consecutive ranges of one tenant window and watermark; the others are left as they are. For a
+   * store's {@link SourceStore#joinConsecutive}: a {@link StoreException} naming {@code where} for bounds it did not
+   * make.
+   */
+  public static List<PageRange> joinConsecutive(List<PageRange> ranges, String where) {
     List<PageRange> out = new ArrayList<>(ranges.size());
     PageRange run = null;
     KeyRangeBounds runBounds = null;
     for (PageRange r : ranges) {
-      KeyRangeBounds b = parse(r.bounds());
+      KeyRangeBounds b = of(r, where);
       KeyRangeBounds joined = run != null && run.tenant().equals(r.tenant()) && run.window().equals(r.window())
           && run.watermark() == r.watermark() ? runBounds.joinedWith(b) : null;
       if (joined != null) {

@@ -39,7 +39,7 @@ class KeyRangeBoundsTest {
     PageRange otherMark = range("t", W, new KeyRangeBounds(30, 40, List.of("e"), List.of("f")), 8, 2);
     PageRange otherWindow = range("t", TimeWindow.of(Instant.ofEpochSecond(100), Instant.ofEpochSecond(200)),
         new KeyRangeBounds(100_000, 100_001, List.of("g"), List.of("h")), 8, 2);
-    List<PageRange> joined = KeyRangeBounds.joinConsecutive(List.of(one, two, otherMark, otherWindow));
+    List<PageRange> joined = KeyRangeBounds.joinConsecutive(List.of(one, two, otherMark, otherWindow), "test");
     assertThat(joined).hasSize(3);
     assertThat(joined.get(0).unchanged()).isEqualTo(4);
     assertThat(joined.get(0).changed()).containsExactly(DocKey.of("a-changed"), DocKey.of("c-changed"));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -89,14 +90,15 @@ class PageRangeIT {
   }
 
   /**
-   * The same proof on Solr 8 and 9 read through /export, with {@code _version_} as the stamp and the least of the
+   * The same proof on Solr 8 and 9, read through /export or with cursorMark, with {@code _version_} as the stamp and the least of the
    * shard leaders' newest update-log versions as the watermark. No refresh is asked of a Solr source: the first
    * snapshot ages a soft commit and a margin before a read may use it.
    */
-  @ParameterizedTest
-  @ValueSource(strings = {"solr8", "solr9"})
-  void onSolrARangeCountSeesDeletesAndRewritesAndNotLaterInserts(String cluster) throws Exception {
-    StoreConfig cfg = SolrExportIT.collection(cluster, io.backfillfleet.testkit.SolrTestCluster.DOCVALUES_CONFIGSET);
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"solr8, /export", "solr9, /export", "solr8, cursorMark"})
+  void onSolrARangeCountSeesDeletesAndRewritesAndNotLaterInserts(String cluster, String path) throws Exception {
+    StoreConfig cfg = SolrExportIT.collection(cluster, path.equals("/export")
+        ? io.backfillfleet.testkit.SolrTestCluster.DOCVALUES_CONFIGSET : io.backfillfleet.testkit.SolrTestCluster.CONFIGSET);
     try (SearchStore s = Stores.open("source", cfg)) {
       String collection = s.nodeUrls().get(0) + "/" + cfg.collection();
       post(collection + "/config", "{\"set-property\":{\"updateHandler.autoSoftCommit.maxTime\":500}}");
@@ -111,7 +113,7 @@ class PageRangeIT {
       TestDocs.write(s, later);
       s.makeVisible();
       TimeWindow w = TimeWindow.of(T0, T0.plusSeconds(60));
-      assertThat(s.readPath()).startsWith("Solr /export");
+      assertThat(s.readPath()).startsWith("Solr " + path);
       assertThat(readAll(s, w).get(0).ranges()).as("the first snapshot is too new for a read opening now").isEmpty();
       List<Page> pages = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
           .until(() -> readAll(s, w), ps -> ps.get(0).rangesCoverDocs());

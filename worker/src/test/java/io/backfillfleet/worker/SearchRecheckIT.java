@@ -74,9 +74,9 @@ class SearchRecheckIT {
     assertThat(run.metrics.recheckLookedUp.getCount()).isEqualTo(500);
   }
 
-  /** Sources whose pages carry key-range proofs: Elasticsearch, and Solr read through /export. */
+  /** Sources whose pages carry key-range proofs: Elasticsearch, Solr read through /export and with cursorMark. */
   static Stream<String> rangedSources() {
-    return Stream.of("solr-export", "elasticsearch");
+    return Stream.of("solr-export", "solr", "elasticsearch");
   }
 
   @ParameterizedTest

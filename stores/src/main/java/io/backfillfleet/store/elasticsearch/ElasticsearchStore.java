@@ -680,7 +680,7 @@ public final class ElasticsearchStore implements SearchStore {
    * above the watermark. Terms on a few ids, not a keyword range, which would walk every term past its bound.
    */
   private Map<String, Object> keyRange(PageRange r) {
-    KeyRangeBounds b = bounds(r);
+    KeyRangeBounds b = KeyRangeBounds.of(r, where());
     String ts = config.timestampField();
     String id = config.idField();
     long first = b.first();
@@ -694,22 +694,10 @@ public final class ElasticsearchStore implements SearchStore {
     return Map.of("bool", Map.of("should", should, "minimum_should_match", 1));
   }
 
-  private KeyRangeBounds bounds(PageRange r) {
-    try {
-      return KeyRangeBounds.parse(r.bounds());
-    } catch (IOException e) {
-      throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
-    }
-  }
-
   /** Consecutive pages' ranges as one where they can be ({@link KeyRangeBounds}): one count instead of several. */
   @Override
   public List<PageRange> joinConsecutive(List<PageRange> ranges) {
-    try {
-      return KeyRangeBounds.joinConsecutive(ranges);
-    } catch (IOException e) {
-      throw new StoreException(where() + ": a page range's bounds are not this store's", e);
-    }
+    return KeyRangeBounds.joinConsecutive(ranges, where());
   }
 
   /** {@code ts == t and id in ids}. */

@@ -2,8 +2,6 @@ package io.backfillfleet.store.solr;
 
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
-import io.backfillfleet.store.DocKey;
-import io.backfillfleet.store.KeyRangeBounds;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.PageRange;
 import io.backfillfleet.store.StoreConfig;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.solr.client.solrj.io.SolrClientCache;
@@ -149,7 +146,12 @@ final class SolrExportReader implements WindowReader {
       if (!tuples.isEmpty()) { // only the last document's time is the cursor (reading each one's cost 6 % of the worker)
         lastTs = instant.apply(tuples.get(tuples.size() - 1).get(config.timestampField()));
         reached = cursor(lastTs, docs.get(docs.size() - 1).id());
-        if (watermark.isPresent()) ranges = List.of(rangeOf(docs, tuples, lastTs, watermark.getAsLong()));
+        if (watermark.isPresent()) {
+          String ts = config.timestampField();
+          ranges = List.of(SolrRangeProof.pageRange(scope.tenant(), scope.window(), docs,
+              i -> tuples.get(i).get(ts), i -> tuples.get(i).get(SolrStore.VERSION_FIELD),
+              instant.apply(tuples.get(0).get(ts)), lastTs, watermark.getAsLong()));
+        }
       }
       position = reached;
       done = eof;
@@ -162,38 +164,6 @@ final class SolrExportReader implements WindowReader {
       closeStream(); // the stream is somewhere inside the failed page: never continue it
       throw e;
     }
-  }
-
-  /**
-   * The page's key range proof: its first and last timestamps with the ids at each (a prefix and a suffix of the page,
-   * found by comparing the timestamps' values as read, without parsing each), and how many documents are stamped at
-   * most the watermark; the others are "changed" and checked by id.
-   */
-  private PageRange rangeOf(List<Doc> docs, List<Tuple> tuples, Instant lastTs, long w) {
-    String ts = config.timestampField();
-    Object firstValue = tuples.get(0).get(ts);
-    Object lastValue = tuples.get(tuples.size() - 1).get(ts);
-    long first = instant.apply(firstValue).toEpochMilli();
-    long last = lastTs.toEpochMilli();
-    List<Object> atFirst = new ArrayList<>();
-    List<Object> atLast = new ArrayList<>();
-    long unchanged = 0;
-    List<DocKey> changed = new ArrayList<>();
-    for (int i = 0; i < tuples.size(); i++) {
-      Object v = tuples.get(i).get(SolrStore.VERSION_FIELD);
-      if (v instanceof Number n && n.longValue() > 0 && n.longValue() <= w) unchanged++;
-      else changed.add(DocKey.of(docs.get(i).id()));
-    }
-    for (int i = 0; i < tuples.size() && Objects.equals(tuples.get(i).get(ts), firstValue); i++) {
-      atFirst.add(docs.get(i).id());
-    }
-    if (last != first) {
-      int from = tuples.size();
-      while (from > 0 && Objects.equals(tuples.get(from - 1).get(ts), lastValue)) from--;
-      for (int i = from; i < tuples.size(); i++) atLast.add(docs.get(i).id());
-    }
-    String bounds = new KeyRangeBounds(first, last, atFirst, atLast).write();
-    return new PageRange(scope.tenant(), scope.window(), bounds, w, unchanged, changed);
   }
 
   private Doc toDoc(Tuple t) {

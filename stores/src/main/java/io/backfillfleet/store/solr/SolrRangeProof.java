@@ -1,9 +1,15 @@
 package io.backfillfleet.store.solr;
 
+import io.backfillfleet.store.Doc;
+import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.KeyRangeBounds;
 import io.backfillfleet.store.PageRange;
+import io.backfillfleet.store.TimeWindow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.IntFunction;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.common.cloud.DocCollection;
 import org.apache.solr.common.cloud.Replica;
@@ -65,6 +71,40 @@ final class SolrRangeProof {
       }
     }
     return newest;
+  }
+
+  /**
+   * A page's key range proof, for a page read in (timestamp, id) order in a view holding every change up to the
+   * watermark {@code w}: its first and last timestamps with the ids at each (a prefix and a suffix of the page, found
+   * by comparing the timestamps' values as read, without parsing each), and how many documents are stamped at most
+   * {@code w}; the others are "changed" and checked by id.
+   *
+   * @param tsValue  the i-th document's timestamp value as read
+   * @param version  the i-th document's {@code _version_} as read
+   */
+  static PageRange pageRange(String tenant, TimeWindow window, List<Doc> docs, IntFunction<Object> tsValue,
+      IntFunction<Object> version, Instant firstTs, Instant lastTs, long w) {
+    int n = docs.size();
+    Object firstValue = tsValue.apply(0);
+    Object lastValue = tsValue.apply(n - 1);
+    long first = firstTs.toEpochMilli();
+    long last = lastTs.toEpochMilli();
+    long unchanged = 0;
+    List<DocKey> changed = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (version.apply(i) instanceof Number v && v.longValue() > 0 && v.longValue() <= w) unchanged++;
+      else changed.add(DocKey.of(docs.get(i).id()));
+    }
+    List<Object> atFirst = new ArrayList<>();
+    for (int i = 0; i < n && Objects.equals(tsValue.apply(i), firstValue); i++) atFirst.add(docs.get(i).id());
+    List<Object> atLast = new ArrayList<>();
+    if (last != first) {
+      int from = n;
+      while (from > 0 && Objects.equals(tsValue.apply(from - 1), lastValue)) from--;
+      for (int i = from; i < n; i++) atLast.add(docs.get(i).id());
+    }
+    String bounds = new KeyRangeBounds(first, last, atFirst, atLast).write();
+    return new PageRange(tenant, window, bounds, w, unchanged, changed);
   }
 
   /**

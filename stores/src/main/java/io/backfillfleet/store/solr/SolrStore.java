@@ -416,16 +416,24 @@ public final class SolrStore implements SearchStore {
             .setSort(config.timestampField(), SolrQuery.ORDER.asc)
             .addSort(config.idField(), SolrQuery.ORDER.asc);
         q.set(CursorMarkParams.CURSOR_MARK_PARAM, mark);
+        // each page is a search of its own: all of its key range in the searcher it ran on, which holds every
+        // change up to a watermark taken before it (SolrRangeProof)
+        OptionalLong w = !window.missingTimestamp() && rangeable() ? marks.forReadOpeningNow() : OptionalLong.empty();
+        if (w.isPresent()) q.setFields("*", VERSION_FIELD);
         QueryResponse r = query("reading tenant " + tenant + " " + window, q);
-        List<Doc> docs = new ArrayList<>(r.getResults().size());
-        for (SolrDocument d : r.getResults()) docs.add(toDoc(d, excluded));
+        SolrDocumentList results = r.getResults();
+        List<Doc> docs = new ArrayList<>(results.size());
+        for (SolrDocument d : results) docs.add(toDoc(d, excluded));
         String next = r.getNextCursorMark();
         done = next == null || next.equals(mark) || docs.size() < pageSize;
         mark = next == null ? mark : next;
-        Page page = new Page(docs, Cursor.of(mark), done);
-        if (docs.isEmpty() || window.missingTimestamp()) return page;
-        Instant last = instant(r.getResults().get(r.getResults().size() - 1).getFieldValue(config.timestampField()));
-        return last == null ? page : page.withLastTimestamp(millisFloor(last));
+        if (docs.isEmpty() || window.missingTimestamp()) return new Page(docs, Cursor.of(mark), done);
+        String ts = config.timestampField();
+        Instant last = instant(results.get(results.size() - 1).getFieldValue(ts));
+        List<PageRange> ranges = w.isEmpty() ? List.of() : List.of(SolrRangeProof.pageRange(tenant, window, docs,
+            i -> results.get(i).getFieldValue(ts), i -> results.get(i).getFieldValue(VERSION_FIELD),
+            instant(results.get(0).getFieldValue(ts)), last, w.getAsLong()));
+        return new Page(docs, Cursor.of(mark), done, ranges).withLastTimestamp(millisFloor(last));
       }
 
       @Override
@@ -631,7 +639,7 @@ public final class SolrStore implements SearchStore {
   public List<OptionalLong> countUnchanged(List<PageRange> ranges) {
     List<OptionalLong> out = new ArrayList<>(ranges.size());
     for (PageRange r : ranges) {
-      SolrQuery q = SolrRangeProof.countQuery(r, bounds(r), config.timestampField(), config.idField(),
+      SolrQuery q = SolrRangeProof.countQuery(r, KeyRangeBounds.of(r, where()), config.timestampField(), config.idField(),
           tenantFilter(r.tenant()), windowFilter(r.window()));
       out.add(q == null ? OptionalLong.empty()
           : OptionalLong.of(query("counting a page range", q).getResults().getNumFound()));
@@ -642,19 +650,7 @@ public final class SolrStore implements SearchStore {
   /** Consecutive pages' ranges as one where they can be ({@link KeyRangeBounds}): one count instead of several. */
   @Override
   public List<PageRange> joinConsecutive(List<PageRange> ranges) {
-    try {
-      return KeyRangeBounds.joinConsecutive(ranges);
-    } catch (IOException e) {
-      throw new StoreException(where() + ": a page range's bounds are not this store's", e);
-    }
-  }
-
-  private KeyRangeBounds bounds(PageRange r) {
-    try {
-      return KeyRangeBounds.parse(r.bounds());
-    } catch (IOException e) {
-      throw new StoreException(where() + ": a page range's bounds are not this store's: " + r.bounds(), e);
-    }
+    return KeyRangeBounds.joinConsecutive(ranges, where());
   }
 
   @Override
