@@ -18,6 +18,9 @@ interface Cluster extends AutoCloseable {
 
   void createCollection(String name);
 
+  /** Deletes a collection or index and its data (the benchmark's copies, so one run's targets do not weigh on the next). */
+  void dropCollection(String name);
+
   String defaultCollection();
 
   void bulkIndex(List<HistoryDoc> docs);

@@ -73,6 +73,11 @@ final class ElasticsearchCluster implements Cluster {
   }
 
   @Override
+  public void dropCollection(String name) {
+    send("DELETE", "/" + name, null, "application/json");
+  }
+
+  @Override
   public void createCollection(String name) {
     send("PUT", "/" + name, """
         {"settings":{"number_of_shards":2,"number_of_replicas":0},"mappings":{"properties":{

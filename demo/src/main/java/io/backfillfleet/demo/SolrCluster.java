@@ -56,6 +56,15 @@ final class SolrCluster implements Cluster {
   }
 
   @Override
+  public void dropCollection(String name) {
+    try {
+      org.apache.solr.client.solrj.request.CollectionAdminRequest.deleteCollection(name).process(client);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot delete collection " + name + ": " + e, e);
+    }
+  }
+
+  @Override
   public void createCollection(String name) {
     creator.accept(name, 2);
   }
