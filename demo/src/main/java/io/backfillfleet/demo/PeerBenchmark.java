@@ -187,13 +187,28 @@ public final class PeerBenchmark {
       System.out.println(name + ": source CPU = " + source.label() + "; target CPU = " + target.label());
     }
 
+    /** A peer's copy, as one row. */
+    interface PeerCopy {
+      void run() throws Exception;
+    }
+
     /** CPU seconds so far; read right before and after each copy (collections are created before, counted after). */
     Cpu cpu() {
       return new Cpu(source.read(), target.read(), tools.read());
     }
 
     void fleet(Cluster legacy, Cluster fresh) throws Exception {
+      fleet(legacy, fresh, null);
+    }
+
+    /**
+     * The fleet's rows; with {@code peer}, a peer's copy runs right after the warm-up too, and again after the fleet
+     * rows (by the caller): the clusters keep warming through a run (Solr 9's CPU per document fell by half from the
+     * first fleet row to the last in one run), so a peer measured only at the end had the warmest clusters.
+     */
+    void fleet(Cluster legacy, Cluster fresh, PeerCopy peer) throws Exception {
       fleetRun(legacy, fresh, fleetWorkers[0], Kind.WARM_UP);
+      if (peer != null) peer.run();
       for (int workers : fleetWorkers) fleetRun(legacy, fresh, workers, Kind.FLEET);
       if (fresh.storeConfig().engine().equals("solr")) { // the only target with a default cap
         fleetRun(legacy, fresh, fleetWorkers[fleetWorkers.length - 1], Kind.UNCAPPED);
@@ -427,8 +442,9 @@ public final class PeerBenchmark {
       System.out.println(p.name + ": read path " + s.readPath());
     }
     p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}, {1000, 8}});
-    p.fleet(legacy, fresh);
-    streamingCopy(p, solr8, solr9, fresh);
+    Pair.PeerCopy streaming = () -> streamingCopy(p, solr8, solr9, fresh);
+    p.fleet(legacy, fresh, streaming); // the streaming copy before the fleet rows and after them
+    streaming.run();
     p.print();
   }
 
@@ -543,7 +559,10 @@ public final class PeerBenchmark {
     if (r.statusCode() != 200 || r.body().contains("EXCEPTION")) {
       throw new IllegalStateException("streaming copy failed: HTTP " + r.statusCode() + " " + r.body());
     }
-    p.peer("streaming expression update(select(search /export)), create-only", rate, before);
+    p.peer("streaming expression update(select(search /export)), create-only"
+        + (p.rows.stream().anyMatch(row -> row.kind() != Kind.PEER) ? ", after the fleet rows" : ", before the fleet rows"),
+        rate, before);
     requireCount(fresh, coll, docs);
+    fresh.dropCollection(coll);
   }
 }

@@ -67,7 +67,7 @@ final class SolrRangeProof {
     long newest = -1;
     if (versions instanceof List<?> list) {
       for (Object v : list) {
-        if (v instanceof Number n && n.longValue() != Long.MIN_VALUE) newest = Math.max(newest, Math.abs(n.longValue()));
+        if (v instanceof Number n) newest = Math.max(newest, Math.abs(n.longValue()));
       }
     }
     return newest;
