@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * commit) later; so a snapshot vouches for a read that opens at least the visibility bound plus {@link #MARGIN}
  * after it was taken.
  *
- * <p>Snapshots are taken as reads open (one {@code _stats} request at most every {@link #EVERY}) and kept a while,
+ * <p>Snapshots are taken as reads open (at most one every {@link #EVERY}) and kept a while,
  * so after the first few seconds of a worker every new read finds one old enough and waits for nothing; a read
  * that finds none gets no watermark and its pages are checked as before.
  *
@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * to age as the others.
  */
 public final class ChangeMarks {
-  /** For the refresh itself to finish on a busy node, beyond its interval. */
+  /** For the refresh (soft commit) itself to finish on a busy node, beyond its interval. */
   static final Duration MARGIN = Duration.ofSeconds(5);
   static final Duration EVERY = Duration.ofSeconds(5);
   private static final long KEEP_NANOS = Duration.ofMinutes(2).toNanos();

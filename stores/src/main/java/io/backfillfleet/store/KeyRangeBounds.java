@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * A page's key range as {@link PageRange#bounds()} holds it, for stores that read in (timestamp, id) order
- * (Elasticsearch {@code search_after}, Solr {@code /export}): the documents strictly between its first
- * and last timestamps (epoch milliseconds, the sort values), and at each of those two timestamps the ids the page had
- * there (when both are the same millisecond, all of them are in {@code atFirst}).
+ * (Elasticsearch {@code search_after}, Solr {@code /export} and {@code cursorMark}): the documents strictly between
+ * its first and last timestamps (epoch milliseconds), and at each of those two timestamps the ids the page had there
+ * (when both are the same millisecond, all of them are in {@code atFirst}).
  *
  * <p>Why two consecutive pages' ranges join into one: they were read one after the other in (timestamp, id) order,
  * each as all of its key range in a view that held every change up to the shared watermark. So a document stamped
@@ -25,9 +25,9 @@ import java.util.Set;
  */
 public record KeyRangeBounds(long first, long last, List<Object> atFirst, List<Object> atLast) {
   /** Ids listed at one boundary timestamp, past which ranges are not joined (a hot millisecond's query stays small). */
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public static final int MOST_IDS_AT_A_BOUNDARY = 4096;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The bounds of a range this kind of store made; a {@link StoreException} naming {@code where} if not. */
   public static KeyRangeBounds of(PageRange r, String where) {
