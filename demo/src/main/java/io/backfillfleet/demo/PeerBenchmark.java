@@ -442,9 +442,8 @@ public final class PeerBenchmark {
       System.out.println(p.name + ": read path " + s.readPath());
     }
     p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}, {1000, 8}});
-    Pair.PeerCopy streaming = () -> streamingCopy(p, solr8, solr9, fresh);
-    p.fleet(legacy, fresh, streaming); // the streaming copy before the fleet rows and after them
-    streaming.run();
+    p.fleet(legacy, fresh, () -> streamingCopy(p, solr8, solr9, fresh, "before the fleet rows"));
+    streamingCopy(p, solr8, solr9, fresh, "after the fleet rows");
     p.print();
   }
 
@@ -535,7 +534,8 @@ public final class PeerBenchmark {
    * Solr's own create-only copy: Solr 9 runs update(select(search(legacy /export), ..., val(-1) as _version_)) into
    * a collection whose /update defaults skip version conflicts (SOLR's failOnVersionConflicts=false).
    */
-  private void streamingCopy(Pair p, LegacySolr8Cluster solr8, SolrTestCluster solr9, Cluster fresh) throws Exception {
+  private void streamingCopy(Pair p, LegacySolr8Cluster solr8, SolrTestCluster solr9, Cluster fresh, String when)
+      throws Exception {
     String coll = "streamed";
     Path conf = SolrTestCluster.configSet(SolrTestCluster.DOCVALUES_CONFIGSET);
     Path solrconfig = conf.resolve("solrconfig.xml");
@@ -559,9 +559,7 @@ public final class PeerBenchmark {
     if (r.statusCode() != 200 || r.body().contains("EXCEPTION")) {
       throw new IllegalStateException("streaming copy failed: HTTP " + r.statusCode() + " " + r.body());
     }
-    p.peer("streaming expression update(select(search /export)), create-only"
-        + (p.rows.stream().anyMatch(row -> row.kind() != Kind.PEER) ? ", after the fleet rows" : ", before the fleet rows"),
-        rate, before);
+    p.peer("streaming expression update(select(search /export)), create-only, " + when, rate, before);
     requireCount(fresh, coll, docs);
     fresh.dropCollection(coll);
   }

@@ -57,16 +57,17 @@ final class FleetFixture {
 
   /** A Solr source read through /export (every field single-valued with docValues), into a Solr target. */
   static FleetFixture solrExport() {
-    String name = "x" + UUID.randomUUID().toString().substring(0, 8);
-    SolrTestCluster.legacy().createCollection(name, 2, SolrTestCluster.DOCVALUES_CONFIGSET);
-    SolrTestCluster.target().createCollection(name, 2);
-    return new FleetFixture(StoreConfig.solrCloud(SolrTestCluster.legacy().zkHost() + "/solr", name),
-        StoreConfig.solrCloud(SolrTestCluster.target().zkHost() + "/solr", name));
+    return solr(SolrTestCluster.DOCVALUES_CONFIGSET);
   }
 
+  /** A Solr source with text fields (read with cursorMark), into a Solr target. */
   static FleetFixture solr() {
+    return solr(SolrTestCluster.CONFIGSET);
+  }
+
+  private static FleetFixture solr(String sourceConfigSet) {
     String name = "w" + UUID.randomUUID().toString().substring(0, 8);
-    SolrTestCluster.legacy().createCollection(name, 2);
+    SolrTestCluster.legacy().createCollection(name, 2, sourceConfigSet);
     SolrTestCluster.target().createCollection(name, 2);
     return new FleetFixture(StoreConfig.solrCloud(SolrTestCluster.legacy().zkHost() + "/solr", name),
         StoreConfig.solrCloud(SolrTestCluster.target().zkHost() + "/solr", name));
