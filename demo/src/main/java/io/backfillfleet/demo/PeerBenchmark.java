@@ -174,6 +174,7 @@ public final class PeerBenchmark {
     final ProcCpu.Meter target;
     final ProcCpu.Meter tools = ProcCpu.reapedChildren("tool processes");
     final List<Row> rows = new ArrayList<>();
+    int[][] tuneRows = {}; // {page size, slices in flight} rows with --tune
 
     Pair(String name, Cluster legacy, Cluster fresh, ProcCpu.Meter source, ProcCpu.Meter target) {
       this.name = name;
@@ -209,6 +210,7 @@ public final class PeerBenchmark {
     void fleet(Cluster legacy, Cluster fresh, PeerCopy peer) throws Exception {
       fleetRun(legacy, fresh, fleetWorkers[0], Kind.WARM_UP);
       if (peer != null) peer.run();
+      tune(legacy, fresh);
       for (int workers : fleetWorkers) fleetRun(legacy, fresh, workers, Kind.FLEET);
       if (fresh.storeConfig().engine().equals("solr")) { // the only target with a default cap
         fleetRun(legacy, fresh, fleetWorkers[fleetWorkers.length - 1], Kind.UNCAPPED);
@@ -278,17 +280,22 @@ public final class PeerBenchmark {
 
     /**
      * The rows the worker's defaults for this source engine come from ({@code WorkerSettings.forSource}): one
-     * worker, each {page size, slices in flight}.
+     * worker, each {page size, slices in flight}, after the warm-up (else the first pays for the clusters' JIT), with
+     * the clusters' CPU per row: what more requests at once cost them, not only what they gain.
      */
-    void tune(Cluster legacy, Cluster fresh, int[][] pageAndInFlight) throws Exception {
+    private void tune(Cluster legacy, Cluster fresh) throws Exception {
       if (!tune) return; // long: opt-in with --tune
-      for (int[] pk : pageAndInFlight) {
+      for (int[] pk : tuneRows) {
         String coll = slug + "-tune-p" + pk[0] + "-k" + pk[1];
+        Cpu before = cpu(); // the collection is created inside: a small cost the fleet rows do not count
         double r = CopyBenchmark.fleetRate(backfill, zk, legacy, fresh, coll, docs, 1, dir, "--page-size",
             String.valueOf(pk[0]), "--concurrency", String.valueOf(pk[1]));
+        Cpu used = cpu().minus(before);
         requireCount(fresh, coll, docs);
-        System.out.printf(Locale.ROOT, "TUNE %s, 1 worker, page size %d, slices in flight %d: %.0f docs/s%n", name,
-            pk[0], pk[1], r);
+        fresh.dropCollection(coll);
+        System.out.printf(Locale.ROOT, "TUNE %s, 1 worker, page size %d, slices in flight %d: %.0f docs/s; CPU s per 1M"
+            + " docs: source %.1f, target %.1f, tool %.1f%n", name, pk[0], pk[1], r, perMillion(used.source()),
+            perMillion(used.target()), perMillion(used.tools()));
       }
     }
 
@@ -423,7 +430,7 @@ public final class PeerBenchmark {
     Cluster legacy = seededSource(src);
     Cluster fresh = ElasticsearchCluster.shared(dst, "events");
     Pair p = new Pair("ES " + version, legacy, fresh, esMeter("source", src), esMeter("target", dst));
-    p.tune(legacy, fresh, new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}, {2000, 4}, {1000, 8}, {2000, 8}});
+    p.tuneRows = new int[][] {{500, 2}, {1000, 2}, {2000, 2}, {1000, 1}, {1000, 4}, {2000, 4}, {1000, 8}, {2000, 8}};
     p.fleet(legacy, fresh);
     elasticdump(p, src, dst, version, fresh, "elasticdump");
     p.print();
@@ -441,7 +448,7 @@ public final class PeerBenchmark {
     try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
       System.out.println(p.name + ": read path " + s.readPath());
     }
-    p.tune(legacy, fresh, new int[][] {{1000, 2}, {2000, 2}, {1000, 4}, {2000, 4}, {1000, 8}});
+    p.tuneRows = new int[][] {{1000, 8}, {1000, 12}, {1000, 16}, {2000, 8}};
     p.fleet(legacy, fresh, () -> streamingCopy(p, solr8, solr9, fresh, "before the fleet rows"));
     streamingCopy(p, solr8, solr9, fresh, "after the fleet rows");
     p.print();

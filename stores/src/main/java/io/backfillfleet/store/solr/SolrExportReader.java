@@ -41,7 +41,7 @@ final class SolrExportReader implements WindowReader {
   private final Scope scope;
   private final Watermarks watermarks;
   private final Function<Object, Instant> instant; // the store's reading of a timestamp value, with its error
-  private final SolrClientCache cache = new SolrClientCache();
+  private final SolrClientCache clients; // the store's: shared by its readers, closed with the store
   private final StreamOpener opener;
   private TupleStream stream;
   /** The open stream's watermark; empty: its pages carry no range proof. */
@@ -65,14 +65,25 @@ final class SolrExportReader implements WindowReader {
     TupleStream open(Cursor after, boolean withVersions) throws IOException;
   }
 
+  /**
+   * A reader whose streams come from {@code /export} through {@link CloudSolrStream}, with the store's client cache:
+   * one per reader had opened a ZooKeeper session and an HTTP client per shard for every slice, and closed them on
+   * the slice's thread (87 sessions in a 30-s benchmark copy, 0.1 s each to close).
+   */
   SolrExportReader(StoreConfig config, List<String> fields, Scope scope, Cursor after, Function<Object, Instant> instant,
-      Watermarks watermarks) {
-    this(config, fields, scope, after, instant, watermarks, null);
+      Watermarks watermarks, SolrClientCache clients) {
+    this(config, fields, scope, after, instant, watermarks, clients, null);
   }
 
-  /** With {@code opener} null, streams come from {@code /export} through {@link CloudSolrStream}. */
+  /** With {@code opener} given (tests), streams come from it instead. */
   SolrExportReader(StoreConfig config, List<String> fields, Scope scope, Cursor after, Function<Object, Instant> instant,
       Watermarks watermarks, StreamOpener opener) {
+    this(config, fields, scope, after, instant, watermarks, null, opener);
+  }
+
+  private SolrExportReader(StoreConfig config, List<String> fields, Scope scope, Cursor after,
+      Function<Object, Instant> instant, Watermarks watermarks, SolrClientCache clients, StreamOpener opener) {
+    this.clients = clients;
     this.config = config;
     this.fields = fields;
     this.scope = scope;
@@ -111,7 +122,7 @@ final class SolrExportReader implements WindowReader {
     p.set("qt", "/export");
     CloudSolrStream export = new CloudSolrStream(config.zkHost(), config.collection(), p);
     StreamContext context = new StreamContext();
-    context.setSolrClientCache(cache);
+    context.setSolrClientCache(clients);
     export.setStreamContext(context);
     export.open();
     return export;
@@ -196,6 +207,5 @@ final class SolrExportReader implements WindowReader {
   public void close() {
     closed = true;
     closeStream();
-    cache.close();
   }
 }

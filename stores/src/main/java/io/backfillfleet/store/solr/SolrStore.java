@@ -44,6 +44,7 @@ import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.io.SolrClientCache;
 import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.request.UpdateRequest;
@@ -88,6 +89,12 @@ public final class SolrStore implements SearchStore {
   private volatile TargetFields targetFields;
   private volatile Boolean rangeable;
   private final ChangeMarks marks = new ChangeMarks(this::leadersNewestVersion, this::searchVisibility, System::nanoTime);
+  /**
+   * The clients of every {@code /export} stream of this store (a cluster-state reader, an HTTP client per shard
+   * node): made on the first stream, shared by all. Not the store's own HTTP client: its request timeout would cut a
+   * long stream.
+   */
+  private final SolrClientCache exportClients = new SolrClientCache();
 
   public SolrStore(StoreConfig config, Map<String, String> env) {
     this.config = config;
@@ -402,7 +409,7 @@ public final class SolrStore implements SearchStore {
       }
       return new SolrExportReader(config, path.fields(),
           new SolrExportReader.Scope(tenant, window, tenantFilter(tenant), windowFilter(window)), after, this::instant,
-          rangeable() ? marks::forReadOpeningNow : SolrExportReader.Watermarks.NONE);
+          rangeable() ? marks::forReadOpeningNow : SolrExportReader.Watermarks.NONE, exportClients);
     }
     return new WindowReader() {
       private String mark = after.isStart() ? CursorMarkParams.CURSOR_MARK_START : after.value();
@@ -822,6 +829,7 @@ public final class SolrStore implements SearchStore {
 
   @Override
   public void close() {
+    exportClients.close();
     try {
       client.close();
     } catch (IOException e) {
