@@ -105,7 +105,7 @@ class PlanCommandIT {
         .contains("read path: Solr cursorMark paging").contains("dynamic fields"); // the test schema has *_s etc.
     assertThat(r.err()).as("json keeps stdout parseable; the read path goes to stderr").contains("read path: Solr");
     assertThat(table.out()).as("the estimate counts each slice's own cost").contains("ESTIMATE: about")
-        .contains("settle 5.0s + 0.5s of round trips) / (2 workers x 8 slots)");
+        .contains("0.5s of round trips each in 16 copy slots, a 5.0s settle delay each in 64 settling slots; 2 workers x 8)");
   }
 
   @Test
@@ -114,7 +114,8 @@ class PlanCommandIT {
     Result quiet = run("plan", "--job-file", f, "--dry-run", "--quiet", "--settle-seconds", "0", "--concurrency", "4");
     assertThat(quiet.code()).as(quiet.err()).isZero();
     assertThat(quiet.out().lines().toList()).hasSize(3).satisfiesExactly(l -> assertThat(l).startsWith("TOTAL: 2 tenants"),
-        l -> assertThat(l).contains("settle 0.0s + 0.5s of round trips) / (2 workers x 4 slots)"),
+        l -> assertThat(l).contains("0.5s of round trips each in 8 copy slots, a 0.0s settle delay each in 32 settling"
+            + " slots; 2 workers x 4)"),
         l -> assertThat(l).startsWith("COVERAGE: "));
     Result summary = run("plan", "--job-file", f, "--dry-run", "--report", "summary");
     assertThat(summary.out()).contains("SUMMARY of 2 tenants").contains("LARGEST 2 TENANTS").contains("TOTAL: 2 tenants");

@@ -162,10 +162,12 @@ public final class PlanReport {
         t.tenants(), t.slices(), t.docs(), t.balance(), t.workerHours(), docsPerSecond, human(t.wallClock()), t.workers(),
         t.queries()));
     if (!sliceCost.equals(SliceCost.NONE)) {
-      sb.append(String.format(Locale.ROOT, "ESTIMATE: about %s = copying %s + the slices' own cost %s (%d slices x"
-              + " (settle %.1fs + %.1fs of round trips) / (%d workers x %d slots))%n", human(t.wallClock()),
-          human(t.copying()), human(t.sliceOverhead()), t.slices(), sliceCost.settle().toMillis() / 1000.0,
-          sliceCost.roundTrips().toMillis() / 1000.0, t.workers(), sliceCost.slotsPerWorker()));
+      int slots = t.workers() * sliceCost.slotsPerWorker();
+      sb.append(String.format(Locale.ROOT, "ESTIMATE: about %s = copying %s + the slices' own cost %s (%d slices, the"
+              + " longer of: %.1fs of round trips each in %d copy slots, a %.1fs settle delay each in %d settling"
+              + " slots; %d workers x %d)%n", human(t.wallClock()), human(t.copying()), human(t.sliceOverhead()),
+          t.slices(), sliceCost.roundTrips().toMillis() / 1000.0, slots, sliceCost.settle().toMillis() / 1000.0,
+          slots * SliceCost.SETTLING_PER_SLOT, t.workers(), sliceCost.slotsPerWorker()));
     }
     if (t.packedSlices() > 0) sb.append(packedLine(t)).append('\n');
     if (plan.coverage() != null) sb.append(plan.coverage().describe()).append('\n');

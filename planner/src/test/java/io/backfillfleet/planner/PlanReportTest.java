@@ -105,12 +105,14 @@ class PlanReportTest {
 
     PlanReport.Totals t = new PlanReport(plan, 10_000, 2, SliceCost.WORKER_DEFAULTS).totals();
     assertThat(t.copying()).isEqualTo(Duration.ofSeconds(3)); // 60,000 documents at 2 x 10,000/s
-    // 30,000 slices x (5 s settle + 0.5 s round trips) / (2 workers x 8 slots)
-    assertThat(t.sliceOverhead()).isEqualTo(Duration.ofMillis(10_312_500));
-    assertThat(t.wallClock()).isEqualTo(Duration.ofSeconds(3 + 10_312));
+    // 30,000 slices: 0.5 s of round trips in 2 x 8 copy slots (937.5 s), 5 s settle delays in 4 x 16 settling slots
+    // (2,343.75 s): the longer
+    assertThat(t.sliceOverhead()).isEqualTo(Duration.ofMillis(2_343_750));
+    assertThat(t.wallClock()).isEqualTo(Duration.ofSeconds(3 + 2_343));
     assertThat(new PlanReport(plan, 10_000, 2, SliceCost.WORKER_DEFAULTS).totalsBlock())
-        .contains("about 2h with 2 workers").contains("ESTIMATE: about 2h = copying 3s + the slices' own cost 2h"
-            + " (30000 slices x (settle 5.0s + 0.5s of round trips) / (2 workers x 8 slots))");
+        .contains("about 39m with 2 workers").contains("ESTIMATE: about 39m = copying 3s + the slices' own cost 39m"
+            + " (30000 slices, the longer of: 0.5s of round trips each in 16 copy slots, a 5.0s settle delay each in 64"
+            + " settling slots; 2 workers x 8)");
 
     // without a settle delay only the round trips remain: 30,000 x 0.5 s / 16 = 937.5 s, near what was measured
     PlanReport.Totals noSettle = new PlanReport(plan, 10_000, 2, SliceCost.of(Duration.ZERO, 8)).totals();

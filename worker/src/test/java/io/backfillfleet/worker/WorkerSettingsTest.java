@@ -27,4 +27,9 @@ class WorkerSettingsTest {
     assertThatThrownBy(() -> with(-1, 100)).hasMessageContaining("--concurrency");
     assertThatThrownBy(() -> with(2, 20_000)).hasMessageContaining("--page-size");
   }
+
+  @Test
+  void thePlannersEstimateCountsTheWorkersSettlingSlots() {
+    assertThat(io.backfillfleet.planner.SliceCost.SETTLING_PER_SLOT).isEqualTo(FleetWorker.SETTLING_PER_SLOT);
+  }
 }
