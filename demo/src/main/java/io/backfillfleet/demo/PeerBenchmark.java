@@ -448,7 +448,7 @@ public final class PeerBenchmark {
     try (SearchStore s = Stores.open("source", legacy.storeConfig())) {
       System.out.println(p.name + ": read path " + s.readPath());
     }
-    p.tuneRows = new int[][] {{1000, 8}, {1000, 12}, {1000, 16}, {2000, 8}};
+    p.tuneRows = new int[][] {{1000, 2}, {1000, 4}, {1000, 8}, {1000, 16}, {2000, 4}, {2000, 8}};
     p.fleet(legacy, fresh, () -> streamingCopy(p, solr8, solr9, fresh, "before the fleet rows"));
     streamingCopy(p, solr8, solr9, fresh, "after the fleet rows");
     p.print();
