@@ -203,9 +203,9 @@ public final class FleetWorker implements AutoCloseable {
 
   /**
    * Settling slots per copy slot. A settling slice waits out a settle delay (5 s by default) and holds nothing but a
-   * thread, its claim and the ids of its last seconds of pages; a copy slot may finish a slice in a second or two. With
-   * as many settling slots as copy slots, slices that had finished copying held their copy slots waiting for one
-   * (JFR, Solr bench, slices of 5,000 documents: about half the copy slots' time).
+   * thread, its claim and the ids of its last seconds of pages (its reader is closed); a copy slot may finish a slice
+   * in a second or two. With as many settling slots as copy slots, slices that had finished copying held their copy
+   * slots waiting for one (JFR, Solr bench, slices of 5,000 documents: about half the copy slots' time).
    */
   static final int SETTLING_PER_SLOT = 4;
 

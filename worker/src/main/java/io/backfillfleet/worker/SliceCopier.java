@@ -120,80 +120,82 @@ final class SliceCopier {
     long claimedAt = lastCheckpoint;
     // a packed slice's windows are read as one stream: one claim, one checkpoint stream, one settle delay at the end;
     // the reader may split the slice's unread rest off to a successor (then claim.work() has the narrowed windows)
-    try (WindowReader reader = new SplittingReader(source, claim, start, splitting, metrics);
-         PageReadAhead pages = new PageReadAhead(reader, settings.pageSize(), readAhead, memory, metrics)) {
-      while (true) {
-        long pageStart = System.nanoTime();
-        long pushbacks = StorePushback.count();
-        PageReadAhead.HeldPage held = pages.take(); // the next read runs while this page is throttled and written
-        long readWait = System.nanoTime() - pageStart;
-        long writeTime;
-        Page page = held.page;
-        List<DocConverter.Outcome> converted = page.docs().stream().map(converter::convert).toList();
-        List<Doc> mapped = converted.stream().map(DocConverter.Outcome::doc).toList();
-        List<CopiedDoc> written = copied(page, mapped);
-        WriteResult r;
-        try {
-          if (!pause.awaitRunning(stopRequested)) {
+    try {
+      try (WindowReader reader = new SplittingReader(source, claim, start, splitting, metrics);
+           PageReadAhead pages = new PageReadAhead(reader, settings.pageSize(), readAhead, memory, metrics)) {
+        while (true) {
+          long pageStart = System.nanoTime();
+          long pushbacks = StorePushback.count();
+          PageReadAhead.HeldPage held = pages.take(); // the next read runs while this page is throttled and written
+          long readWait = System.nanoTime() - pageStart;
+          long writeTime;
+          Page page = held.page;
+          List<DocConverter.Outcome> converted = page.docs().stream().map(converter::convert).toList();
+          List<Doc> mapped = converted.stream().map(DocConverter.Outcome::doc).toList();
+          List<CopiedDoc> written = copied(page, mapped);
+          WriteResult r;
+          try {
+            if (!pause.awaitRunning(stopRequested)) {
+              return stop(claim, recheck);
+            }
+            throttle.acquire(page.docs().size());
+            claim.verifyHeld(); // never write a page for a slice that is no longer ours
+            long writeStart = System.nanoTime();
+            r = write(converted, written, recheck);
+            writeTime = System.nanoTime() - writeStart;
+          } finally {
+            held.release(); // now, not at the end of the slice: its settle delay must not hold memory
+          }
+          if (slots != null) slots.onPage(pageStart, readWait + writeTime, StorePushback.count() != pushbacks);
+          List<RejectedDoc> changed = changedAndCreated(converted, r, claim);
+          progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
+              r.rejected().size(), 0, changed.size()));
+          // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
+          // a written page must never miss its re-check. Every id sent is re-checked, rejected ones too: a shard may
+          // have stored a document it reported as failed.
+          recheck.written(page.next(), progress, written, page.rangesCoverDocs() ? page.ranges() : List.of());
+          LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
+              r.created());
+          List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();
+          if (!rejected.isEmpty()) {
+            LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
+                claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
+          }
+          if (!changedSampleFull) changedSampleFull = rejections.recordChanged(claim, progress, changed);
+          if (progress.docsRejected() > 0) {
+            String overTolerance = rejections.record(claim, progress, rejected);
+            if (overTolerance != null) return fail(claim, overTolerance, 1); // copying on cannot fix it: FAILED now
+          }
+          if (page.last()) break; // the slice's tail runs below, its reader closed
+          recheck.recheck(false);
+          pagesSinceCheckpoint++;
+          boolean due = pagesSinceCheckpoint >= settings.checkpointPages()
+              || System.nanoTime() - lastCheckpoint >= settings.checkpointEvery().toNanos();
+          if (stopRequested.getAsBoolean()) {
             return stop(claim, recheck);
           }
-          throttle.acquire(page.docs().size());
-          claim.verifyHeld(); // never write a page for a slice that is no longer ours
-          long writeStart = System.nanoTime();
-          r = write(converted, written, recheck);
-          writeTime = System.nanoTime() - writeStart;
-        } finally {
-          held.release(); // now, not at the end of the slice: its settle delay must not hold memory
-        }
-        if (slots != null) slots.onPage(pageStart, readWait + writeTime, StorePushback.count() != pushbacks);
-        List<RejectedDoc> changed = changedAndCreated(converted, r, claim);
-        progress = progress.plus(new CopyProgress(page.docs().size(), r.created().size(), r.alreadyPresent().size(),
-            r.rejected().size(), 0, changed.size()));
-        // Registered for its re-check first, before anything that can fail (the dead-letter write to ZooKeeper):
-        // a written page must never miss its re-check. Every id sent is re-checked, rejected ones too: a shard may
-        // have stored a document it reported as failed.
-        recheck.written(page.next(), progress, written, page.rangesCoverDocs() ? page.ranges() : List.of());
-        LOG.debug("slice {} epoch {}: wrote {} documents, created {}", claim.sliceId(), w.epoch(), page.docs().size(),
-            r.created());
-        List<RejectedDoc> rejected = r.rejected().stream().map(x -> new RejectedDoc(x.id(), x.reason())).toList();
-        if (!rejected.isEmpty()) {
-          LOG.warn("slice {}: target rejected {} documents (first: {} - {}); listed by 'backfill rejected --job {}'",
-              claim.sliceId(), rejected.size(), rejected.get(0).id(), rejected.get(0).reason(), claim.job());
-        }
-        if (!changedSampleFull) changedSampleFull = rejections.recordChanged(claim, progress, changed);
-        if (progress.docsRejected() > 0) {
-          String overTolerance = rejections.record(claim, progress, rejected);
-          if (overTolerance != null) return fail(claim, overTolerance, 1); // copying on cannot fix it: FAILED now
-        }
-        if (page.last()) {
-          durations.add(java.time.Duration.ofNanos(System.nanoTime() - claimedAt));
-          settling.run();
-          recheck.recheck(true);
-          // an earlier holder may have written more; within the windows the slice has now (a split narrows them)
-          if (w.epoch() > 1) reconcile(claim, claim.work(), recheck);
-          CursorCheckpoint last = checkpointOf(recheck.safePoint());
-          timed(() -> claim.complete(last));
-          metrics.slicesDone.inc();
-          CopyProgress p = last.progress();
-          LOG.info("slice {} done: {} read, {} created ({} with changed values), {} already present, {} rejected, {}"
-              + " deleted after re-check", claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsChanged(),
-              p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck());
-          return Outcome.COMPLETED;
-        }
-        recheck.recheck(false);
-        pagesSinceCheckpoint++;
-        boolean due = pagesSinceCheckpoint >= settings.checkpointPages()
-            || System.nanoTime() - lastCheckpoint >= settings.checkpointEvery().toNanos();
-        if (stopRequested.getAsBoolean()) {
-          return stop(claim, recheck);
-        }
-        if (due) {
-          CursorCheckpoint cp = checkpointOf(recheck.safePoint());
-          timed(() -> claim.checkpoint(cp));
-          pagesSinceCheckpoint = 0;
-          lastCheckpoint = System.nanoTime();
+          if (due) {
+            CursorCheckpoint cp = checkpointOf(recheck.safePoint());
+            timed(() -> claim.checkpoint(cp));
+            pagesSinceCheckpoint = 0;
+            lastCheckpoint = System.nanoTime();
+          }
         }
       }
+      // the reader is closed before the slice's tail: no point-in-time or export stream is held while it settles
+      durations.add(java.time.Duration.ofNanos(System.nanoTime() - claimedAt));
+      settling.run();
+      recheck.recheck(true);
+      // an earlier holder may have written more; within the windows the slice has now (a split narrows them)
+      if (w.epoch() > 1) reconcile(claim, claim.work(), recheck);
+      CursorCheckpoint last = checkpointOf(recheck.safePoint());
+      timed(() -> claim.complete(last));
+      metrics.slicesDone.inc();
+      CopyProgress p = last.progress();
+      LOG.info("slice {} done: {} read, {} created ({} with changed values), {} already present, {} rejected, {}"
+          + " deleted after re-check", claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsChanged(),
+          p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck());
+      return Outcome.COMPLETED;
     } catch (FencedException e) {
       metrics.slicesFenced.inc();
       LOG.warn("{}", e.getMessage());

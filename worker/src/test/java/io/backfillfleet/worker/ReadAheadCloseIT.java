@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +77,26 @@ class ReadAheadCloseIT {
       assertThat(openContexts(fx.source)).isZero();
     } finally {
       threads.shutdownNow();
+    }
+  }
+
+  /**
+   * A slice whose last page is written waits out its settle delay before its last re-check and completion; its reader
+   * is closed first, so no point-in-time is held through that wait (a worker has four settling slots per copy slot).
+   */
+  @Test
+  void aSettlingSliceHoldsNoPointInTime() throws Exception {
+    FleetFixture fx = FleetFixture.elasticsearch();
+    FleetFixture.write(fx.source, FleetFixture.timed(300, 5));
+    fx.publish("settling", 1_000_000, null);
+    try (CoordinatorConnection c = fx.connect()) {
+      FleetWorker w = new FleetWorker(c, "settling",
+          WorkerSettings.defaults("w").withPageSize(100).withSettleDelay(Duration.ofSeconds(20)));
+      CompletableFuture<FleetWorker.Result> run = FleetFixture.runAsync(w);
+      await("every page written").atMost(Duration.ofSeconds(60)).until(() -> fx.count(fx.target, "tenant-0", ALL) == 300);
+      await("the reader's point-in-time closed").atMost(Duration.ofSeconds(8)).until(() -> openContexts(fx.source) == 0);
+      assertThat(run).as("the slice is still settling").isNotDone();
+      assertThat(run.get(90, TimeUnit.SECONDS)).isEqualTo(FleetWorker.Result.NO_WORK_LEFT);
     }
   }
 
