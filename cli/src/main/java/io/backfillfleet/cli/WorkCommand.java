@@ -28,8 +28,8 @@ final class WorkCommand implements Callable<Integer> {
   @Option(names = "--concurrency", paramLabel = "K",
       description = {"Slices copied at once, at most (default 8; measured, see README). The pages they hold are bounded by",
           "  --page-memory-mb, so more slices do not need more memory.",
-          "A slice whose pages are all written waits out --settle-seconds without counting here, so a worker may",
-          "  hold up to twice as many claims."})
+          "A slice whose pages are all written waits out --settle-seconds without counting here (up to 4 such",
+          "  slices per copied one), so a worker may hold up to five times as many claims."})
   int concurrency = WorkerSettings.AUTO;
 
   @Option(names = "--adaptive", negatable = true, defaultValue = "true", fallbackValue = "true",
