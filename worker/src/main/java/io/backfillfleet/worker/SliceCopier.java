@@ -182,20 +182,8 @@ final class SliceCopier {
           }
         }
       }
-      // the reader is closed before the slice's tail: no point-in-time or export stream is held while it settles
-      durations.add(java.time.Duration.ofNanos(System.nanoTime() - claimedAt));
-      settling.run();
-      recheck.recheck(true);
-      // an earlier holder may have written more; within the windows the slice has now (a split narrows them)
-      if (w.epoch() > 1) reconcile(claim, claim.work(), recheck);
-      CursorCheckpoint last = checkpointOf(recheck.safePoint());
-      timed(() -> claim.complete(last));
-      metrics.slicesDone.inc();
-      CopyProgress p = last.progress();
-      LOG.info("slice {} done: {} read, {} created ({} with changed values), {} already present, {} rejected, {}"
-          + " deleted after re-check", claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsChanged(),
-          p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck());
-      return Outcome.COMPLETED;
+      // its reader closed: no point-in-time or export stream is held while the slice settles
+      return complete(claim, w, recheck, claimedAt, settling);
     } catch (FencedException e) {
       metrics.slicesFenced.inc();
       LOG.warn("{}", e.getMessage());
@@ -216,6 +204,26 @@ final class SliceCopier {
     } catch (RuntimeException e) {
       return fail(claim, e.getClass().getSimpleName() + ": " + e.getMessage(), maxAttempts);
     }
+  }
+
+  /**
+   * The slice's tail once its last page is written: {@code settling} (the caller's slot change), the settle delay and
+   * the last re-checks, the reconciliation of a taken-over slice, completion.
+   */
+  private Outcome complete(SliceClaim claim, WorkNode w, DeleteRecheck recheck, long claimedAt, Runnable settling) {
+    durations.add(java.time.Duration.ofNanos(System.nanoTime() - claimedAt));
+    settling.run();
+    recheck.recheck(true);
+    // an earlier holder may have written more; within the windows the slice has now (a split narrows them)
+    if (w.epoch() > 1) reconcile(claim, claim.work(), recheck);
+    CursorCheckpoint last = checkpointOf(recheck.safePoint());
+    timed(() -> claim.complete(last));
+    metrics.slicesDone.inc();
+    CopyProgress p = last.progress();
+    LOG.info("slice {} done: {} read, {} created ({} with changed values), {} already present, {} rejected, {}"
+        + " deleted after re-check", claim.sliceId(), p.docsRead(), p.docsCreated(), p.docsChanged(),
+        p.docsAlreadyPresent(), p.docsRejected(), p.docsDeletedAfterRecheck());
+    return Outcome.COMPLETED;
   }
 
   /**
