@@ -14,8 +14,10 @@ import io.backfillfleet.planner.PlanTimelineHtml;
 import io.backfillfleet.planner.Planner;
 import io.backfillfleet.planner.SliceCost;
 import io.backfillfleet.planner.TenantSelection;
+import io.backfillfleet.planner.WorkersChangeMark;
 import io.backfillfleet.store.SearchStore;
 import io.backfillfleet.store.Stores;
+import io.backfillfleet.worker.JobStores;
 import io.backfillfleet.worker.TargetTuner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +27,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -152,8 +155,10 @@ final class PlanCommand implements Callable<Integer> {
 
     Plan plan;
     String readPath;
+    WorkersChangeMark changeMark = null;
     try (SearchStore source = Stores.open("source", file.source());
          ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), !quiet && System.console() != null)) {
+      if (mode.apply) changeMark = WorkersChangeMark.take(source); // before measuring, which takes most of its wait
       plan = new Planner(source, target).plan(selection, bar::update);
       readPath = source.readPath();
     }
@@ -189,6 +194,8 @@ final class PlanCommand implements Callable<Integer> {
         // the selection as applied (--tenants/--exclude included): verify checks coverage against it
         params.set("tenants", json(List.copyOf(selection.include())));
         params.set("exclude", json(List.copyOf(selection.exclude())));
+        OptionalLong mark = usableChangeMark(changeMark);
+        if (mark.isPresent()) params.put(JobStores.CHANGE_MARK, mark.getAsLong());
         JobRepository.PublishResult r = publisher.publish(jobName, plan, json(file.source()), json(file.target()),
             params, ps.maxAttempts() == null ? 0 : ps.maxAttempts());
         spec.commandLine().getErr().printf("published job %s: %d slices%s; start workers with 'backfill work --job %s'%n",
@@ -208,6 +215,20 @@ final class PlanCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The source's snapshot for the workers, once usable; waits the few seconds planning did not already take. */
+  private OptionalLong usableChangeMark(WorkersChangeMark mark) {
+    if (mark.remaining().compareTo(java.time.Duration.ofSeconds(1)) > 0 && !quiet) {
+      spec.commandLine().getErr().printf("waiting %d s for the source's change snapshot to be searchable, so workers"
+          + " re-check pages by range from the start%n", mark.remaining().toSeconds() + 1);
+    }
+    try {
+      return mark.awaitUsable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalLong.empty(); // the workers take their own
+    }
   }
 
   /** What --tune-target (or 'tune-target --apply') did, in one line. */

@@ -64,6 +64,8 @@ class PlanCommandIT {
   void seed() {
     collection = "cli-" + UUID.randomUUID().toString().substring(0, 8);
     SolrTestCluster.legacy().createCollection(collection, 1);
+    // a soft commit bounds when changes are searchable: 'plan --apply' then publishes a watermark snapshot
+    SolrTestCluster.legacy().softCommitEvery(collection, java.time.Duration.ofMillis(500));
     zkHost = SolrTestCluster.legacy().zkHost() + "/solr";
     List<Doc> docs = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
@@ -140,6 +142,10 @@ class PlanCommandIT {
       String spec = new String(c.getData().forPath(root + "/jobs/orders"), java.nio.charset.StandardCharsets.UTF_8);
       assertThat(spec).as("the workers get the field mapping").contains("\"legacy_name\":\"new_name\"")
           .contains("\"internal\"");
+      // the source's watermark snapshot, published once usable: the workers range-count pages from their first
+      java.util.regex.Matcher mark = java.util.regex.Pattern.compile("\"sourceChangeMark\":(\\d+)").matcher(spec);
+      assertThat(mark.find()).as(spec).isTrue();
+      assertThat(Long.parseLong(mark.group(1))).isPositive();
       assertThat(slices).isGreaterThanOrEqualTo(6);
       Result again = run("plan", "--job-file", f.toString(), "--apply");
       assertThat(again.code()).isEqualTo(2);

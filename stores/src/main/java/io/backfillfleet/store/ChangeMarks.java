@@ -3,6 +3,7 @@ package io.backfillfleet.store;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -27,6 +28,11 @@ import java.util.function.Supplier;
  * snapshot's watermark is searchable on every copy, and a read opening after that may use it at once. One refresh
  * per process (a worker, a verify); a refresh refused (no privilege) or not done on every copy leaves the snapshot
  * to age as the others.
+ *
+ * <p>Where it cannot (Solr: a commit would open a new searcher on every replica of the legacy cluster), a planner
+ * takes a snapshot for its workers instead ({@link #takeToShare}): it publishes the snapshot with the job only once it
+ * is usable, so a worker that reads the job may use it for every read at once ({@link #acceptShared}). An older
+ * snapshot is as safe as a newer one, only weaker: the documents changed since are checked by id.
  */
 public final class ChangeMarks {
   /** For the refresh (soft commit) itself to finish on a busy node, beyond its interval. */
@@ -38,6 +44,12 @@ public final class ChangeMarks {
   /** @param usableFromNanos when a read opening may use it: a refresh bound and a margin after, or after a refresh */
   private record Snapshot(long takenAtNanos, long usableFromNanos, long watermark) {}
 
+  /**
+   * A snapshot taken for other processes: hand its watermark over only once this process's clock has passed
+   * {@code usableFromNanos}; whoever receives it after that may use it at once.
+   */
+  public record Shared(long watermark, long usableFromNanos) {}
+
   private final LongSupplier snapshot;
   private final Supplier<SearchVisibility> visibility;
   private final BooleanSupplier refreshEveryCopy;
@@ -46,6 +58,7 @@ public final class ChangeMarks {
   private final Deque<Snapshot> snapshots = new ArrayDeque<>(); // newest first
   private SearchVisibility visible;
   private long visibleReadAt;
+  private long shared = -1;
 
   /**
    * @param snapshot         the watermark now, -1 where none can be given (a shard without one)
@@ -92,10 +105,38 @@ public final class ChangeMarks {
     long opening = clock.getAsLong();
     for (Snapshot s : snapshots) { // newest first: the newest usable one
       if (s.usableFromNanos() <= opening) {
-        return s.watermark() < 0 ? OptionalLong.empty() : OptionalLong.of(s.watermark());
+        if (s.watermark() >= 0) return OptionalLong.of(s.watermark());
+        break; // a shard without a watermark now (an election): nothing says what its next leader stamps
       }
     }
-    return OptionalLong.empty();
+    // none usable yet: a shared one, unless a shard gave no watermark lately
+    boolean everyShardStamped = snapshots.stream().allMatch(s -> s.watermark() >= 0);
+    return shared >= 0 && everyShardStamped ? OptionalLong.of(shared) : OptionalLong.empty();
+  }
+
+  /**
+   * A snapshot for other processes (a planner's for its workers): taken now, without a refresh; empty where none can be
+   * trusted (search visibility unbounded, a shard without a watermark, the cluster not answering).
+   */
+  public Optional<Shared> takeToShare() {
+    try {
+      SearchVisibility v = visibility.get();
+      if (!v.isBounded()) return Optional.empty();
+      long w = snapshot.getAsLong();
+      long taken = clock.getAsLong();
+      return w < 0 ? Optional.empty()
+          : Optional.of(new Shared(w, taken + v.bound().plus(MARGIN).toNanos()));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // only a shortcut: the workers take their own
+    }
+  }
+
+  /**
+   * A watermark another process took and kept until usable ({@link #takeToShare}): used for reads while none of this
+   * process's own snapshots is usable yet (its first seconds), and never while a shard gives no watermark.
+   */
+  public synchronized void acceptShared(long watermark) {
+    if (watermark >= 0) shared = Math.max(shared, watermark);
   }
 
   private boolean refreshed() {

@@ -88,6 +88,19 @@ public interface SourceStore extends AutoCloseable {
     return ranges;
   }
 
+  /**
+   * A watermark snapshot for a job's workers ({@link ChangeMarks#takeToShare}), so that none spends its first seconds
+   * checking pages by id for want of a snapshot old enough; hand it over only once usable. Empty where this store has
+   * none to share (Elasticsearch: its first read refreshes instead, and a snapshot of sequence numbers kept with a job
+   * would not survive the index being re-created).
+   */
+  default java.util.Optional<ChangeMarks.Shared> changeMarkToShare() {
+    return java.util.Optional.empty();
+  }
+
+  /** A watermark another process took and kept until usable ({@link #changeMarkToShare}); ignored where none is. */
+  default void acceptSharedChangeMark(long watermark) {}
+
   /** Makes recent writes visible to reads (Solr commit, Elasticsearch refresh). */
   void makeVisible();
 

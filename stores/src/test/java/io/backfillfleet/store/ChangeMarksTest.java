@@ -85,4 +85,43 @@ class ChangeMarksTest {
     now.addAndGet(10 * S);
     assertThat(marks.forReadOpeningNow()).hasValue(5);
   }
+
+  @Test
+  void aSharedSnapshotServesTheFirstSecondsUntilAnOwnOneIsUsable() {
+    AtomicLong now = new AtomicLong(100 * S);
+    Deque<Long> answers = new ArrayDeque<>(java.util.List.of(7L, 20L, 25L));
+    ChangeMarks planner = new ChangeMarks(answers::removeFirst,
+        () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), now::get);
+    ChangeMarks.Shared shared = planner.takeToShare().orElseThrow();
+    assertThat(shared.watermark()).isEqualTo(7);
+    assertThat(shared.usableFromNanos()).as("a soft commit and the margin after it was taken")
+        .isEqualTo(100 * S + S + ChangeMarks.MARGIN.toNanos());
+
+    ChangeMarks worker = new ChangeMarks(answers::removeFirst,
+        () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), now::get);
+    worker.acceptShared(shared.watermark());
+    assertThat(worker.forReadOpeningNow()).as("its own first snapshot is too new: the shared one").hasValue(7);
+    now.addAndGet(6 * S);
+    assertThat(worker.forReadOpeningNow()).as("its own, once usable, is newer").hasValue(20);
+  }
+
+  @Test
+  void aSharedSnapshotIsNotUsedWhileAShardGivesNoWatermarkOrSearchesAreNotBounded() {
+    AtomicLong now = new AtomicLong(100 * S);
+    ChangeMarks election = new ChangeMarks(() -> -1L, () -> SearchVisibility.within(Duration.ofSeconds(1), "test"),
+        now::get);
+    election.acceptShared(7);
+    assertThat(election.forReadOpeningNow()).as("a shard without a leader now").isEmpty();
+    assertThat(election.takeToShare()).isEmpty();
+
+    ChangeMarks unbounded = new ChangeMarks(() -> 9L, () -> SearchVisibility.unbounded("refresh off"), now::get);
+    unbounded.acceptShared(7);
+    assertThat(unbounded.forReadOpeningNow()).isEmpty();
+    assertThat(unbounded.takeToShare()).as("nothing says when its changes are seen").isEmpty();
+
+    ChangeMarks failing = new ChangeMarks(() -> {
+      throw new IllegalStateException("down");
+    }, () -> SearchVisibility.within(Duration.ofSeconds(1), "test"), now::get);
+    assertThat(failing.takeToShare()).isEmpty();
+  }
 }

@@ -155,6 +155,22 @@ public final class SolrTestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets a collection's soft commit interval, as the source's operators would (the testkit's configsets have none:
+   * changes are searchable only after an explicit commit, so nothing bounds when a search sees them).
+   */
+  public void softCommitEvery(String collection, java.time.Duration every) {
+    var r = new org.apache.solr.client.solrj.request.GenericSolrRequest(org.apache.solr.client.solrj.SolrRequest.METHOD.POST,
+        "/config", new org.apache.solr.common.params.ModifiableSolrParams());
+    r.setContentWriter(new org.apache.solr.client.solrj.request.RequestWriter.StringPayloadContentWriter(
+        "{\"set-property\":{\"updateHandler.autoSoftCommit.maxTime\":" + every.toMillis() + "}}", "application/json"));
+    try {
+      client.request(r, collection);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set the soft commit of " + collection + ": " + e, e);
+    }
+  }
+
   /** ZooKeeper address of this cluster, without chroot; Solr lives under {@code /solr}. */
   public String zkHost() {
     return zkHost;

@@ -139,6 +139,8 @@ public final class FleetWorker implements AutoCloseable {
           target.checkCanDelete(); // the resurrection guard deletes: find out now, not on the first resurrected document
         });
         if (checked == StoreWait.Outcome.STOPPED) return Result.STOPPED;
+        // the planner's snapshot: range counts from the first page instead of after this worker's own has aged
+        JobStores.changeMark(spec).ifPresent(source::acceptSharedChangeMark);
         int targetCap = target.suggestedSlicesInFlight().orElse(0);
         if (targetCap > 0) {
           LOG.info("worker {}: while no job-wide cap is set, the fleet copies at most {} slices at once into this target"

@@ -45,6 +45,16 @@ public final class JobStores {
     return setting(spec, "rejected", RejectedFile.class);
   }
 
+  /** Where a job carries its planner's watermark snapshot for the workers (a Solr source's, once usable). */
+  public static final String CHANGE_MARK = "sourceChangeMark";
+
+  /** The source's watermark snapshot the planner published with the job, usable at once; empty for none. */
+  public static java.util.OptionalLong changeMark(JobSpec spec) {
+    JsonNode m = spec.plan() == null ? null : spec.plan().get(CHANGE_MARK);
+    return m != null && m.canConvertToLong() && m.asLong() >= 0 ? java.util.OptionalLong.of(m.asLong())
+        : java.util.OptionalLong.empty();
+  }
+
   private static <T> T setting(JobSpec spec, String name, Class<T> type) {
     JsonNode m = spec.plan() == null ? null : spec.plan().get(name);
     if (m == null || m.isNull()) return null;

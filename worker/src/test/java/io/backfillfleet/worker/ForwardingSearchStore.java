@@ -40,6 +40,10 @@ abstract class ForwardingSearchStore implements SearchStore {
   @Override public List<java.util.OptionalLong> countUnchanged(List<io.backfillfleet.store.PageRange> ranges) {
     return real.countUnchanged(ranges);
   }
+  @Override public java.util.Optional<io.backfillfleet.store.ChangeMarks.Shared> changeMarkToShare() {
+    return real.changeMarkToShare();
+  }
+  @Override public void acceptSharedChangeMark(long watermark) { real.acceptSharedChangeMark(watermark); }
   @Override public void makeVisible() { real.makeVisible(); }
   @Override public WriteResult createIfAbsent(List<Doc> docs) { return real.createIfAbsent(docs); }
   @Override public DocKey keyOf(Doc doc) { return real.keyOf(doc); }

@@ -157,7 +157,7 @@ class SearchRecheckIT {
   }
 
   /** Elasticsearch's refresh interval or Solr's soft commit, as the source's operators would set it. */
-  private static void setSearchVisibility(StoreConfig source, Duration d) throws Exception {
+  static void setSearchVisibility(StoreConfig source, Duration d) throws Exception {
     if (source.engineKind() == io.backfillfleet.store.Engine.ELASTICSEARCH) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
               ElasticsearchNode.es8().httpUrl() + "/" + source.collection() + "/_settings"))

@@ -626,6 +626,17 @@ public final class SolrStore implements SearchStore {
     return r;
   }
 
+  /** Only where pages may carry range proofs at all. */
+  @Override
+  public Optional<ChangeMarks.Shared> changeMarkToShare() {
+    return rangeable() ? marks.takeToShare() : Optional.empty();
+  }
+
+  @Override
+  public void acceptSharedChangeMark(long watermark) {
+    marks.acceptShared(watermark);
+  }
+
   /** The watermark for {@link ChangeMarks}: see {@link SolrRangeProof#watermark}. */
   private long leadersNewestVersion() {
     if (!(client instanceof org.apache.solr.client.solrj.impl.CloudHttp2SolrClient cloud)) return -1;
