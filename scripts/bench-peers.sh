@@ -18,7 +18,7 @@
 #   --no-guard-row   skip the fleet runs without the guard       --workers which fleet sizes (default 1,2,4,8)
 # Before the measured rows, one untimed fleet copy warms the clusters' JIT (else the first row pays for it).
 # Profiling: BENCH_WORKER_JVM_OPTS (worker JVMs) and BENCH_CLUSTER_JVM_OPTS (Elasticsearch/OpenSearch nodes, which run
-# as 'nobody' when started by root), e.g. "-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile" with
+# as 'nobody' when started by root, and the Solr 8 child JVM), e.g. "-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile" with
 # /tmp/jfr writable by all; a node writes its recording when it stops at the end of the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

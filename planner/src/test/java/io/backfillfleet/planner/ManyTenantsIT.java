@@ -55,7 +55,8 @@ class ManyTenantsIT {
       assertThat(plan.totalDocs()).isEqualTo(total);
       assertThat(plan.slices().stream().mapToLong(SliceSpec::estimatedDocs).sum()).isEqualTo(total);
       // the field check, the listing and the total; no query for a tenant that fits in one slice; the daily
-      // histograms of the others in a batch, and one finer histogram per refined bucket
+      // histograms of the others (Elasticsearch: in a batch; Solr: one query each, reading only their documents), and
+      // one finer histogram per refined bucket
       List<TenantPlan> measured = plan.tenants().stream().filter(p -> p.span().docs() > 100).toList();
       assertThat(measured).isNotEmpty().hasSizeLessThan(50);
       long measuredSlices = measured.stream().mapToLong(p -> p.slices().size()).sum();

@@ -67,6 +67,9 @@ public final class LegacySolr8Cluster implements AutoCloseable {
       List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m", "-Djava.io.tmpdir=" + baseDir.resolve("tmp"), "-cp", cp,
           "io.backfillfleet.legacysolr8.LegacySolr8Main", baseDir.resolve("solr").toString(), String.valueOf(nodes)));
+      // profiling a benchmark's clusters only (as ElasticsearchNode); never set by the tests
+      String extra = System.getenv().getOrDefault("BENCH_CLUSTER_JVM_OPTS", "").strip();
+      if (!extra.isEmpty()) cmd.addAll(1, List.of(extra.split("\\s+")));
       Process p = new ProcessBuilder(cmd)
           .redirectError(ProcessBuilder.Redirect.appendTo(baseDir.resolve("solr8.log").toFile())).start();
       return new LegacySolr8Cluster(p);

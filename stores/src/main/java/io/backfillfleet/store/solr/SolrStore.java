@@ -1,7 +1,5 @@
 package io.backfillfleet.store.solr;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backfillfleet.store.ChangeMarks;
 import io.backfillfleet.store.Cursor;
 import io.backfillfleet.store.Doc;
@@ -74,10 +72,6 @@ import org.apache.solr.common.util.NamedList;
 public final class SolrStore implements SearchStore {
   static final String VERSION_FIELD = "_version_";
 
-  /** A batch of histograms per query: a bounded answer (Solr returns empty buckets too) and request. */
-  private static final long BATCH_BUCKETS = 20_000;
-  private static final int BATCH_REQUESTS = 200;
-  private static final ObjectMapper FACET_JSON = new ObjectMapper();
 
   private final StoreConfig config;
   private final CloudSolrClient client;
@@ -312,63 +306,48 @@ public final class SolrStore implements SearchStore {
     }
   }
 
+  /**
+   * Solr's classic range facet with {@code facet.range.method=dv}: it reads the timestamp docValues of the tenant's
+   * documents only, filtered by the tenant alone (documents outside the window fall outside every bucket). The JSON
+   * range facet used before ran a range query per bucket over the whole index, so measuring one tenant cost every
+   * tenant's documents in its window and a bitset of the index per bucket (about 0.5 ms a bucket; in the pinned
+   * peer benchmark the planner's facets cost the Solr 8 source about as much CPU as reading every document for the
+   * copy).
+   */
   @Override
   public Histogram histogram(String tenant, TimeWindow window, Duration bucket) {
     if (window.missingTimestamp()) {
       return new Histogram(List.of(new Histogram.Bucket(null, null, count(tenant, window))));
     }
-    long gap = Histogram.millis(bucket);
-    SolrQuery q = new SolrQuery("*:*").setRows(0).addFilterQuery(tenantFilter(tenant), windowFilter(window));
-    q.add("json.facet", "{h:{type:range,field:\"" + config.timestampField() + "\",start:\"" + window.from()
-        + "\",end:\"" + window.to() + "\",gap:\"+" + gap + "MILLISECONDS\",hardend:true}}");
-    QueryResponse r = query("measuring tenant " + tenant, q);
+    SolrQuery q = new SolrQuery("*:*").setRows(0).addFilterQuery(tenantFilter(tenant));
+    q.setFacet(true);
+    q.set("facet.range", config.timestampField());
+    q.set("facet.range.start", window.from().toString());
+    q.set("facet.range.end", window.to().toString());
+    q.set("facet.range.gap", "+" + Histogram.millis(bucket) + "MILLISECONDS");
+    q.set("facet.range.hardend", true);
+    q.set("facet.range.method", "dv");
+    q.set("facet.mincount", 0);
+    QueryResponse r = query("measuring tenant " + TenantSpan.label(tenant), q);
     Map<Instant, Long> counts = new LinkedHashMap<>();
-    if (r.getJsonFacetingResponse() != null && r.getJsonFacetingResponse().getBucketBasedFacets("h") != null) {
-      for (BucketJsonFacet b : r.getJsonFacetingResponse().getBucketBasedFacets("h").getBuckets()) {
-        counts.put(instant(b.getVal()), b.getCount());
+    if (r.getFacetRanges() != null) {
+      for (org.apache.solr.client.solrj.response.RangeFacet<?, ?> f : r.getFacetRanges()) {
+        for (org.apache.solr.client.solrj.response.RangeFacet.Count c : f.getCounts()) {
+          counts.put(instant(c.getValue()), (long) c.getCount());
+        }
       }
     }
     return Histogram.of(window, bucket, counts);
   }
 
   /**
-   * One query per group of requests: a query facet per request (its tenant) holding the same range facet as
-   * {@link #histogram} (start, end, gap and hardend of its own window, as each tenant's buckets start at its own
-   * first timestamp). The filter is the union of the batch's tenants, so only their documents are faceted.
+   * One query per request ({@link #histogram}): what a request costs follows its tenant's documents, where a batch in
+   * one JSON facet query cost a range query over the whole index per bucket of every tenant in it.
    */
   @Override
   public HistogramBatch histograms(List<HistogramRequest> requests, Duration bucket) {
-    long gap = Histogram.millis(bucket);
-    List<Histogram> out = new ArrayList<>();
-    List<List<HistogramRequest>> groups = HistogramBatch.groups(requests, bucket, BATCH_BUCKETS, BATCH_REQUESTS);
-    for (List<HistogramRequest> group : groups) {
-      SolrQuery q = new SolrQuery("*:*").setRows(0);
-      StringBuilder union = new StringBuilder("{!bool");
-      ObjectNode facets = FACET_JSON.createObjectNode();
-      for (int i = 0; i < group.size(); i++) {
-        HistogramRequest r = group.get(i);
-        q.set("b" + i, tenantFilter(r.tenant())); // referenced, so no tenant value is parsed as local params
-        union.append(" should=$b").append(i);
-        ObjectNode one = facets.putObject("r" + i).put("type", "query").put("q", tenantFilter(r.tenant()));
-        one.putObject("facet").putObject("h").put("type", "range").put("field", config.timestampField())
-            .put("start", r.window().from().toString()).put("end", r.window().to().toString())
-            .put("gap", "+" + gap + "MILLISECONDS").put("hardend", true);
-      }
-      q.addFilterQuery(union.append('}').toString());
-      q.add("json.facet", facets.toString());
-      QueryResponse rsp = query("measuring " + group.size() + " tenants", q);
-      for (int i = 0; i < group.size(); i++) {
-        Map<Instant, Long> counts = new LinkedHashMap<>();
-        NestableJsonFacet one = rsp.getJsonFacetingResponse() == null ? null
-            : rsp.getJsonFacetingResponse().getQueryFacet("r" + i);
-        // a query facet that matched nothing may carry no range facet: every bucket counts 0
-        if (one != null && one.getBucketBasedFacets("h") != null) {
-          for (BucketJsonFacet b : one.getBucketBasedFacets("h").getBuckets()) counts.put(instant(b.getVal()), b.getCount());
-        }
-        out.add(Histogram.of(group.get(i).window(), bucket, counts));
-      }
-    }
-    return new HistogramBatch(out, groups.size());
+    return new HistogramBatch(requests.stream().map(r -> histogram(r.tenant(), r.window(), bucket)).toList(),
+        requests.size());
   }
 
   @Override
