@@ -76,6 +76,8 @@ class PlanCommandIT {
     try (SearchStore s = Stores.open("source", StoreConfig.solrCloud(zkHost, collection))) {
       assertThat(s.createIfAbsent(docs).created()).hasSize(3000);
       s.makeVisible();
+      // the cores reload with the soft commit setting asynchronously
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> s.searchVisibility().isBounded());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.backfillfleet.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.backfillfleet.coordinator.CoordinatorConnection;
 import io.backfillfleet.coordinator.JobStatusReader;
@@ -37,6 +38,8 @@ class SharedChangeMarkIT {
     fx.publish("shared", 1_000_000, null);
     long mark;
     try (SearchStore planning = Stores.open("source", fx.source)) {
+      // the cores reload with the new soft commit setting asynchronously
+      await().atMost(Duration.ofSeconds(60)).until(() -> planning.searchVisibility().isBounded());
       mark = WorkersChangeMark.take(planning).awaitUsable().orElseThrow();
     }
     AtomicReference<List<String>> deletedLive = new AtomicReference<>();
