@@ -72,7 +72,6 @@ import org.apache.solr.common.util.NamedList;
 public final class SolrStore implements SearchStore {
   static final String VERSION_FIELD = "_version_";
 
-
   private final StoreConfig config;
   private final CloudSolrClient client;
   private final RetryPolicy retry;
