@@ -40,9 +40,12 @@ public final class WorkersChangeMark {
         nanos -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos));
   }
 
-  /** How long {@link #awaitUsable} would still wait; zero when usable now or when there is none. */
+  /**
+   * How long {@link #awaitUsable} would still wait; zero when usable now, when there is none, or when it would not
+   * wait at all (longer than {@link #MAX_WAIT}).
+   */
   public Duration remaining() {
-    return taken.map(s -> Duration.ofNanos(Math.max(0, s.usableFromNanos() - clock.getAsLong()))).orElse(Duration.ZERO);
+    return taken.isEmpty() || tooLong() ? Duration.ZERO : Duration.ofNanos(Math.max(0, leftNanos()));
   }
 
   /**
@@ -50,13 +53,16 @@ public final class WorkersChangeMark {
    * {@link #MAX_WAIT}; empty when there is none or it would take longer (the workers then take their own).
    */
   public OptionalLong awaitUsable() throws InterruptedException {
-    if (taken.isEmpty()) return OptionalLong.empty();
-    long left = taken.get().usableFromNanos() - clock.getAsLong();
-    if (left > MAX_WAIT.toNanos()) return OptionalLong.empty();
-    while (left > 0) {
-      sleeper.sleepNanos(left);
-      left = taken.get().usableFromNanos() - clock.getAsLong();
-    }
+    if (taken.isEmpty() || tooLong()) return OptionalLong.empty();
+    for (long left = leftNanos(); left > 0; left = leftNanos()) sleeper.sleepNanos(left);
     return OptionalLong.of(taken.get().watermark());
+  }
+
+  private boolean tooLong() {
+    return leftNanos() > MAX_WAIT.toNanos();
+  }
+
+  private long leftNanos() {
+    return taken.orElseThrow().usableFromNanos() - clock.getAsLong();
   }
 }

@@ -40,6 +40,7 @@ class WorkersChangeMarkTest {
         .hasValue(7);
     long tooFar = now.get() + WorkersChangeMark.MAX_WAIT.toNanos() + S;
     WorkersChangeMark seldom = new WorkersChangeMark(Optional.of(new ChangeMarks.Shared(7, tooFar)), now::get, never);
+    assertThat(seldom.remaining()).as("nothing to wait for: 'plan' says no wait").isZero();
     assertThat(seldom.awaitUsable()).as("a source committing seldom: the workers take their own").isEmpty();
     WorkersChangeMark none = new WorkersChangeMark(Optional.empty(), now::get, never);
     assertThat(none.remaining()).isZero();

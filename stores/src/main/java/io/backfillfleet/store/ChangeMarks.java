@@ -91,7 +91,7 @@ public final class ChangeMarks {
       if (snapshots.isEmpty() || now - snapshots.peekFirst().takenAtNanos() >= EVERY.toNanos()) {
         long w = snapshot.getAsLong();
         long taken = clock.getAsLong();
-        long usable = taken + visible.bound().plus(MARGIN).toNanos();
+        long usable = agedUsableFrom(taken, visible);
         if (!refreshTried && w >= 0) {
           refreshTried = true;
           if (refreshed()) usable = clock.getAsLong(); // the refresh began after the snapshot and has ended
@@ -125,7 +125,7 @@ public final class ChangeMarks {
       long w = snapshot.getAsLong();
       long taken = clock.getAsLong();
       return w < 0 ? Optional.empty()
-          : Optional.of(new Shared(w, taken + v.bound().plus(MARGIN).toNanos()));
+          : Optional.of(new Shared(w, agedUsableFrom(taken, v)));
     } catch (RuntimeException e) {
       return Optional.empty(); // only a shortcut: the workers take their own
     }
@@ -137,6 +137,11 @@ public final class ChangeMarks {
    */
   public synchronized void acceptShared(long watermark) {
     if (watermark >= 0) shared = Math.max(shared, watermark);
+  }
+
+  /** When a snapshot taken then may serve reads without a refresh: a change is searchable within the bound. */
+  private static long agedUsableFrom(long takenNanos, SearchVisibility visible) {
+    return takenNanos + visible.bound().plus(MARGIN).toNanos();
   }
 
   private boolean refreshed() {

@@ -30,10 +30,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.apache.solr.client.solrj.SolrRequest;
-import org.apache.solr.client.solrj.request.GenericSolrRequest;
-import org.apache.solr.client.solrj.request.RequestWriter;
-import org.apache.solr.common.params.ModifiableSolrParams;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -165,10 +161,7 @@ class SearchRecheckIT {
               "{\"index\":{\"refresh_interval\":\"" + d.toMillis() + "ms\"}}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     } else {
-      GenericSolrRequest r = new GenericSolrRequest(SolrRequest.METHOD.POST, "/config", new ModifiableSolrParams());
-      r.setContentWriter(new RequestWriter.StringPayloadContentWriter("{\"set-property\":{"
-          + "\"updateHandler.autoSoftCommit.maxTime\":" + d.toMillis() + "}}", "application/json"));
-      SolrTestCluster.legacy().client().request(r, source.collection());
+      SolrTestCluster.legacy().softCommitEvery(source.collection(), d);
     }
   }
 

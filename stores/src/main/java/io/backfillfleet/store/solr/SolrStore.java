@@ -6,8 +6,6 @@ import io.backfillfleet.store.Doc;
 import io.backfillfleet.store.DocKey;
 import io.backfillfleet.store.FieldCheck;
 import io.backfillfleet.store.Histogram;
-import io.backfillfleet.store.HistogramBatch;
-import io.backfillfleet.store.HistogramRequest;
 import io.backfillfleet.store.KeyRangeBounds;
 import io.backfillfleet.store.Page;
 import io.backfillfleet.store.PageRange;
@@ -311,7 +309,9 @@ public final class SolrStore implements SearchStore {
    * range facet used before ran a range query per bucket over the whole index, so measuring one tenant cost every
    * tenant's documents in its window and a bitset of the index per bucket (about 0.5 ms a bucket; in the pinned
    * peer benchmark the planner's facets cost the Solr 8 source about as much CPU as reading every document for the
-   * copy).
+   * copy). {@code histograms} keeps {@link io.backfillfleet.store.SourceStore}'s one query per request: what each
+   * costs follows its tenant's documents, where a batch in one JSON facet query cost that whole-index range query per
+   * bucket of every tenant.
    */
   @Override
   public Histogram histogram(String tenant, TimeWindow window, Duration bucket) {
@@ -337,16 +337,6 @@ public final class SolrStore implements SearchStore {
       }
     }
     return Histogram.of(window, bucket, counts);
-  }
-
-  /**
-   * One query per request ({@link #histogram}): what a request costs follows its tenant's documents, where a batch in
-   * one JSON facet query cost a range query over the whole index per bucket of every tenant in it.
-   */
-  @Override
-  public HistogramBatch histograms(List<HistogramRequest> requests, Duration bucket) {
-    return new HistogramBatch(requests.stream().map(r -> histogram(r.tenant(), r.window(), bucket)).toList(),
-        requests.size());
   }
 
   @Override
